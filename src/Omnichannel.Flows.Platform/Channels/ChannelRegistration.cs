@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace Omnichannel.Flows.Platform.Channels;
+
+/// <summary>The building blocks each channel's <c>Add…Channel()</c> uses to register itself the same way.</summary>
+public static class ChannelRegistration
+{
+    /// <summary>Binds <typeparamref name="TOptions"/> from <paramref name="section"/>, resolves its mode and validates it at start.</summary>
+    public static IServiceCollection AddChannelOptions<TOptions>(this IServiceCollection services, ChannelKind channel, string section)
+        where TOptions : ChannelOptions
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<TOptions>, ChannelModeResolver<TOptions>>();
+        services.AddSingleton<IValidateOptions<TOptions>>(new ChannelCredentialsValidator<TOptions>(section));
+        services.AddSingleton(sp => new ChannelOptionsAccessor(channel, () => sp.GetRequiredService<IOptions<TOptions>>().Value));
+        return services;
+    }
+
+    public static IServiceCollection AddInboundChannel<TInbound>(this IServiceCollection services, ChannelKind channel)
+        where TInbound : class, IInboundChannel
+    {
+        services.AddSingleton<TInbound>();
+        services.AddKeyedSingleton<IInboundChannel>(channel, (sp, _) => sp.GetRequiredService<TInbound>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers an outbound adapter as a typed <see cref="HttpClient"/> with standard resilience. Sends are POSTs that
+    /// must not be repeated blindly, so the HTTP pipeline does not retry them: the outbox decides (see
+    /// <see cref="Outbound.OutboundDispatchJob"/>).
+    /// </summary>
+    public static IHttpClientBuilder AddOutboundChannel<TOutbound>(
+        this IServiceCollection services, ChannelKind channel, Action<IServiceProvider, HttpClient> configureClient)
+        where TOutbound : class, IOutboundChannel
+    {
+        services.AddKeyedTransient<IOutboundChannel>(channel, (sp, _) => sp.GetRequiredService<TOutbound>());
+        var builder = services.AddHttpClient<TOutbound>(configureClient);
+        builder.AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
+        return builder;
+    }
+}

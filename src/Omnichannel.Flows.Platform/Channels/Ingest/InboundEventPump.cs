@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Omnichannel.Flows.Platform.Channels.Ingest;
+
+/// <summary>
+/// Runs <see cref="InboundEventProcessor"/> whenever a delivery is stored, and on a slow poll for deliveries that
+/// other instances stored or that were pending when the app stopped. The database is the queue.
+/// </summary>
+public sealed class InboundEventPump(
+    IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ILogger<InboundEventPump> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim signal = new(0, 1);
+
+    /// <summary>Completes when a processing pass finishes; tests and the simulator await it.</summary>
+    public event Action? PassCompleted;
+
+    public void Signal()
+    {
+        if (signal.CurrentCount == 0)
+        {
+            try
+            {
+                signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var processor = scope.ServiceProvider.GetRequiredService<InboundEventProcessor>();
+                while (await processor.ProcessBatchAsync(stoppingToken) > 0)
+                {
+                }
+
+                PassCompleted?.Invoke();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Processing webhook deliveries failed; retrying on the next pass");
+            }
+
+            try
+            {
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Channels.Ingest;
+
+/// <summary>A daily Hangfire job: deletes raw deliveries older than <see cref="WebhookOptions.RetentionDays"/>.</summary>
+public sealed class InboundEventRetention(
+    FlowsDbContext db, TimeProvider time, IOptions<WebhookOptions> options, ILogger<InboundEventRetention> logger)
+{
+    public const string JobId = "inbound-event-retention";
+
+    public async Task PurgeAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-options.Value.RetentionDays);
+        var deleted = await db.InboundEvents
+            .Where(e => e.ReceivedAt < cutoff && e.State != InboundEventState.Pending)
+            .ExecuteDeleteAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            logger.LogInformation("Deleted {DeliveryCount} webhook deliveries received before {Cutoff:u}", deleted, cutoff);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Channels.Ingest;
+
+/// <summary>
+/// Stores webhook deliveries with group commit: concurrent requests queue their delivery here and one loop writes
+/// whatever has gathered in a single transaction, then releases every waiting request. A request is answered only
+/// after its delivery is durable, yet the database sees one commit per batch instead of one per request.
+/// </summary>
+public sealed class InboundEventWriter(IDbContextFactory<FlowsDbContext> dbs, ILogger<InboundEventWriter> logger) : BackgroundService
+{
+    private const int MaxBatch = 512;
+
+    private readonly Channel<PendingWrite> queue = Channel.CreateBounded<PendingWrite>(
+        new BoundedChannelOptions(20_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>Stores <paramref name="delivery"/>; true if new, false if the same delivery was stored before.</summary>
+    /// <exception cref="ChannelClosedException">The app is shutting down; the provider should retry.</exception>
+    public async Task<bool> WriteAsync(InboundEvent delivery, CancellationToken cancellationToken)
+    {
+        var pending = new PendingWrite(delivery);
+        await queue.Writer.WriteAsync(pending, cancellationToken);
+        return await pending.Stored.Task.WaitAsync(cancellationToken);
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop taking new deliveries, then let ExecuteAsync drain what is queued before the host stops.
+        queue.Writer.TryComplete();
+        return base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Storing {DeliveryCount} webhook deliveries failed", batch.Count);
+                batch.ForEach(p => p.Stored.TrySetException(exception));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+
+        var keys = batch.Select(p => p.Delivery.DedupeKey).Distinct().ToList();
+        var stored = (await db.InboundEvents.AsNoTracking()
+                .Where(e => keys.Contains(e.DedupeKey))
+                .Select(e => new { e.Channel, e.DedupeKey })
+                .ToListAsync())
+            .Select(e => (e.Channel, e.DedupeKey))
+            .ToHashSet();
+
+        var fresh = new List<PendingWrite>(batch.Count);
+        foreach (var pending in batch)
+        {
+            if (stored.Add((pending.Delivery.Channel, pending.Delivery.DedupeKey)))
+            {
+                fresh.Add(pending);
+            }
+            else
+            {
+                pending.Duplicate = true;
+            }
+        }
+
+        try
+        {
+            db.InboundEvents.AddRange(fresh.Select(p => p.Delivery));
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance stored one of these in between: fall back to one insert each.
+            await CommitOneByOneAsync(fresh);
+        }
+
+        batch.ForEach(p => p.Stored.TrySetResult(!p.Duplicate));
+    }
+
+    private async Task CommitOneByOneAsync(List<PendingWrite> fresh)
+    {
+        foreach (var pending in fresh)
+        {
+            await using var db = await dbs.CreateDbContextAsync();
+            db.InboundEvents.Add(pending.Delivery);
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            catch (DbUpdateException)
+            {
+                var stored = await db.InboundEvents.AnyAsync(e =>
+                    e.Channel == pending.Delivery.Channel && e.DedupeKey == pending.Delivery.DedupeKey);
+                if (!stored)
+                {
+                    throw;
+                }
+
+                pending.Duplicate = true;
+            }
+        }
+    }
+
+    private sealed class PendingWrite(InboundEvent delivery)
+    {
+        public InboundEvent Delivery { get; } = delivery;
+        public TaskCompletionSource<bool> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Duplicate { get; set; }
+    }
+}

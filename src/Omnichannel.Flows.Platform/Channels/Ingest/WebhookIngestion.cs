@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Observability;
+
+namespace Omnichannel.Flows.Platform.Channels.Ingest;
+
+/// <summary>
+/// The one path every provider webhook takes: verify → store the raw delivery (deduplicated) → answer → process later.
+/// </summary>
+public sealed class WebhookIngestion(
+    ChannelRegistry channels,
+    InboundEventWriter writer,
+    InboundEventPump pump,
+    TimeProvider time,
+    IOptions<WebhookOptions> options,
+    ILogger<WebhookIngestion> logger)
+{
+    public async Task<IResult> HandleAsync(ChannelKind channel, HttpContext context)
+    {
+        if (!channels.IsEnabled(channel))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Channel disabled",
+                detail: $"The {channel.ToName()} channel is disabled on this installation.");
+        }
+
+        var body = await ReadBodyAsync(context.Request, options.Value.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
+                detail: $"Webhook bodies are limited to {options.Value.MaxBodyBytes} bytes.");
+        }
+
+        var inbound = channels.Inbound(channel);
+        var request = new WebhookRequest
+        {
+            Body = body,
+            ContentType = context.Request.ContentType,
+            Headers = context.Request.Headers,
+            Query = context.Request.Query,
+        };
+
+        switch (inbound.Inspect(request))
+        {
+            case WebhookVerdict.UnauthorizedVerdict unauthorized:
+                logger.LogWarning("Rejected a {Channel} webhook: {Reason}", channel, unauthorized.Reason);
+                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid signature",
+                    detail: unauthorized.Reason);
+            case WebhookVerdict.MalformedVerdict malformed:
+                logger.LogWarning("Malformed {Channel} webhook at {Pointer}: {Detail}", channel, malformed.Pointer, malformed.Detail);
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook body",
+                    detail: malformed.Detail, extensions: new Dictionary<string, object?> { ["pointer"] = malformed.Pointer });
+        }
+
+        var delivery = new InboundEvent
+        {
+            Channel = channel,
+            DedupeKey = Convert.ToHexStringLower(SHA256.HashData(body)),
+            ContentType = context.Request.ContentType,
+            Payload = body,
+            ReceivedAt = time.GetUtcNow().UtcDateTime,
+            TraceParent = Activity.Current?.Id,
+            State = InboundEventState.Pending,
+        };
+
+        try
+        {
+            if (await writer.WriteAsync(delivery, context.RequestAborted))
+            {
+                FlowsTelemetry.WebhooksStored.Add(1, new KeyValuePair<string, object?>("channel", channel.ToName()));
+                pump.Signal();
+            }
+        }
+        catch (ChannelClosedException)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Shutting down",
+                detail: "The app is stopping; deliver again.");
+        }
+
+        return inbound.Acknowledge();
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

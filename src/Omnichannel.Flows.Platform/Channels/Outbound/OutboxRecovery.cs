@@ -1,0 +1,54 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Conversations;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Channels.Outbound;
+
+/// <summary>
+/// The database is the outbox, Hangfire only the engine that drains it: on start and every minute, queued messages
+/// get a send job again (in-memory job storage forgets jobs across restarts), and sends stuck in 'sending' — the
+/// process died during the provider call — become 'unknown', to be reconciled from status webhooks, never resent.
+/// </summary>
+public sealed class OutboxRecovery(
+    FlowsDbContext db, IBackgroundJobClient jobs, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxRecovery> logger)
+{
+    public const string JobId = "outbox-recovery";
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(60)]
+    /// <param name="onStart">On start every queued message is rescheduled; afterwards only those overdue by a minute.</param>
+    public async Task RecoverAsync(bool onStart, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var overdueBefore = onStart ? DateTime.MaxValue : now.AddMinutes(-1);
+        var stuckBefore = now - options.Value.SendingTimeout;
+        var interrupted = await db.Messages
+            .Where(m => m.Status == DeliveryStatus.Sending && m.StatusAt < stuckBefore)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(m => m.Status, DeliveryStatus.Unknown)
+                .SetProperty(m => m.StatusAt, now)
+                .SetProperty(m => m.ErrorReason, "The send was interrupted; it may or may not have reached the provider."), cancellationToken);
+        if (interrupted > 0)
+        {
+            logger.LogWarning("{MessageCount} interrupted sends marked unknown", interrupted);
+        }
+
+        var queued = await db.Messages.AsNoTracking()
+            .Where(m => m.Status == DeliveryStatus.Queued && (m.NextAttemptAt ?? m.StatusAt) < overdueBefore)
+            .Select(m => new { m.Id, m.NextAttemptAt, m.StatusAt })
+            .ToListAsync(cancellationToken);
+        foreach (var message in queued)
+        {
+            var delay = message.NextAttemptAt is { } next && next > now ? next - now : TimeSpan.Zero;
+            jobs.Schedule<OutboundDispatchJob>(j => j.RunAsync(message.Id, CancellationToken.None), delay);
+        }
+
+        if (queued.Count > 0)
+        {
+            logger.LogInformation("Re-queued {MessageCount} outbound messages", queued.Count);
+        }
+    }
+}

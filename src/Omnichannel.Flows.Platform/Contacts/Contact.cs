@@ -1,0 +1,74 @@
+using Omnichannel.Flows.Platform.Channels;
+
+namespace Omnichannel.Flows.Platform.Contacts;
+
+/// <summary>One customer, whatever channels they write on.</summary>
+public sealed class Contact
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public string DisplayName { get; set; } = "";
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    public string? Locale { get; set; }
+    public string? TimeZone { get; set; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Set when this profile was folded into another; the profile is then an empty tombstone.</summary>
+    public Guid? MergedIntoId { get; set; }
+
+    public List<ContactPhone> Phones { get; } = [];
+    public List<ContactEmail> Emails { get; } = [];
+    public List<ContactTag> Tags { get; } = [];
+    public List<ContactField> Fields { get; } = [];
+    public List<ChannelIdentity> Identities { get; } = [];
+}
+
+/// <summary>A phone number in E.164. <see cref="MatchKey"/> folds the forms one number takes across channels.</summary>
+public sealed class ContactPhone
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid ContactId { get; set; }
+    public required string Number { get; set; }
+    public required string MatchKey { get; set; }
+
+    /// <summary>True when a channel proved the customer owns it (they wrote from it) or the website vouched for it.</summary>
+    public bool Verified { get; set; }
+    public DateTime AddedAt { get; init; }
+}
+
+public sealed class ContactEmail
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid ContactId { get; set; }
+    public required string Address { get; set; }
+    public bool Verified { get; set; }
+    public DateTime AddedAt { get; init; }
+}
+
+public sealed class ContactTag
+{
+    public Guid ContactId { get; set; }
+    public required string Tag { get; set; }
+    public DateTime AddedAt { get; init; }
+}
+
+public sealed class ContactField
+{
+    public Guid ContactId { get; set; }
+    public required string Key { get; set; }
+    public string Value { get; set; } = "";
+}
+
+/// <summary>Who the customer is on one channel: a WhatsApp id, a page-scoped id, a phone, an address.</summary>
+public sealed class ChannelIdentity
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid ContactId { get; set; }
+    public ChannelKind Channel { get; init; }
+    public required string ExternalId { get; init; }
+    public string? DisplayName { get; set; }
+    public string? Handle { get; set; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime LastSeenAt { get; set; }
+}

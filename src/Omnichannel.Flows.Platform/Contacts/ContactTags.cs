@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Contacts;
+
+/// <summary>Tags follow the customer, not a channel: stored on the profile, trimmed and lower-cased.</summary>
+public sealed class ContactTags(FlowsDbContext db, TimeProvider time)
+{
+    public const int MaxLength = 64;
+
+    public static string? Normalize(string? tag) =>
+        string.IsNullOrWhiteSpace(tag) ? null : tag.Trim().ToLowerInvariant();
+
+    public static string? Validate(string? tag) => Normalize(tag) switch
+    {
+        null => "A tag must not be empty.",
+        { Length: > MaxLength } => $"A tag has at most {MaxLength} characters.",
+        _ => null,
+    };
+
+    /// <returns>True when the tag was added, false when the contact already had it.</returns>
+    public async Task<bool> AddAsync(Guid contactId, string tag, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(tag)!;
+        if (await db.ContactTags.AnyAsync(t => t.ContactId == contactId && t.Tag == normalized, cancellationToken))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        db.ContactTags.Add(new ContactTag { ContactId = contactId, Tag = normalized, AddedAt = now });
+        await db.Contacts.Where(c => c.Id == contactId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <returns>True when the tag was removed, false when the contact did not have it.</returns>
+    public async Task<bool> RemoveAsync(Guid contactId, string tag, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(tag);
+        return await db.ContactTags.Where(t => t.ContactId == contactId && t.Tag == normalized).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+}

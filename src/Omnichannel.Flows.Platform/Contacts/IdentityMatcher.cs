@@ -1,0 +1,189 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Contacts;
+
+/// <summary>
+/// Finds the profile a channel identity belongs to, or creates it. Profiles are joined automatically only on what the
+/// channel itself proves (the phone a WhatsApp/SMS message came from, an email's sender address, a phone a Telegram
+/// user shared, an address the website vouched for). When a proven identifier already belongs to a different profile,
+/// the two are not merged silently: a merge suggestion is raised.
+/// </summary>
+public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSuggestions suggestions, TimeProvider time, ILogger<IdentityMatcher> logger)
+{
+    public async Task<MatchedIdentity> ResolveAsync(
+        FlowsDbContext db, ChannelKind channel, CustomerIdentity customer, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var phone = phoneNumbers.Normalize(customer.ProvenPhone);
+        var email = EmailAddresses.Normalize(customer.ProvenEmail);
+        string[] externalIds = [customer.ExternalId, .. customer.AlternateIds.Where(id => !string.IsNullOrEmpty(id))];
+
+        var known = await db.ChannelIdentities
+            .Where(i => i.Channel == channel && externalIds.Contains(i.ExternalId))
+            .ToListAsync(cancellationToken);
+        var identity = known.FirstOrDefault(i => i.ExternalId == customer.ExternalId) ?? known.FirstOrDefault();
+
+        Contact contact;
+        if (identity is not null)
+        {
+            contact = await LoadAsync(db, identity.ContactId, cancellationToken);
+        }
+        else
+        {
+            contact = await FindByPhoneAsync(db, phone, cancellationToken)
+                ?? await FindByEmailAsync(db, email, cancellationToken)
+                ?? CreateContact(db, channel, customer, phone ?? email, now);
+            logger.LogInformation("New {Channel} identity joins contact {ContactId}", channel, contact.Id);
+        }
+
+        foreach (var externalId in externalIds.Where(id => known.All(k => k.ExternalId != id)))
+        {
+            var added = new ChannelIdentity { Channel = channel, ExternalId = externalId, ContactId = contact.Id, CreatedAt = now, LastSeenAt = now };
+            contact.Identities.Add(added);
+            identity ??= added;
+        }
+
+        identity!.LastSeenAt = now;
+        identity.DisplayName = customer.DisplayName ?? identity.DisplayName;
+        identity.Handle = customer.Handle ?? identity.Handle;
+        FillNames(contact, customer);
+
+        if (phone is not null)
+        {
+            await AddPhoneAsync(db, contact, phone, verified: true, now, cancellationToken);
+        }
+
+        if (email is not null)
+        {
+            await AddEmailAsync(db, contact, email, verified: true, now, cancellationToken);
+        }
+
+        return new MatchedIdentity(contact, identity);
+    }
+
+    /// <summary>
+    /// Adds a phone/email to <paramref name="contact"/>. A verified one that another profile already owns raises a
+    /// suggestion; an unverified claim is kept on this profile only and raises a suggestion when another profile owns it.
+    /// </summary>
+    public async Task AddPhoneAsync(FlowsDbContext db, Contact contact, string e164, bool verified, DateTime now, CancellationToken cancellationToken)
+    {
+        var key = PhoneNumberNormalizer.MatchKey(e164);
+        var owner = await FindByPhoneAsync(db, e164, cancellationToken);
+        if (owner is not null && owner.Id != contact.Id)
+        {
+            await suggestions.RaiseAsync(db, contact.Id, owner.Id,
+                verified ? MergeSuggestionReason.SharedIdentifier : MergeSuggestionReason.UnverifiedClaim, e164, cancellationToken);
+            if (verified)
+            {
+                return;
+            }
+        }
+
+        var existing = contact.Phones.FirstOrDefault(p => p.MatchKey == key);
+        if (existing is null)
+        {
+            contact.Phones.Add(new ContactPhone { ContactId = contact.Id, Number = e164, MatchKey = key, Verified = verified, AddedAt = now });
+        }
+        else if (verified && !existing.Verified)
+        {
+            existing.Verified = true;
+        }
+    }
+
+    public async Task AddEmailAsync(FlowsDbContext db, Contact contact, string address, bool verified, DateTime now, CancellationToken cancellationToken)
+    {
+        var owner = await FindByEmailAsync(db, address, cancellationToken);
+        if (owner is not null && owner.Id != contact.Id)
+        {
+            await suggestions.RaiseAsync(db, contact.Id, owner.Id,
+                verified ? MergeSuggestionReason.SharedIdentifier : MergeSuggestionReason.UnverifiedClaim, address, cancellationToken);
+            if (verified)
+            {
+                return;
+            }
+        }
+
+        var existing = contact.Emails.FirstOrDefault(e => e.Address == address);
+        if (existing is null)
+        {
+            contact.Emails.Add(new ContactEmail { ContactId = contact.Id, Address = address, Verified = verified, AddedAt = now });
+        }
+        else if (verified && !existing.Verified)
+        {
+            existing.Verified = true;
+        }
+    }
+
+    /// <summary>The profile that owns <paramref name="e164"/> as a verified number (the oldest, should there be several).</summary>
+    public async Task<Contact?> FindByPhoneAsync(FlowsDbContext db, string? e164, CancellationToken cancellationToken)
+    {
+        if (e164 is null)
+        {
+            return null;
+        }
+
+        var key = PhoneNumberNormalizer.MatchKey(e164);
+        var local = db.Contacts.Local.FirstOrDefault(c => c.Phones.Any(p => p.MatchKey == key && p.Verified));
+        if (local is not null)
+        {
+            return local;
+        }
+
+        var id = await db.ContactPhones.Where(p => p.MatchKey == key && p.Verified)
+            .OrderBy(p => p.AddedAt).Select(p => (Guid?)p.ContactId).FirstOrDefaultAsync(cancellationToken);
+        return id is null ? null : await LoadAsync(db, id.Value, cancellationToken);
+    }
+
+    public async Task<Contact?> FindByEmailAsync(FlowsDbContext db, string? address, CancellationToken cancellationToken)
+    {
+        if (address is null)
+        {
+            return null;
+        }
+
+        var local = db.Contacts.Local.FirstOrDefault(c => c.Emails.Any(e => e.Address == address && e.Verified));
+        if (local is not null)
+        {
+            return local;
+        }
+
+        var id = await db.ContactEmails.Where(e => e.Address == address && e.Verified)
+            .OrderBy(e => e.AddedAt).Select(e => (Guid?)e.ContactId).FirstOrDefaultAsync(cancellationToken);
+        return id is null ? null : await LoadAsync(db, id.Value, cancellationToken);
+    }
+
+    private static async Task<Contact> LoadAsync(FlowsDbContext db, Guid id, CancellationToken cancellationToken) =>
+        await db.Contacts
+            .Include(c => c.Phones)
+            .Include(c => c.Emails)
+            .Include(c => c.Identities)
+            .AsSplitQuery()
+            .FirstAsync(c => c.Id == id, cancellationToken);
+
+    private static Contact CreateContact(FlowsDbContext db, ChannelKind channel, CustomerIdentity customer, string? identifier, DateTime now)
+    {
+        var contact = new Contact
+        {
+            DisplayName = customer.DisplayName ?? customer.Handle ?? identifier ?? $"{channel.ToName()} visitor",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Contacts.Add(contact);
+        return contact;
+    }
+
+    private static void FillNames(Contact contact, CustomerIdentity customer)
+    {
+        contact.FirstName ??= customer.FirstName;
+        contact.LastName ??= customer.LastName;
+        if (customer.DisplayName is { } name && (contact.DisplayName.StartsWith('+') || contact.DisplayName.EndsWith(" visitor", StringComparison.Ordinal)))
+        {
+            contact.DisplayName = name;
+        }
+    }
+}
+
+public sealed record MatchedIdentity(Contact Contact, ChannelIdentity Identity);

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Omnichannel.Flows.Platform.Channels;
+
+namespace Omnichannel.Flows.Platform.Conversations;
+
+/// <summary>The state of a customer's one thread: open or resolved, and who handles it.</summary>
+public sealed class Conversation
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid ContactId { get; set; }
+    public ConversationStatus Status { get; set; } = ConversationStatus.Open;
+    public string? AssignedUserId { get; set; }
+    public Guid? AssignedTeamId { get; set; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? ResolvedAt { get; set; }
+    public DateTime? LastMessageAt { get; set; }
+
+    /// <summary>When the customer's latest message was sent (provider time) and on which channel.</summary>
+    public DateTime? LastCustomerMessageAt { get; set; }
+    public ChannelKind? LastCustomerChannel { get; set; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<ConversationStatus>))]
+public enum ConversationStatus
+{
+    [JsonStringEnumMemberName("open")] Open,
+    [JsonStringEnumMemberName("resolved")] Resolved,
+}
+
+public sealed class Team
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+    public DateTime CreatedAt { get; init; }
+    public List<TeamMember> Members { get; } = [];
+}
+
+public sealed class TeamMember
+{
+    public Guid TeamId { get; set; }
+    public required string UserId { get; set; }
+}

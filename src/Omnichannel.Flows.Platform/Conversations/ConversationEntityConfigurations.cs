@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Omnichannel.Flows.Platform.Contacts;
+
+namespace Omnichannel.Flows.Platform.Conversations;
+
+internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
+{
+    public void Configure(EntityTypeBuilder<Conversation> builder)
+    {
+        builder.HasIndex(c => c.ContactId).IsUnique();
+        builder.HasIndex(c => new { c.Status, c.LastMessageAt });
+        builder.HasOne<Contact>().WithMany().HasForeignKey(c => c.ContactId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Team>().WithMany().HasForeignKey(c => c.AssignedTeamId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> builder)
+    {
+        builder.HasOne<Contact>().WithMany().HasForeignKey(m => m.ContactId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(m => m.ExternalId).HasMaxLength(256);
+        builder.Property(m => m.AuthorName).HasMaxLength(200);
+        builder.Property(m => m.ErrorCode).HasMaxLength(64);
+        builder.Property(m => m.ErrorReason).HasMaxLength(1000);
+        builder.Property(m => m.EmailSubject).HasMaxLength(500);
+        builder.Property(m => m.EmailMessageId).HasMaxLength(500);
+        builder.Property(m => m.EmailInReplyTo).HasMaxLength(500);
+        builder.Property(m => m.PricingCategory).HasMaxLength(32);
+        builder.Property(m => m.PricingType).HasMaxLength(32);
+
+        // One message per channel + provider id: redelivered webhooks cannot store a message twice.
+        builder.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique().HasFilter("[ExternalId] IS NOT NULL");
+        builder.HasIndex(m => new { m.ContactId, m.SentAt });
+        builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        builder.HasIndex(m => m.EmailMessageId);
+    }
+}
+
+internal sealed class PendingDeliveryStatusConfiguration : IEntityTypeConfiguration<PendingDeliveryStatus>
+{
+    public void Configure(EntityTypeBuilder<PendingDeliveryStatus> builder)
+    {
+        builder.Property(s => s.ExternalId).HasMaxLength(256);
+        builder.Property(s => s.ErrorCode).HasMaxLength(64);
+        builder.Property(s => s.ErrorReason).HasMaxLength(1000);
+        builder.Property(s => s.PricingCategory).HasMaxLength(32);
+        builder.Property(s => s.PricingType).HasMaxLength(32);
+        builder.HasIndex(s => new { s.Channel, s.ExternalId });
+    }
+}
+
+internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
+{
+    public void Configure(EntityTypeBuilder<Team> builder)
+    {
+        builder.Property(t => t.Name).HasMaxLength(100);
+        builder.HasIndex(t => t.Name).IsUnique();
+        builder.HasMany(t => t.Members).WithOne().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TeamMemberConfiguration : IEntityTypeConfiguration<TeamMember>
+{
+    public void Configure(EntityTypeBuilder<TeamMember> builder)
+    {
+        builder.HasKey(m => new { m.TeamId, m.UserId });
+        builder.HasIndex(m => m.UserId);
+    }
+}

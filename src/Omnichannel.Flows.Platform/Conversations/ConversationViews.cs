@@ -1,0 +1,53 @@
+using Omnichannel.Flows.Platform.Channels;
+
+namespace Omnichannel.Flows.Platform.Conversations;
+
+public sealed record ThreadPage(IReadOnlyList<MessageView> Items, DateTime? NextBefore);
+
+/// <summary>A message as agents and the API see it. <see cref="CreatedAt"/> is when it was sent.</summary>
+public sealed record MessageView(
+    Guid Id, ChannelKind Channel, MessageDirection Direction, MessageOrigin Origin, MessageKind Kind, string? Text,
+    DateTime CreatedAt, DeliveryStatus Status, MessageError? Error)
+{
+    public string? AuthorName { get; init; }
+    public string? Subject { get; init; }
+    public string? Details { get; init; }
+    public bool Sandbox { get; init; }
+    public MessagePricing? Pricing { get; init; }
+
+    public static MessageView From(Message m) => new(
+        m.Id, m.Channel, m.Direction, m.Origin, m.Kind, m.Text, m.SentAt, m.Status,
+        m.ErrorCode is null && m.ErrorReason is null ? null : new MessageError(m.ErrorCode, m.ErrorReason))
+    {
+        AuthorName = m.AuthorName,
+        Subject = m.EmailSubject,
+        Details = m.Details,
+        Sandbox = m.IsSandbox,
+        Pricing = m.PricingCategory is null ? null : new MessagePricing(m.PricingCategory, m.PricingBillable, m.PricingType),
+    };
+}
+
+public sealed record MessageError(string? Code, string? Reason);
+
+public sealed record MessagePricing(string Category, bool? Billable, string? Type);
+
+public sealed record SendMessageRequest(ChannelKind? Channel, string? Text, string? Subject);
+
+public sealed record SendMessageAccepted(Guid Id, ChannelKind Channel, DeliveryStatus Status);
+
+public sealed record ConversationView(
+    Guid Id, Guid ContactId, ConversationStatus Status, AssigneeView? Assignee, DateTime? LastMessageAt,
+    DateTime? LastCustomerMessageAt, ChannelKind? LastCustomerChannel);
+
+public sealed record AssigneeView(string? UserId, string? UserName, Guid? TeamId, string? TeamName);
+
+public sealed record UpdateConversationRequest(ConversationStatus? Status, AssigneeRequest? Assignee);
+
+/// <summary>Assign to an agent, a team, or both (a team member). Both null unassigns.</summary>
+public sealed record AssigneeRequest(string? UserId, Guid? TeamId);
+
+public sealed record TeamView(Guid Id, string Name, IReadOnlyList<TeamMemberView> Members);
+
+public sealed record TeamMemberView(string UserId, string? DisplayName, string? Email);
+
+public sealed record CreateTeamRequest(string? Name, IReadOnlyList<string>? MemberUserIds);

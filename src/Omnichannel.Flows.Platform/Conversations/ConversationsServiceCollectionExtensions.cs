@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Omnichannel.Flows.Platform.Conversations;
+
+public static class ConversationsServiceCollectionExtensions
+{
+    public static IServiceCollection AddConversations(this IServiceCollection services)
+    {
+        services.AddSingleton<ConversationEvents>();
+        services.AddSingleton<MentionScanner>();
+        services.AddSingleton<InboundMessageRecorder>();
+        services.AddSingleton<DeliveryStatusRecorder>();
+        services.AddSingleton<InboundItemHandler>();
+        services.AddSingleton<RecipientResolver>();
+        services.AddScoped<MessageSender>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app) =>
+        app.MapThreadApi().MapConversationApi().MapTeamsApi();
+}

@@ -1,0 +1,33 @@
+using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Channels.Ingest;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Conversations;
+
+/// <summary>Routes each parsed item of a delivery to what records it, collecting the events to publish after commit.</summary>
+public sealed class InboundItemHandler(InboundMessageRecorder messages, DeliveryStatusRecorder statuses)
+{
+    public async Task HandleAsync(FlowsDbContext db, InboundEvent delivery, InboundItem item,
+        List<ConversationEvent> notifications, CancellationToken cancellationToken)
+    {
+        switch (item)
+        {
+            case InboundMessage message:
+                var stored = await messages.RecordAsync(db, delivery, message, cancellationToken);
+                if (stored is not null)
+                {
+                    notifications.Add(new MessageRecorded(stored.ContactId, stored.Id, stored.Channel, stored.Direction));
+                }
+
+                break;
+            case InboundStatus status:
+                var updated = await statuses.ApplyAsync(db, delivery.Channel, status, cancellationToken);
+                if (updated is not null)
+                {
+                    notifications.Add(new MessageStatusChanged(updated.ContactId, updated.Id, updated.Channel, updated.Status));
+                }
+
+                break;
+        }
+    }
+}

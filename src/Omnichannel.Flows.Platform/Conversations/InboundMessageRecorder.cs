@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Channels.Ingest;
+using Omnichannel.Flows.Platform.Contacts;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Conversations;
+
+/// <summary>
+/// Stores a message that arrived from a channel in the customer's one thread: matched to a profile, deduplicated on
+/// the provider's id, threaded (email), and the conversation reopened when the customer writes.
+/// </summary>
+public sealed class InboundMessageRecorder(
+    IdentityMatcher matcher, MentionScanner mentions, TimeProvider time, ILogger<InboundMessageRecorder> logger)
+{
+    /// <returns>The stored message, or null when it was already stored (a redelivery or our own echo).</returns>
+    public async Task<Message?> RecordAsync(FlowsDbContext db, InboundEvent delivery, InboundMessage item, CancellationToken cancellationToken)
+    {
+        var channel = delivery.Channel;
+        if (await db.Messages.AnyAsync(m => m.Channel == channel && m.ExternalId == item.ExternalId, cancellationToken))
+        {
+            return null;
+        }
+
+        if (item.CorrelationId is { } ownId && await db.Messages.AnyAsync(m => m.Id == ownId, cancellationToken))
+        {
+            // The echo of a message this app sent: the send already stored it.
+            return null;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var (contact, identity) = await matcher.ResolveAsync(db, channel, item.Customer, cancellationToken);
+        var message = new Message
+        {
+            ContactId = contact.Id,
+            Channel = channel,
+            ChannelIdentityId = identity.Id,
+            Direction = item.Direction,
+            Origin = item.Direction == MessageDirection.Inbound ? MessageOrigin.Customer : MessageOrigin.Agent,
+            AuthorName = item.Direction == MessageDirection.Outbound ? "Sent outside Omnichannel.Flows" : null,
+            Kind = item.Kind,
+            Text = item.Text,
+            Details = item.Details,
+            ExternalId = item.ExternalId,
+            SentAt = item.SentAt,
+            CreatedAt = now,
+            Status = item.Direction == MessageDirection.Inbound ? DeliveryStatus.Received : DeliveryStatus.Sent,
+            StatusAt = now,
+            EmailSubject = item.EmailSubject,
+            EmailMessageId = item.EmailMessageId,
+            EmailInReplyTo = item.EmailInReplyTo,
+            ReplyToMessageId = await FindRepliedToAsync(db, contact.Id, item, cancellationToken),
+            InboundEventId = delivery.Id,
+        };
+        db.Messages.Add(message);
+
+        var conversation = await db.ForContactAsync(contact.Id, now, cancellationToken);
+        conversation.LastMessageAt = Max(conversation.LastMessageAt, message.SentAt);
+        conversation.UpdatedAt = now;
+        if (item.Direction == MessageDirection.Inbound)
+        {
+            if (conversation.LastCustomerMessageAt is null || message.SentAt >= conversation.LastCustomerMessageAt)
+            {
+                conversation.LastCustomerMessageAt = message.SentAt;
+                conversation.LastCustomerChannel = channel;
+            }
+
+            if (conversation.Status == ConversationStatus.Resolved)
+            {
+                conversation.Status = ConversationStatus.Open;
+                conversation.ResolvedAt = null;
+                logger.LogInformation("Conversation of contact {ContactId} reopened by a new {Channel} message", contact.Id, channel);
+            }
+
+            await mentions.ScanAsync(db, contact.Id, item.Text, cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return message;
+    }
+
+    private static async Task<Guid?> FindRepliedToAsync(FlowsDbContext db, Guid contactId, InboundMessage item, CancellationToken cancellationToken)
+    {
+        string[] ids = [.. new[] { item.EmailInReplyTo }.Concat(item.EmailReferences).OfType<string>()];
+        if (ids.Length == 0)
+        {
+            return null;
+        }
+
+        var candidates = await db.Messages
+            .Where(m => m.ContactId == contactId && m.EmailMessageId != null && ids.Contains(m.EmailMessageId))
+            .Select(m => new { m.Id, m.EmailMessageId })
+            .ToListAsync(cancellationToken);
+        // In-Reply-To names the direct parent; References lists the thread oldest first.
+        return candidates.OrderBy(c => c.EmailMessageId == item.EmailInReplyTo ? 0 : 1)
+            .ThenByDescending(c => Array.IndexOf(ids, c.EmailMessageId))
+            .Select(c => (Guid?)c.Id).FirstOrDefault();
+    }
+
+    private static DateTime Max(DateTime? a, DateTime b) => a is { } value && value > b ? value : b;
+}

@@ -1,0 +1,73 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Omnichannel.Flows.Platform.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="FlowsDbContext"/> (scoped) and <see cref="IDbContextFactory{FlowsDbContext}"/> on the
+    /// configured provider, and migrates the database when the host starts.
+    /// </summary>
+    public static IServiceCollection AddFlowsData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var dataPath = Path.GetFullPath(options.DataPath, environment.ContentRootPath);
+        services.AddSingleton(new DataFolder(dataPath));
+
+        var connectionString = configuration.GetConnectionString("Default");
+        if (options.Provider == DatabaseProvider.SqlServer)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Default is not set.");
+            }
+
+            services.AddProviderContext<SqlServerFlowsDbContext>(o => o.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure()));
+        }
+        else
+        {
+            connectionString = SqliteConnectionString(connectionString, dataPath);
+            services.AddProviderContext<SqliteFlowsDbContext>(o => o.UseSqlite(connectionString));
+        }
+
+        services.AddHostedService<DatabaseMigrator>();
+        return services;
+    }
+
+    private static string SqliteConnectionString(string? configured, string dataPath)
+    {
+        var builder = new SqliteConnectionStringBuilder(configured ?? $"Data Source={Path.Combine(dataPath, "omnichannel.db")}")
+        {
+            // The shared cache would serialise every connection; WAL (set by the migrator) gives concurrent readers.
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = 30,
+            Pooling = true,
+        };
+        var file = Path.GetFullPath(builder.DataSource);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        builder.DataSource = file;
+        return builder.ToString();
+    }
+
+    private static void AddProviderContext<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+        where TContext : FlowsDbContext
+    {
+        services.AddPooledDbContextFactory<TContext>(configure);
+        services.AddSingleton<IDbContextFactory<FlowsDbContext>, FlowsDbContextFactory<TContext>>();
+        services.AddScoped<FlowsDbContext>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
+    }
+
+    private sealed class FlowsDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<FlowsDbContext>
+        where TContext : FlowsDbContext
+    {
+        public FlowsDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}
+
+/// <summary>The app's data folder (absolute).</summary>
+public sealed record DataFolder(string Path);

@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Omnichannel.Flows.Platform.Data;
+
+public enum DatabaseProvider { Sqlite, SqlServer }
+
+/// <summary><c>Database:*</c>. Without <c>ConnectionStrings:Default</c>, SQLite uses a file in the data folder.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Where the app keeps its files (the SQLite database, per-install simulator secrets). Relative to the content root.</summary>
+    [Required]
+    public string DataPath { get; set; } = "data";
+
+    /// <summary>Apply pending migrations when the app starts.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}

@@ -1,0 +1,20 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Omnichannel.Flows.Platform.Observability;
+
+/// <summary>
+/// The platform's traces and metrics. A customer message can be followed end to end: the webhook request's trace id
+/// is stored with the raw delivery, and processing and the sends it causes continue that trace.
+/// </summary>
+public static class FlowsTelemetry
+{
+    public const string Name = "Omnichannel.Flows";
+
+    public static readonly ActivitySource Source = new(Name);
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> WebhooksStored = Meter.CreateCounter<long>("flows.webhooks.stored", description: "Webhook deliveries stored");
+    public static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>("flows.messages.sent", description: "Outbound messages accepted by a provider");
+    public static readonly Counter<long> MessagesFailed = Meter.CreateCounter<long>("flows.messages.failed", description: "Outbound messages refused by a provider");
+}

@@ -1,0 +1,34 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Omnichannel.Flows.Platform.Observability;
+
+namespace Omnichannel.Flows.Web.Hosting;
+
+public static class ObservabilityExtensions
+{
+    /// <summary>
+    /// Traces and metrics through OpenTelemetry: ASP.NET Core, outgoing HTTP and the platform's own source
+    /// (webhook → processing → send). Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// </summary>
+    public static WebApplicationBuilder AddFlowsObservability(this WebApplicationBuilder builder)
+    {
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("omnichannel-flows"))
+            .WithTracing(tracing => tracing
+                .AddSource(FlowsTelemetry.Name)
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/_blazor"))
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics
+                .AddMeter(FlowsTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+}

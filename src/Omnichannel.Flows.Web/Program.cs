@@ -1,0 +1,42 @@
+using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Contacts;
+using Omnichannel.Flows.Platform.Conversations;
+using Omnichannel.Flows.Platform.Data;
+using Omnichannel.Flows.Platform.Jobs;
+using Omnichannel.Flows.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddFlowsObservability();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddFlowsData(builder.Configuration, builder.Environment);
+builder.Services.AddFlowsAuth();
+builder.Services.AddFlowsJobs(builder.Configuration);
+builder.Services.AddContacts();
+builder.Services.AddConversations();
+builder.Services.AddChannels();
+builder.Services.AddFlowsApi();
+builder.Services.AddFlowsUi(builder.Configuration);
+
+var app = builder.Build();
+
+app.UseFlowsPipeline();
+app.MapFlowsHealthChecks();
+app.MapFlowsApiDocs();
+app.MapAuthApi();
+app.MapChannelWebhooks();
+
+var api = app.MapGroup("").RequireAuthorization();
+api.MapContactsApi();
+api.MapConversationsApi();
+api.MapChannelsApi();
+api.MapUsersApi();
+
+app.MapJobsDashboard();
+app.MapFlowsUi();
+
+app.Run();
+
+/// <summary>The host; tests start it with WebApplicationFactory.</summary>
+public partial class Program;
