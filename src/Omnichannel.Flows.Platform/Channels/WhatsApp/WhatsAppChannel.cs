@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.Meta;
+using Omnichannel.Flows.Platform.Simulator;
 
 namespace Omnichannel.Flows.Platform.Channels.WhatsApp;
 
@@ -14,6 +15,7 @@ public static class WhatsAppChannel
     {
         services.AddChannelOptions<WhatsAppOptions>(ChannelKind.WhatsApp, WhatsAppOptions.Section);
         services.AddSingleton<WhatsAppPayloadParser>();
+        services.AddSingleton<IChannelSimulator, WhatsAppSimulator>();
         services.AddInboundChannel<WhatsAppInboundChannel>(ChannelKind.WhatsApp);
         services.AddOutboundChannel<WhatsAppOutboundChannel>(ChannelKind.WhatsApp, (sp, http) =>
             http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value.GraphBaseUrl.TrimEnd('/') + "/"));
