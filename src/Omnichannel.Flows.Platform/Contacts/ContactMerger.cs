@@ -15,6 +15,9 @@ namespace Omnichannel.Flows.Platform.Contacts;
 /// </summary>
 public sealed class ContactMerger(FlowsDbContext db, ConversationEvents events, TimeProvider time, ILogger<ContactMerger> logger)
 {
+    // The audit is read by people: keep '+' in phone numbers readable instead of \u002B.
+    private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerOptions.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public async Task<MergeResult> MergeAsync(Guid keepId, Guid otherId, string? userId, string? userName, CancellationToken cancellationToken)
     {
         if (keepId == otherId)
@@ -68,7 +71,7 @@ public sealed class ContactMerger(FlowsDbContext db, ConversationEvents events, 
             MergedByUserId = userId,
             MergedByName = userName,
             MergedAt = now,
-            Moved = JsonSerializer.Serialize(moved, JsonSerializerOptions.Web),
+            Moved = JsonSerializer.Serialize(moved, AuditJson),
         });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

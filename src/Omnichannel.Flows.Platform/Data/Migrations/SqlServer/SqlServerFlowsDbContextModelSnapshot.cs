@@ -249,7 +249,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Attempts")
@@ -311,7 +310,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid>("ContactId")
@@ -338,7 +336,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ChannelIdentity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("Channel")
@@ -381,7 +378,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("CreatedAt")
@@ -426,7 +422,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("AddedAt")
@@ -456,7 +451,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactErasureRecord", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("ErasedAt")
@@ -499,7 +493,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactMergeRecord", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("MergedAt")
@@ -538,7 +531,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("AddedAt")
@@ -592,7 +584,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.MergeSuggestion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid>("CandidateContactId")
@@ -637,7 +628,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid?>("AssignedTeamId")
@@ -688,7 +678,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Message", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Attempts")
@@ -812,7 +801,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.PendingDeliveryStatus", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("Channel")
@@ -865,7 +853,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Team", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("CreatedAt")

@@ -236,7 +236,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
@@ -298,7 +297,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ContactId")
@@ -325,7 +323,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ChannelIdentity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Channel")
@@ -368,7 +365,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -413,7 +409,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("AddedAt")
@@ -443,7 +438,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactErasureRecord", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("ErasedAt")
@@ -486,7 +480,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactMergeRecord", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("MergedAt")
@@ -525,7 +518,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("AddedAt")
@@ -579,7 +571,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.MergeSuggestion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CandidateContactId")
@@ -624,7 +615,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("AssignedTeamId")
@@ -675,7 +665,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Message", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
@@ -799,7 +788,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.PendingDeliveryStatus", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Channel")
@@ -852,7 +840,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Team", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")

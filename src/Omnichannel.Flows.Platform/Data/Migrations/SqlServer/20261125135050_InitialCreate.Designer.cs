@@ -12,7 +12,7 @@ using Omnichannel.Flows.Platform.Data;
 namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerFlowsDbContext))]
-    [Migration("20261125133825_InitialCreate")]
+    [Migration("20261125135050_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -252,7 +252,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Attempts")
@@ -314,7 +313,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid>("ContactId")
@@ -341,7 +339,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ChannelIdentity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("Channel")
@@ -384,7 +381,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("CreatedAt")
@@ -429,7 +425,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("AddedAt")
@@ -459,7 +454,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactErasureRecord", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("ErasedAt")
@@ -502,7 +496,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactMergeRecord", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("MergedAt")
@@ -541,7 +534,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("AddedAt")
@@ -595,7 +587,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.MergeSuggestion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid>("CandidateContactId")
@@ -640,7 +631,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid?>("AssignedTeamId")
@@ -691,7 +681,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Message", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Attempts")
@@ -815,7 +804,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.PendingDeliveryStatus", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("Channel")
@@ -868,7 +856,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Team", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("CreatedAt")

@@ -11,7 +11,7 @@ using Omnichannel.Flows.Platform.Data;
 namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFlowsDbContext))]
-    [Migration("20261125133822_InitialCreate")]
+    [Migration("20261125135047_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -239,7 +239,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
@@ -301,7 +300,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ContactId")
@@ -328,7 +326,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ChannelIdentity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Channel")
@@ -371,7 +368,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -416,7 +412,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("AddedAt")
@@ -446,7 +441,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactErasureRecord", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("ErasedAt")
@@ -489,7 +483,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactMergeRecord", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("MergedAt")
@@ -528,7 +521,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ContactPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("AddedAt")
@@ -582,7 +574,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.MergeSuggestion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CandidateContactId")
@@ -627,7 +618,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("AssignedTeamId")
@@ -678,7 +668,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Message", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
@@ -802,7 +791,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.PendingDeliveryStatus", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Channel")
@@ -855,7 +843,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Team", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
