@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,13 @@ public static class AuthServiceCollectionExtensions
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<FlowsDbContext>();
 
+        // Authenticate with a bearer token or the cookie, whichever the request has, but challenge with the cookie: pages
+        // and the jobs dashboard redirect to /login, and the cookie handler answers the API with a plain 401/403.
+        services.Configure<AuthenticationOptions>(options =>
+        {
+            options.DefaultChallengeScheme = IdentityConstants.ApplicationScheme;
+            options.DefaultForbidScheme = IdentityConstants.ApplicationScheme;
+        });
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/login";

@@ -22,7 +22,7 @@ public static class TeamsApi
     }
 
     private static async Task<IResult> ListAsync(FlowsDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new { items = await TeamViews(db).ToListAsync(cancellationToken) });
+        TypedResults.Ok(new { items = await TeamViewsAsync(db, null, cancellationToken) });
 
     private static async Task<IResult> CreateAsync(CreateTeamRequest request, FlowsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -47,8 +47,7 @@ public static class TeamsApi
         team.Members.AddRange(memberIds.Select(id => new TeamMember { UserId = id }));
         db.Teams.Add(team);
         await db.SaveChangesAsync(cancellationToken);
-        var view = await TeamViews(db).FirstAsync(t => t.Id == team.Id, cancellationToken);
-        return TypedResults.Created($"/api/teams/{team.Id}", view);
+        return TypedResults.Created($"/api/teams/{team.Id}", (await TeamViewsAsync(db, team.Id, cancellationToken)).Single());
     }
 
     private static async Task<IResult> SetMembersAsync(Guid id, IReadOnlyList<string> memberUserIds, FlowsDbContext db, CancellationToken cancellationToken)
@@ -68,7 +67,7 @@ public static class TeamsApi
         team.Members.RemoveAll(m => !wanted.Contains(m.UserId));
         team.Members.AddRange(wanted.Where(u => team.Members.All(m => m.UserId != u)).Select(u => new TeamMember { UserId = u }));
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(await TeamViews(db).FirstAsync(t => t.Id == id, cancellationToken));
+        return TypedResults.Ok((await TeamViewsAsync(db, id, cancellationToken)).Single());
     }
 
     private static async Task<IResult> DeleteAsync(Guid id, FlowsDbContext db, CancellationToken cancellationToken) =>
@@ -82,8 +81,15 @@ public static class TeamsApi
         return userIds.FirstOrDefault(id => !known.Contains(id));
     }
 
-    private static IQueryable<TeamView> TeamViews(FlowsDbContext db) =>
-        db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamView(
-            t.Id, t.Name,
-            t.Members.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new TeamMemberView(u.Id, u.DisplayName, u.Email)).ToList()));
+    internal static async Task<List<TeamView>> TeamViewsAsync(FlowsDbContext db, Guid? teamId, CancellationToken cancellationToken)
+    {
+        var teams = await db.Teams.AsNoTracking().Include(t => t.Members)
+            .Where(t => teamId == null || t.Id == teamId)
+            .OrderBy(t => t.Name)
+            .ToListAsync(cancellationToken);
+        var memberIds = teams.SelectMany(t => t.Members.Select(m => m.UserId)).Distinct().ToList();
+        var users = await db.Users.Where(u => memberIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => new TeamMemberView(u.Id, u.DisplayName, u.Email), cancellationToken);
+        return [.. teams.Select(t => new TeamView(t.Id, t.Name, [.. t.Members.Select(m => users[m.UserId]).OrderBy(u => u.DisplayName)]))];
+    }
 }
