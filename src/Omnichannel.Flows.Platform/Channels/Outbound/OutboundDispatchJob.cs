@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
@@ -78,6 +79,7 @@ public sealed class OutboundDispatchJob(
             EmailSubject = message.EmailSubject,
             EmailMessageId = message.EmailMessageId,
             EmailInReplyTo = message.EmailInReplyTo,
+            MessageTag = await HumanAgentTag.ForAsync(db, message, time.GetUtcNow().UtcDateTime, cancellationToken),
         };
 
         try
