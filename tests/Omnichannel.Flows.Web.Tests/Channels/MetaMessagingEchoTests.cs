@@ -41,6 +41,7 @@ public sealed class MetaMessagingEchoTests(FlowsAppFactory app) : IClassFixture<
         // The send is with Meta, its answer still on the way, when the echo arrives.
         await channel.PostAsync(app.CreateClient(), Echo(name, customer, mid, "Your table is booked.", messageId));
         await app.WaitForInboundProcessingAsync();
+        await AssertStoredOnceAsync(contactId, messageId, mid, DeliveryStatus.Sending);
         answer.SetResult();
         await app.WaitForMessageAsync(messageId, m => m.Status == DeliveryStatus.Sent);
 
@@ -103,13 +104,13 @@ public sealed class MetaMessagingEchoTests(FlowsAppFactory app) : IClassFixture<
     private string Echo(string name, string customer, string mid, string text, Guid messageId) =>
         MetaPayloads.Echo(customer, mid, app.Clock.GetUtcNow(), text, name == "messenger" ? messageId.ToString() : null);
 
-    private async Task AssertStoredOnceAsync(Guid contactId, Guid messageId, string mid)
+    private async Task AssertStoredOnceAsync(Guid contactId, Guid messageId, string mid, DeliveryStatus status = DeliveryStatus.Sent)
     {
         await using var db = await app.CreateDbContextAsync();
         var outbound = await db.Messages.Where(m => m.ContactId == contactId && m.Direction == MessageDirection.Outbound).ToListAsync();
         var message = Assert.Single(outbound);
         Assert.Equal(messageId, message.Id);
         Assert.Equal(mid, message.ExternalId);
-        Assert.Equal(DeliveryStatus.Sent, message.Status);
+        Assert.Equal(status, message.Status);
     }
 }

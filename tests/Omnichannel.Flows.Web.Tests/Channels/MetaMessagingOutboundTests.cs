@@ -150,20 +150,21 @@ public sealed class MetaMessagingOutboundTests(FlowsAppFactory app) : IClassFixt
     }
 
     [Fact]
-    public async Task ReadWatermark_LeavesMessagesThatNeverLeftAlone()
+    public async Task ReadWatermark_LeavesAMessageStillWaitingToBeSentAlone()
     {
         var channel = MetaChannelUnderTest.For(app, "messenger");
         var customer = MetaPayloads.NewScopedId();
         var contactId = await app.CustomerWritesAsync(channel, customer, "hello");
-        var failed = await app.AgentRepliesAsync(channel, contactId, "will not arrive",
-            FakeResponse.Json("""{ "error": { "message": "(#551) This person isn't available right now.", "code": 551 } }""", 400));
-        await app.WaitForMessageAsync(failed, m => m.Status == DeliveryStatus.Failed);
+        var rateLimited = new FakeResponse(429, """{ "error": { "message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613 } }""",
+            Headers: new Dictionary<string, string> { ["Retry-After"] = "600" });
+        var waiting = await app.AgentRepliesAsync(channel, contactId, "not sent yet", rateLimited);
+        await app.WaitForMessageAsync(waiting, m => m is { Status: DeliveryStatus.Queued, Attempts: 1 });
 
         await channel.PostAsync(app.CreateClient(), MetaPayloads.Read(customer, app.Clock.GetUtcNow(), app.Clock.GetUtcNow().AddMinutes(1)));
         await app.WaitForInboundProcessingAsync();
 
         await using var db = await app.CreateDbContextAsync();
-        Assert.Equal(DeliveryStatus.Failed, (await db.Messages.SingleAsync(m => m.Id == failed)).Status);
+        Assert.Equal(DeliveryStatus.Queued, (await db.Messages.SingleAsync(m => m.Id == waiting)).Status);
     }
 
     [Fact]
