@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Channels.Ingest;
+using Omnichannel.Flows.Platform.Channels.Instagram;
+using Omnichannel.Flows.Platform.Channels.Messenger;
 using Omnichannel.Flows.Platform.Channels.Outbound;
 using Omnichannel.Flows.Platform.Channels.WhatsApp;
 
@@ -30,6 +32,8 @@ public static class ChannelsServiceCollectionExtensions
         services.AddScoped<OutboxRecovery>();
 
         services.AddWhatsAppChannel();
+        services.AddMessengerChannel();
+        services.AddInstagramChannel();
         return services;
     }
 
@@ -38,6 +42,8 @@ public static class ChannelsServiceCollectionExtensions
     {
         var webhooks = app.MapGroup("").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
         webhooks.MapWhatsAppWebhooks();
+        webhooks.MapMessengerWebhooks();
+        webhooks.MapInstagramWebhooks();
         return app;
     }
 }

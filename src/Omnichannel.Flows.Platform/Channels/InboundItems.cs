@@ -24,6 +24,9 @@ public sealed record InboundMessage : InboundItem
     /// <summary>Our own message id when the provider echoes it back (Messenger metadata).</summary>
     public Guid? CorrelationId { get; init; }
 
+    /// <summary>The provider id of the message this one answers or reacts to (Messenger/Instagram <c>reply_to.mid</c>).</summary>
+    public string? ReplyToExternalId { get; init; }
+
     public string? EmailSubject { get; init; }
     public string? EmailMessageId { get; init; }
     public string? EmailInReplyTo { get; init; }
@@ -64,4 +67,16 @@ public sealed record InboundStatus : InboundItem
     public string? PricingCategory { get; init; }
     public bool? PricingBillable { get; init; }
     public string? PricingType { get; init; }
+}
+
+/// <summary>
+/// The customer has read what we sent them on this channel: everything sent at or before <see cref="ReadUpTo"/>
+/// (Messenger's read watermark), or up to the message <see cref="UpToExternalId"/> (Instagram's seen event).
+/// </summary>
+public sealed record InboundReadWatermark : InboundItem
+{
+    public required string CustomerExternalId { get; init; }
+    public DateTime? ReadUpTo { get; init; }
+    public string? UpToExternalId { get; init; }
+    public required DateTime OccurredAt { get; init; }
 }

@@ -9,6 +9,7 @@ public static class ConversationsServiceCollectionExtensions
     {
         services.AddSingleton<ConversationEvents>();
         services.AddSingleton<MentionScanner>();
+        services.AddSingleton<OutboundEchoMatcher>();
         services.AddSingleton<InboundMessageRecorder>();
         services.AddSingleton<DeliveryStatusRecorder>();
         services.AddSingleton<InboundItemHandler>();

@@ -52,6 +52,55 @@ public sealed class DeliveryStatusRecorder(TimeProvider time, ILogger<DeliverySt
         return changed ? message : null;
     }
 
+    /// <summary>
+    /// A read watermark: every message we sent the customer on <paramref name="channel"/> at or before it becomes read
+    /// (forward only). Instagram names the last message seen instead of a time; a seen message we do not know yet (its
+    /// send is unanswered) is kept as a pending read status like any other early status.
+    /// </summary>
+    /// <returns>The messages that moved.</returns>
+    public async Task<IReadOnlyList<Message>> ApplyReadAsync(
+        FlowsDbContext db, ChannelKind channel, InboundReadWatermark read, CancellationToken cancellationToken)
+    {
+        var upTo = read.ReadUpTo;
+        if (read.UpToExternalId is { } seenId)
+        {
+            var seenAt = await db.Messages.Where(m => m.Channel == channel && m.ExternalId == seenId)
+                .Select(m => (DateTime?)m.SentAt).FirstOrDefaultAsync(cancellationToken);
+            if (seenAt is null && upTo is null)
+            {
+                var pending = await ApplyAsync(db, channel,
+                    new InboundStatus { ExternalId = seenId, Status = DeliveryStatus.Read, OccurredAt = read.OccurredAt }, cancellationToken);
+                return pending is null ? [] : [pending];
+            }
+
+            upTo = upTo is { } watermark && (seenAt is null || watermark > seenAt) ? watermark : seenAt;
+        }
+
+        if (upTo is not { } readUpTo)
+        {
+            return [];
+        }
+
+        var recipients = db.ChannelIdentities
+            .Where(i => i.Channel == channel && i.ExternalId == read.CustomerExternalId)
+            .Select(i => (Guid?)i.Id);
+        // Watermarks are whole milliseconds: a message sent within that millisecond counts as at or before it.
+        var before = readUpTo.AddMilliseconds(1);
+        // Only messages that left: a queued or failed one cannot have been read, whatever its time.
+        var sent = await db.Messages
+            .Where(m => m.Channel == channel && m.Direction == MessageDirection.Outbound && recipients.Contains(m.ChannelIdentityId)
+                && (m.Status == DeliveryStatus.Sent || m.Status == DeliveryStatus.Delivered) && m.SentAt < before)
+            .ToListAsync(cancellationToken);
+        var moved = sent.Where(m => Apply(m, DeliveryStatus.Read, read.OccurredAt, null, null)).ToList();
+        await db.SaveChangesAsync(cancellationToken);
+        if (moved.Count > 0)
+        {
+            logger.LogInformation("{Channel} customer read {MessageCount} messages sent up to {ReadUpTo:o}", channel, moved.Count, readUpTo);
+        }
+
+        return moved;
+    }
+
     /// <summary>Applies statuses that arrived before the send's answer told us the provider id. Saves nothing.</summary>
     public async Task ApplyPendingAsync(FlowsDbContext db, Message message, CancellationToken cancellationToken)
     {

@@ -28,6 +28,13 @@ public sealed class InboundItemHandler(InboundMessageRecorder messages, Delivery
                 }
 
                 break;
+            case InboundReadWatermark read:
+                foreach (var message in await statuses.ApplyReadAsync(db, delivery.Channel, read, cancellationToken))
+                {
+                    notifications.Add(new MessageStatusChanged(message.ContactId, message.Id, message.Channel, message.Status));
+                }
+
+                break;
         }
     }
 }

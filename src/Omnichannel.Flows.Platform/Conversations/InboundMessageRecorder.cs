@@ -12,7 +12,8 @@ namespace Omnichannel.Flows.Platform.Conversations;
 /// the provider's id, threaded (email), and the conversation reopened when the customer writes.
 /// </summary>
 public sealed class InboundMessageRecorder(
-    IdentityMatcher matcher, MentionScanner mentions, TimeProvider time, ILogger<InboundMessageRecorder> logger)
+    IdentityMatcher matcher, OutboundEchoMatcher echoes, DeliveryStatusRecorder statuses, MentionScanner mentions, TimeProvider time,
+    ILogger<InboundMessageRecorder> logger)
 {
     /// <returns>The stored message, or null when it was already stored (a redelivery or our own echo).</returns>
     public async Task<Message?> RecordAsync(FlowsDbContext db, InboundEvent delivery, InboundMessage item, CancellationToken cancellationToken)
@@ -23,7 +24,7 @@ public sealed class InboundMessageRecorder(
             return null;
         }
 
-        if (item.CorrelationId is { } ownId && await db.Messages.AnyAsync(m => m.Id == ownId, cancellationToken))
+        if (await echoes.IsOwnAsync(db, channel, item, cancellationToken))
         {
             // The echo of a message this app sent: the send already stored it.
             return null;
@@ -50,10 +51,15 @@ public sealed class InboundMessageRecorder(
             EmailSubject = item.EmailSubject,
             EmailMessageId = item.EmailMessageId,
             EmailInReplyTo = item.EmailInReplyTo,
-            ReplyToMessageId = await FindRepliedToAsync(db, contact.Id, item, cancellationToken),
+            ReplyToMessageId = await FindRepliedToAsync(db, channel, contact.Id, item, cancellationToken),
             InboundEventId = delivery.Id,
         };
         db.Messages.Add(message);
+        if (item.Direction == MessageDirection.Outbound)
+        {
+            // Statuses of a message sent elsewhere may arrive before its echo.
+            await statuses.ApplyPendingAsync(db, message, cancellationToken);
+        }
 
         var conversation = await db.ForContactAsync(contact.Id, now, cancellationToken);
         conversation.LastMessageAt = Max(conversation.LastMessageAt, message.SentAt);
@@ -80,8 +86,15 @@ public sealed class InboundMessageRecorder(
         return message;
     }
 
-    private static async Task<Guid?> FindRepliedToAsync(FlowsDbContext db, Guid contactId, InboundMessage item, CancellationToken cancellationToken)
+    private static async Task<Guid?> FindRepliedToAsync(
+        FlowsDbContext db, ChannelKind channel, Guid contactId, InboundMessage item, CancellationToken cancellationToken)
     {
+        if (item.ReplyToExternalId is { } repliedTo)
+        {
+            return await db.Messages.Where(m => m.Channel == channel && m.ExternalId == repliedTo)
+                .Select(m => (Guid?)m.Id).FirstOrDefaultAsync(cancellationToken);
+        }
+
         string[] ids = [.. new[] { item.EmailInReplyTo }.Concat(item.EmailReferences).OfType<string>()];
         if (ids.Length == 0)
         {

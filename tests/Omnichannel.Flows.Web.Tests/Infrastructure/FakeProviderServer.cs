@@ -96,6 +96,11 @@ public sealed class FakeProviderServer : IAsyncDisposable
                 : scripted[key].TryDequeue(out var next) ? next : defaults[key];
         }
 
+        if (response.Hold is { } hold)
+        {
+            await hold;
+        }
+
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = response.ContentType;
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
@@ -117,5 +122,8 @@ public sealed record RecordedRequest(string Method, string Path, string Query, I
 
 public sealed record FakeResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null)
 {
+    /// <summary>The answer waits until this completes: a provider still busy with the call (the request is recorded at once).</summary>
+    public Task? Hold { get; init; }
+
     public static FakeResponse Json(string body, int status = 200) => new(status, body);
 }

@@ -54,6 +54,14 @@ public class FlowsAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Channels:WhatsApp:PhoneNumberId"] = "109876543210",
             ["Channels:WhatsApp:BusinessAccountId"] = "WABA-1",
             ["Channels:WhatsApp:GraphBaseUrl"] = provider,
+            ["Channels:Messenger:VerifyToken"] = Secrets.MessengerVerifyToken,
+            ["Channels:Messenger:AppSecret"] = Secrets.MessengerAppSecret,
+            ["Channels:Messenger:PageAccessToken"] = "page-access-token",
+            ["Channels:Messenger:GraphBaseUrl"] = provider,
+            ["Channels:Instagram:VerifyToken"] = Secrets.InstagramVerifyToken,
+            ["Channels:Instagram:AppSecret"] = Secrets.InstagramAppSecret,
+            ["Channels:Instagram:AccessToken"] = "ig-access-token",
+            ["Channels:Instagram:GraphBaseUrl"] = provider,
         };
         Configure(settings);
 
@@ -183,4 +191,8 @@ public sealed class TestSecrets
 {
     public string WhatsAppAppSecret { get; } = "wa-app-secret-" + Guid.NewGuid().ToString("N");
     public string WhatsAppVerifyToken { get; } = "wa-verify-token";
+    public string MessengerAppSecret { get; } = "fb-app-secret-" + Guid.NewGuid().ToString("N");
+    public string MessengerVerifyToken { get; } = "fb-verify-token";
+    public string InstagramAppSecret { get; } = "ig-app-secret-" + Guid.NewGuid().ToString("N");
+    public string InstagramVerifyToken { get; } = "ig-verify-token";
 }

@@ -35,6 +35,19 @@ public static class MetaJson
         }
     }
 
+    /// <summary>Parses a stored delivery; one that is not JSON throws <see cref="InboundPayloadException"/>.</summary>
+    public static JsonDocument ParseStored(byte[] body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException exception)
+        {
+            throw new InboundPayloadException($"Not JSON: {exception.Message}", "");
+        }
+    }
+
     public static string? String(this JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()

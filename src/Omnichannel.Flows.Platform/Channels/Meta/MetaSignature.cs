@@ -42,6 +42,13 @@ public static class MetaSignature
             : WebhookVerdict.Unauthorized($"{Header} does not match the body.");
     }
 
+    /// <summary>What a Meta webhook gets before it is stored: the signature first, then the envelope's shape (see <see cref="MetaJson.InspectEnvelope"/>).</summary>
+    public static WebhookVerdict VerifyThenInspect(WebhookRequest request, string? appSecret, string envelopeObject)
+    {
+        var signature = Verify(request, appSecret);
+        return signature == WebhookVerdict.Accepted ? MetaJson.InspectEnvelope(request.Body, envelopeObject) : signature;
+    }
+
     /// <summary>The header value Meta would send for <paramref name="body"/> (used by the simulator and tests).</summary>
     public static string Sign(ReadOnlySpan<byte> body, string appSecret) =>
         Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), body));

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
@@ -18,6 +19,7 @@ public sealed class OutboundDispatchJob(
     FlowsDbContext db,
     ChannelRegistry channels,
     DeliveryStatusRecorder statuses,
+    OutboundEchoMatcher echoes,
     ConversationEvents events,
     IBackgroundJobClient jobs,
     TimeProvider time,
@@ -46,7 +48,7 @@ public sealed class OutboundDispatchJob(
         activity?.SetTag("message.id", message.Id);
 
         var outcome = await SendAsync(message, cancellationToken);
-        await ApplyAsync(message, outcome, cancellationToken);
+        await ApplyAsync(message, outcome, now, cancellationToken);
         events.Publish(new MessageStatusChanged(message.ContactId, message.Id, message.Channel, message.Status));
     }
 
@@ -77,6 +79,7 @@ public sealed class OutboundDispatchJob(
             EmailSubject = message.EmailSubject,
             EmailMessageId = message.EmailMessageId,
             EmailInReplyTo = message.EmailInReplyTo,
+            MessageTag = await HumanAgentTag.ForAsync(db, message, time.GetUtcNow().UtcDateTime, cancellationToken),
         };
 
         try
@@ -89,16 +92,26 @@ public sealed class OutboundDispatchJob(
         }
     }
 
-    private async Task ApplyAsync(Message message, SendOutcome outcome, CancellationToken cancellationToken)
+    /// <param name="attemptStartedAt">
+    /// When the provider call began: an accepted message's <see cref="Message.SentAt"/>, so it is never later than the
+    /// provider's own timestamp for it (read watermarks compare against that).
+    /// </param>
+    private async Task ApplyAsync(Message message, SendOutcome outcome, DateTime attemptStartedAt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         message.StatusAt = now;
         switch (outcome)
         {
             case SendOutcome.Accepted accepted:
-                message.ExternalId = accepted.ExternalId;
-                message.Status = DeliveryStatus.Sent;
-                message.SentAt = now;
+                if (await echoes.ReleaseExternalIdAsync(db, message, accepted.ExternalId, cancellationToken))
+                {
+                    message.ExternalId = accepted.ExternalId;
+                }
+
+                // An echo or status webhook may have moved the message on while the provider call was under way.
+                var current = await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).Select(m => m.Status).FirstAsync(cancellationToken);
+                message.Status = DeliveryStatusProgression.CanMove(current, DeliveryStatus.Sent) ? DeliveryStatus.Sent : current;
+                message.SentAt = attemptStartedAt;
                 message.NextAttemptAt = null;
                 if (message.Channel == ChannelKind.Email)
                 {

@@ -8,13 +8,8 @@ public sealed class WhatsAppInboundChannel(IOptions<WhatsAppOptions> options, Wh
 {
     public ChannelKind Channel => ChannelKind.WhatsApp;
 
-    public WebhookVerdict Inspect(WebhookRequest request)
-    {
-        var signature = MetaSignature.Verify(request, options.Value.AppSecret);
-        return signature == WebhookVerdict.Accepted
-            ? MetaJson.InspectEnvelope(request.Body, "whatsapp_business_account")
-            : signature;
-    }
+    public WebhookVerdict Inspect(WebhookRequest request) =>
+        MetaSignature.VerifyThenInspect(request, options.Value.AppSecret, "whatsapp_business_account");
 
     public IReadOnlyList<InboundItem> Parse(InboundEvent delivery) => parser.Parse(delivery.Payload);
 }

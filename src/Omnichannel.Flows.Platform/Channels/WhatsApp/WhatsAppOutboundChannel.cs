@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Platform.Channels.Meta;
@@ -15,27 +12,12 @@ public sealed class WhatsAppOutboundChannel(HttpClient http, IOptions<WhatsAppOp
 {
     public ChannelKind Channel => ChannelKind.WhatsApp;
 
-    public async Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    public Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var payload = new SendTextPayload(message.RecipientId, new TextBody(message.Text ?? ""), message.MessageId.ToString());
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{settings.GraphApiVersion}/{settings.PhoneNumberId}/messages")
-        {
-            Content = JsonContent.Create(payload),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.AccessToken);
-
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            return await GraphApiError.ClassifyAsync(response, cancellationToken);
-        }
-
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        var id = answer.Array("messages").Select(m => m.String("id")).FirstOrDefault(id => id is not null);
-        return id is null
-            ? new SendOutcome.Unknown("The Graph API answered without a message id.")
-            : new SendOutcome.Accepted(id);
+        return GraphApiSend.PostAsync(http, $"{settings.GraphApiVersion}/{settings.PhoneNumberId}/messages", payload, settings.AccessToken,
+            answer => answer.Array("messages").Select(m => m.String("id")).FirstOrDefault(id => id is not null), cancellationToken);
     }
 
     private sealed record SendTextPayload(

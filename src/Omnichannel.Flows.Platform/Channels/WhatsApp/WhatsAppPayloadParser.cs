@@ -13,7 +13,7 @@ public sealed class WhatsAppPayloadParser(PhoneNumberNormalizer phoneNumbers)
 {
     public IReadOnlyList<InboundItem> Parse(byte[] body)
     {
-        using var document = ParseDocument(body);
+        using var document = MetaJson.ParseStored(body);
         var items = new List<InboundItem>();
         var entryIndex = 0;
         foreach (var entry in document.RootElement.Array("entry"))
@@ -161,16 +161,4 @@ public sealed class WhatsAppPayloadParser(PhoneNumberNormalizer phoneNumbers)
         element.Int64(property) is { } seconds
             ? DateTime.UnixEpoch.AddSeconds(seconds)
             : throw new InboundPayloadException($"'{property}' must be unix seconds.", $"{pointer}/{property}");
-
-    private static JsonDocument ParseDocument(byte[] body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body);
-        }
-        catch (JsonException exception)
-        {
-            throw new InboundPayloadException($"Not JSON: {exception.Message}", "");
-        }
-    }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Contacts;
@@ -57,12 +55,7 @@ public sealed class WhatsAppSimulator(IOptions<WhatsAppOptions> options, PhoneNu
                 },
             },
         };
-        var body = JsonSerializer.SerializeToUtf8Bytes(payload);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "webhooks/whatsapp") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add(MetaSignature.Header, MetaSignature.Sign(body, settings.AppSecret ?? ""));
-        using var response = await self.SendAsync(request, cancellationToken);
-        return new SimulationResult((int)response.StatusCode, response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync(cancellationToken));
+        return await MetaSimulatedWebhook.PostAsync(self, Channel, payload, settings.AppSecret, cancellationToken);
     }
 
     private string WaId(SimulatedMessage message) =>
