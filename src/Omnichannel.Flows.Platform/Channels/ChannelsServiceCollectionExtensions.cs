@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.Outbound;
+using Omnichannel.Flows.Platform.Channels.Sms;
+using Omnichannel.Flows.Platform.Channels.Telegram;
+using Omnichannel.Flows.Platform.Channels.TikTok;
 using Omnichannel.Flows.Platform.Channels.WhatsApp;
 
 namespace Omnichannel.Flows.Platform.Channels;
@@ -30,6 +33,9 @@ public static class ChannelsServiceCollectionExtensions
         services.AddScoped<OutboxRecovery>();
 
         services.AddWhatsAppChannel();
+        services.AddSmsChannel();
+        services.AddTelegramChannel();
+        services.AddTikTokChannel();
         return services;
     }
 
@@ -38,6 +44,9 @@ public static class ChannelsServiceCollectionExtensions
     {
         var webhooks = app.MapGroup("").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
         webhooks.MapWhatsAppWebhooks();
+        webhooks.MapSmsWebhooks();
+        webhooks.MapTelegramWebhooks();
+        webhooks.MapTikTokWebhooks();
         return app;
     }
 }
