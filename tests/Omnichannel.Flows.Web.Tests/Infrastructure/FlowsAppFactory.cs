@@ -54,6 +54,18 @@ public class FlowsAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Channels:WhatsApp:PhoneNumberId"] = "109876543210",
             ["Channels:WhatsApp:BusinessAccountId"] = "WABA-1",
             ["Channels:WhatsApp:GraphBaseUrl"] = provider,
+            ["Channels:Sms:AccountSid"] = "ACtest",
+            ["Channels:Sms:AuthToken"] = Secrets.TwilioAuthToken,
+            ["Channels:Sms:FromNumber"] = "+15550001111",
+            ["Channels:Sms:WebhookUrl"] = TestSecrets.TwilioWebhookUrl,
+            ["Channels:Sms:ApiBaseUrl"] = provider,
+            ["Channels:Telegram:BotToken"] = TestSecrets.TelegramBotToken,
+            ["Channels:Telegram:SecretToken"] = Secrets.TelegramSecretToken,
+            ["Channels:Telegram:ApiBaseUrl"] = provider,
+            ["Channels:TikTok:ClientSecret"] = Secrets.TikTokClientSecret,
+            ["Channels:TikTok:AccessToken"] = "tt-access-token",
+            ["Channels:TikTok:BusinessId"] = TestSecrets.TikTokBusinessId,
+            ["Channels:TikTok:ApiBaseUrl"] = provider,
         };
         Configure(settings);
 
@@ -183,4 +195,13 @@ public sealed class TestSecrets
 {
     public string WhatsAppAppSecret { get; } = "wa-app-secret-" + Guid.NewGuid().ToString("N");
     public string WhatsAppVerifyToken { get; } = "wa-verify-token";
+
+    public const string TwilioWebhookUrl = "https://flows.example.com";
+    public string TwilioAuthToken { get; } = "twilio-auth-token-" + Guid.NewGuid().ToString("N");
+
+    public const string TelegramBotToken = "123456:telegram-bot-token";
+    public string TelegramSecretToken { get; } = "tg-secret-" + Guid.NewGuid().ToString("N");
+
+    public const string TikTokBusinessId = "tt-business-1";
+    public string TikTokClientSecret { get; } = "tt-client-secret-" + Guid.NewGuid().ToString("N");
 }
