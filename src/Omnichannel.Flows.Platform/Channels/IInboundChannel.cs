@@ -50,6 +50,9 @@ public abstract record WebhookVerdict
     /// <param name="pointer">Where in the body: a JSON pointer or a form field name.</param>
     public static WebhookVerdict Malformed(string detail, string pointer) => new MalformedVerdict(detail, pointer);
 
+    /// <summary><paramref name="next"/>'s verdict when this one accepts (a signature check before a shape check); otherwise this one.</summary>
+    public WebhookVerdict AndThen(Func<WebhookVerdict> next) => this is AcceptedVerdict ? next() : this;
+
     /// <summary>Accepted when <paramref name="parse"/> understands the delivery; otherwise malformed, saying where.</summary>
     public static WebhookVerdict FromParse(Action parse)
     {

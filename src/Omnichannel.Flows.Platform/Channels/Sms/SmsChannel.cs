@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Simulator;
 
 namespace Omnichannel.Flows.Platform.Channels.Sms;
@@ -26,14 +24,14 @@ public static class SmsChannel
         services.AddSingleton<IChannelSimulator, SmsSimulator>();
         services.AddInboundChannel<SmsInboundChannel>(ChannelKind.Sms);
         services.AddOutboundChannel<SmsOutboundChannel>(ChannelKind.Sms, (sp, http) =>
-            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<SmsOptions>>().Value.ApiBaseUrl.TrimEnd('/') + "/"));
+            http.BaseAddress = ChannelRegistration.BaseAddress(sp.GetRequiredService<IOptions<SmsOptions>>().Value.ApiBaseUrl));
         return services;
     }
 
     public static IEndpointRouteBuilder MapSmsWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost(MessagePath, (HttpContext context, WebhookIngestion ingestion) => ingestion.HandleAsync(ChannelKind.Sms, context));
-        app.MapPost(StatusPath, (HttpContext context, WebhookIngestion ingestion) => ingestion.HandleAsync(ChannelKind.Sms, context));
+        app.MapWebhook(MessagePath, ChannelKind.Sms);
+        app.MapWebhook(StatusPath, ChannelKind.Sms);
         return app;
     }
 }

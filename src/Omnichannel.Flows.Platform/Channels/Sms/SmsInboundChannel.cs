@@ -16,10 +16,8 @@ public sealed class SmsInboundChannel(IOptions<SmsOptions> options, SmsPayloadPa
     public WebhookVerdict Inspect(WebhookRequest request)
     {
         var settings = options.Value;
-        var signature = TwilioSignature.Verify(request, TwilioForm.Parse(request.Body), settings.AuthToken, settings.WebhookUrl);
-        return signature == WebhookVerdict.Accepted
-            ? WebhookVerdict.FromParse(() => parser.Parse(TwilioDelivery.Of(request), time.GetUtcNow().UtcDateTime))
-            : signature;
+        return TwilioSignature.Verify(request, TwilioForm.Parse(request.Body), settings.AuthToken, settings.WebhookUrl)
+            .AndThen(() => WebhookVerdict.FromParse(() => parser.Parse(TwilioDelivery.Of(request), time.GetUtcNow().UtcDateTime)));
     }
 
     public byte[] Capture(WebhookRequest request) => TwilioDelivery.Of(request).ToPayload();

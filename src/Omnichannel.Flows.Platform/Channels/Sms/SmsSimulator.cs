@@ -32,7 +32,7 @@ public sealed class SmsSimulator(IOptions<SmsOptions> options, PhoneNumberNormal
         using var request = new HttpRequestMessage(HttpMethod.Post, ownUrl) { Content = form.ToContent() };
         request.Headers.Add(TwilioSignature.Header, TwilioSignature.Sign(settings.AuthToken ?? "", signedUrl, form));
         using var response = await self.SendAsync(request, cancellationToken);
-        return new SimulationResult((int)response.StatusCode, response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync(cancellationToken));
+        return await SimulationResult.FromAsync(response, cancellationToken);
     }
 
     private string Phone(SimulatedMessage message) =>

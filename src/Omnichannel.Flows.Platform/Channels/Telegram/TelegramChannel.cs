@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Simulator;
 
 namespace Omnichannel.Flows.Platform.Channels.Telegram;
@@ -18,7 +16,7 @@ public static class TelegramChannel
         services.AddSingleton<IChannelSimulator, TelegramSimulator>();
         services.AddInboundChannel<TelegramInboundChannel>(ChannelKind.Telegram);
         services.AddOutboundChannel<TelegramOutboundChannel>(ChannelKind.Telegram, (sp, http) =>
-                http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<TelegramOptions>>().Value.ApiBaseUrl.TrimEnd('/') + "/"))
+                http.BaseAddress = ChannelRegistration.BaseAddress(sp.GetRequiredService<IOptions<TelegramOptions>>().Value.ApiBaseUrl))
             .RemoveAllLoggers()
             .AddLogger<TelegramHttpLogger>();
         return services;
@@ -26,7 +24,7 @@ public static class TelegramChannel
 
     public static IEndpointRouteBuilder MapTelegramWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/telegram", (HttpContext context, WebhookIngestion ingestion) => ingestion.HandleAsync(ChannelKind.Telegram, context));
+        app.MapWebhook("/webhooks/telegram", ChannelKind.Telegram);
         return app;
     }
 }

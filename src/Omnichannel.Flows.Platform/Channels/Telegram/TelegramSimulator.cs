@@ -65,7 +65,7 @@ public sealed class TelegramSimulator(IOptions<TelegramOptions> options, TimePro
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add(TelegramInboundChannel.SecretHeader, options.Value.SecretToken ?? "");
         using var response = await self.SendAsync(request, cancellationToken);
-        return new SimulationResult((int)response.StatusCode, response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync(cancellationToken));
+        return await SimulationResult.FromAsync(response, cancellationToken);
     }
 
     private static string FirstName(SimulatedMessage message) => message.DisplayName ?? message.CustomerId.TrimStart('@');

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Simulator;
 
 namespace Omnichannel.Flows.Platform.Channels.TikTok;
@@ -17,13 +15,13 @@ public static class TikTokChannel
         services.AddSingleton<IChannelSimulator, TikTokSimulator>();
         services.AddInboundChannel<TikTokInboundChannel>(ChannelKind.TikTok);
         services.AddOutboundChannel<TikTokOutboundChannel>(ChannelKind.TikTok, (sp, http) =>
-            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<TikTokOptions>>().Value.ApiBaseUrl.TrimEnd('/') + "/"));
+            http.BaseAddress = ChannelRegistration.BaseAddress(sp.GetRequiredService<IOptions<TikTokOptions>>().Value.ApiBaseUrl));
         return services;
     }
 
     public static IEndpointRouteBuilder MapTikTokWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/tiktok", (HttpContext context, WebhookIngestion ingestion) => ingestion.HandleAsync(ChannelKind.TikTok, context));
+        app.MapWebhook("/webhooks/tiktok", ChannelKind.TikTok);
         return app;
     }
 }

@@ -8,13 +8,9 @@ public sealed class TikTokInboundChannel(IOptions<TikTokOptions> options, TikTok
 {
     public ChannelKind Channel => ChannelKind.TikTok;
 
-    public WebhookVerdict Inspect(WebhookRequest request)
-    {
-        var signature = TikTokSignature.Verify(request, options.Value.ClientSecret, time.GetUtcNow());
-        return signature == WebhookVerdict.Accepted
-            ? WebhookVerdict.FromParse(() => parser.Parse(request.Body))
-            : signature;
-    }
+    public WebhookVerdict Inspect(WebhookRequest request) =>
+        TikTokSignature.Verify(request, options.Value.ClientSecret, time.GetUtcNow())
+            .AndThen(() => WebhookVerdict.FromParse(() => parser.Parse(request.Body)));
 
     public IReadOnlyList<InboundItem> Parse(InboundEvent delivery) => parser.Parse(delivery.Payload);
 }

@@ -44,7 +44,7 @@ public sealed class TikTokSimulator(IOptions<TikTokOptions> options, TimeProvide
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add(TikTokSignature.Header, TikTokSignature.Sign(body, settings.ClientSecret ?? "", now));
         using var response = await self.SendAsync(request, cancellationToken);
-        return new SimulationResult((int)response.StatusCode, response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync(cancellationToken));
+        return await SimulationResult.FromAsync(response, cancellationToken);
     }
 
     private static string Username(SimulatedMessage message) => message.CustomerId.Trim().TrimStart('@').ToLowerInvariant();
