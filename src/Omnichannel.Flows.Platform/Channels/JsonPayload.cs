@@ -34,6 +34,20 @@ public static class JsonPayload
             ? number
             : throw new InboundPayloadException($"'{property}' must be an integer.", $"{pointer}/{property}");
 
+    /// <summary>A unix time in seconds (or <paramref name="milliseconds"/>) as UTC.</summary>
+    public static DateTime RequiredUnixTime(this JsonElement element, string property, string pointer, bool milliseconds = false)
+    {
+        var value = element.RequiredInt64(property, pointer);
+        try
+        {
+            return (milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(value) : DateTimeOffset.FromUnixTimeSeconds(value)).UtcDateTime;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new InboundPayloadException($"'{property}' is not a unix time{(milliseconds ? " in milliseconds" : "")}.", $"{pointer}/{property}");
+        }
+    }
+
     public static string RequiredString(this JsonElement element, string property, string pointer) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) &&
         value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text

@@ -119,6 +119,7 @@ public sealed class TelegramWebhookTests(FlowsAppFactory app) : IClassFixture<Fl
     [InlineData("""{ "update_id": 1, "message": { "message_id": 1, "date": 1764072000 } }""", "/message/chat")]
     [InlineData("""{ "update_id": 1, "message": { "message_id": 1, "date": 1764072000, "chat": { "type": "private" } } }""", "/message/chat/id")]
     [InlineData("""{ "update_id": 1, "message": { "message_id": 1, "chat": { "id": 5, "type": "private" } } }""", "/message/date")]
+    [InlineData("""{ "update_id": 1, "message": { "message_id": 1, "date": 99999999999999, "chat": { "id": 5, "type": "private" } } }""", "/message/date")]
     public async Task MalformedBody_Is400WithWhere(string body, string pointer)
     {
         var response = await client.PostTelegramAsync(body, app.Secrets.TelegramSecretToken);

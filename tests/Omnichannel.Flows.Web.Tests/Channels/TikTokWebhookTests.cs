@@ -90,6 +90,7 @@ public sealed class TikTokWebhookTests(FlowsAppFactory app) : IClassFixture<Flow
     [InlineData("""{ "event": "im_receive_msg", "content": "not json" }""", "/content")]
     [InlineData("""{ "event": "im_receive_msg", "content": "{\"message_id\":\"m1\",\"timestamp\":1764072000000}" }""", "/content/conversation_id")]
     [InlineData("""{ "event": "im_receive_msg", "content": "{\"conversation_id\":\"c1\",\"message_id\":\"m1\",\"timestamp\":\"soon\"}" }""", "/content/timestamp")]
+    [InlineData("""{ "event": "im_receive_msg", "content": "{\"conversation_id\":\"c1\",\"message_id\":\"m1\",\"timestamp\":-99999999999999999}" }""", "/content/timestamp")]
     public async Task MalformedBody_Is400WithWhere(string body, string pointer)
     {
         var response = await client.PostTikTokAsync(body, app.Secrets.TikTokClientSecret, app.Clock.GetUtcNow());

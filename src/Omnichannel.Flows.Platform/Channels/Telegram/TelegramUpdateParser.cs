@@ -27,7 +27,7 @@ public sealed class TelegramUpdateParser(PhoneNumberNormalizer phoneNumbers)
         var chat = message.RequiredObject("chat", "/message");
         var chatId = chat.RequiredInt64("id", "/message/chat");
         var messageId = message.RequiredInt64("message_id", "/message");
-        var date = message.RequiredInt64("date", "/message");
+        var sentAt = message.RequiredUnixTime("date", "/message");
         if (chat.String("type") != "private")
         {
             return [];
@@ -41,7 +41,7 @@ public sealed class TelegramUpdateParser(PhoneNumberNormalizer phoneNumbers)
             {
                 ExternalId = $"{chatId}:{messageId}",
                 Customer = Customer(chatId, from, message),
-                SentAt = DateTime.UnixEpoch.AddSeconds(date),
+                SentAt = sentAt,
                 Kind = kind,
                 Text = text,
                 Details = details,

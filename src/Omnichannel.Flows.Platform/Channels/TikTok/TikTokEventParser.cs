@@ -39,7 +39,7 @@ public sealed class TikTokEventParser(IOptions<TikTokOptions> options)
             {
                 ExternalId = content.RequiredString("message_id", "/content"),
                 Customer = new CustomerIdentity(conversation) { DisplayName = sender, Handle = sender },
-                SentAt = DateTime.UnixEpoch.AddMilliseconds(content.RequiredInt64("timestamp", "/content")),
+                SentAt = content.RequiredUnixTime("timestamp", "/content", milliseconds: true),
                 Kind = messageKind,
                 Text = text,
                 Details = details,

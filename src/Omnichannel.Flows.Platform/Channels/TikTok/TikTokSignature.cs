@@ -47,10 +47,10 @@ public static class TikTokSignature
             return WebhookVerdict.Unauthorized($"{Header} does not match the body.");
         }
 
-        var age = now - DateTimeOffset.FromUnixTimeSeconds(seconds);
-        return age.Duration() <= Tolerance
+        var ageSeconds = now.ToUnixTimeSeconds() - seconds;
+        return Math.Abs(ageSeconds) <= Tolerance.TotalSeconds
             ? WebhookVerdict.Accepted
-            : WebhookVerdict.Unauthorized($"{Header} was made {age.TotalMinutes:F0} minutes from now; more than {Tolerance.TotalMinutes:F0} is refused as a replay.");
+            : WebhookVerdict.Unauthorized($"{Header} was made {ageSeconds} seconds from now; more than {Tolerance.TotalMinutes:F0} minutes is refused as a replay.");
     }
 
     /// <summary>The header value TikTok would send for <paramref name="body"/> at <paramref name="at"/> (used by the simulator).</summary>
