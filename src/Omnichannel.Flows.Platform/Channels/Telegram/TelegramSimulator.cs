@@ -27,17 +27,19 @@ public sealed class TelegramSimulator(IOptions<TelegramOptions> options, TimePro
     {
         if (message.SharedPhone is { Length: > 0 } phone)
         {
-            var shared = await PostAsync(self, Update(message, new { contact = new { phone_number = phone, first_name = FirstName(message), user_id = UserId(message) } }), cancellationToken);
+            var contact = new { phone_number = phone, first_name = FirstName(message), user_id = UserId(message) };
+            var shared = await PostAsync(self, Update(message, "contact", contact), cancellationToken);
             if (!shared.Accepted)
             {
                 return shared;
             }
         }
 
-        return await PostAsync(self, Update(message, new { text = message.Text }), cancellationToken);
+        return await PostAsync(self, Update(message, "text", message.Text), cancellationToken);
     }
 
-    private object Update(SimulatedMessage message, object content)
+    /// <summary>An update with a new private-chat message whose content is <paramref name="field"/> (text, contact…).</summary>
+    private Dictionary<string, object> Update(SimulatedMessage message, string field, object content)
     {
         var userId = UserId(message);
         var username = long.TryParse(message.CustomerId, out _) ? null : message.CustomerId.TrimStart('@');
@@ -47,16 +49,12 @@ public sealed class TelegramSimulator(IOptions<TelegramOptions> options, TimePro
             ["from"] = new { id = userId, is_bot = false, first_name = FirstName(message), username },
             ["chat"] = new { id = userId, type = "private", first_name = FirstName(message), username },
             ["date"] = time.GetUtcNow().ToUnixTimeSeconds(),
+            [field] = content,
         };
-        foreach (var property in JsonSerializer.SerializeToElement(content).EnumerateObject())
-        {
-            envelope[property.Name] = property.Value;
-        }
-
         return new Dictionary<string, object> { ["update_id"] = RandomNumberGenerator.GetInt32(1, int.MaxValue), ["message"] = envelope };
     }
 
-    private async Task<SimulationResult> PostAsync(HttpClient self, object update, CancellationToken cancellationToken)
+    private async Task<SimulationResult> PostAsync(HttpClient self, Dictionary<string, object> update, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "webhooks/telegram")
         {
