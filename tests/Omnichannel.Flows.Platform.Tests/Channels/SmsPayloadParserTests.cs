@@ -48,7 +48,7 @@ public sealed class SmsPayloadParserTests
     }
 
     [Fact]
-    public void Message_FromANumberWithoutPlus_IsTheSendersE164Phone()
+    public void Message_SenderIsTheProvenE164Phone_AndReceiveTimeStandsInForTheSendTime()
     {
         var delivery = new TwilioDelivery("/webhooks/sms", "MessageSid=SM9&From=%2B4915112345678&Body=Hi&NumMedia=0");
 
