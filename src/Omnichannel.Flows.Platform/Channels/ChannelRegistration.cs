@@ -1,6 +1,10 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Channels.Ingest;
 
 namespace Omnichannel.Flows.Platform.Channels;
 
@@ -40,4 +44,11 @@ public static class ChannelRegistration
         builder.AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
         return builder;
     }
+
+    /// <summary>A provider's base URL as an <see cref="HttpClient.BaseAddress"/>: relative request paths then append to it.</summary>
+    public static Uri BaseAddress(string baseUrl) => new(baseUrl.TrimEnd('/') + "/");
+
+    /// <summary>Maps a provider's webhook POST to the shared ingest path (verify → store → answer → process later).</summary>
+    public static RouteHandlerBuilder MapWebhook(this IEndpointRouteBuilder app, string path, ChannelKind channel) =>
+        app.MapPost(path, (HttpContext context, WebhookIngestion ingestion) => ingestion.HandleAsync(channel, context));
 }

@@ -6,6 +6,9 @@ using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.Instagram;
 using Omnichannel.Flows.Platform.Channels.Messenger;
 using Omnichannel.Flows.Platform.Channels.Outbound;
+using Omnichannel.Flows.Platform.Channels.Sms;
+using Omnichannel.Flows.Platform.Channels.Telegram;
+using Omnichannel.Flows.Platform.Channels.TikTok;
 using Omnichannel.Flows.Platform.Channels.WhatsApp;
 
 namespace Omnichannel.Flows.Platform.Channels;
@@ -34,6 +37,9 @@ public static class ChannelsServiceCollectionExtensions
         services.AddWhatsAppChannel();
         services.AddMessengerChannel();
         services.AddInstagramChannel();
+        services.AddSmsChannel();
+        services.AddTelegramChannel();
+        services.AddTikTokChannel();
         return services;
     }
 
@@ -44,6 +50,9 @@ public static class ChannelsServiceCollectionExtensions
         webhooks.MapWhatsAppWebhooks();
         webhooks.MapMessengerWebhooks();
         webhooks.MapInstagramWebhooks();
+        webhooks.MapSmsWebhooks();
+        webhooks.MapTelegramWebhooks();
+        webhooks.MapTikTokWebhooks();
         return app;
     }
 }

@@ -16,6 +16,12 @@ public interface IInboundChannel
     /// <exception cref="InboundPayloadException">The stored delivery cannot be understood; it is kept as failed.</exception>
     IReadOnlyList<InboundItem> Parse(InboundEvent delivery);
 
+    /// <summary>
+    /// What is stored for a verified delivery: the body as it arrived, unless the channel needs more of the request to
+    /// understand it later (Twilio status callbacks carry our message id in the callback URL's query).
+    /// </summary>
+    byte[] Capture(WebhookRequest request) => request.Body;
+
     /// <summary>What the provider expects back once the delivery is stored.</summary>
     IResult Acknowledge() => Results.Ok();
 }
@@ -27,6 +33,12 @@ public sealed class WebhookRequest
     public string? ContentType { get; init; }
     public required IHeaderDictionary Headers { get; init; }
     public required IQueryCollection Query { get; init; }
+
+    /// <summary>The URL the request arrived at as this app saw it (encoded): scheme, host, path base, path and query.</summary>
+    public string Url { get; init; } = "";
+
+    /// <summary>The path (without the path base) and query (encoded): what follows a proxied app's public base URL.</summary>
+    public string PathAndQuery { get; init; } = "";
 }
 
 public abstract record WebhookVerdict
@@ -37,6 +49,23 @@ public abstract record WebhookVerdict
 
     /// <param name="pointer">Where in the body: a JSON pointer or a form field name.</param>
     public static WebhookVerdict Malformed(string detail, string pointer) => new MalformedVerdict(detail, pointer);
+
+    /// <summary><paramref name="next"/>'s verdict when this one accepts (a signature check before a shape check); otherwise this one.</summary>
+    public WebhookVerdict AndThen(Func<WebhookVerdict> next) => this is AcceptedVerdict ? next() : this;
+
+    /// <summary>Accepted when <paramref name="parse"/> understands the delivery; otherwise malformed, saying where.</summary>
+    public static WebhookVerdict FromParse(Action parse)
+    {
+        try
+        {
+            parse();
+            return Accepted;
+        }
+        catch (InboundPayloadException exception)
+        {
+            return Malformed(exception.Message, exception.Pointer);
+        }
+    }
 
     public sealed record AcceptedVerdict : WebhookVerdict;
 

@@ -41,4 +41,8 @@ public sealed record SimulatedMessage(string CustomerId, string Text)
 public sealed record SimulationResult(int StatusCode, string? Detail)
 {
     public bool Accepted => StatusCode is >= 200 and < 300;
+
+    /// <summary>The webhook's answer: its status, and its body when it refused.</summary>
+    public static async Task<SimulationResult> FromAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        new((int)response.StatusCode, response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync(cancellationToken));
 }

@@ -62,6 +62,18 @@ public class FlowsAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Channels:Instagram:AppSecret"] = Secrets.InstagramAppSecret,
             ["Channels:Instagram:AccessToken"] = "ig-access-token",
             ["Channels:Instagram:GraphBaseUrl"] = provider,
+            ["Channels:Sms:AccountSid"] = "ACtest",
+            ["Channels:Sms:AuthToken"] = Secrets.TwilioAuthToken,
+            ["Channels:Sms:FromNumber"] = "+15550001111",
+            ["Channels:Sms:WebhookUrl"] = TestSecrets.TwilioWebhookUrl,
+            ["Channels:Sms:ApiBaseUrl"] = provider,
+            ["Channels:Telegram:BotToken"] = TestSecrets.TelegramBotToken,
+            ["Channels:Telegram:SecretToken"] = Secrets.TelegramSecretToken,
+            ["Channels:Telegram:ApiBaseUrl"] = provider,
+            ["Channels:TikTok:ClientSecret"] = Secrets.TikTokClientSecret,
+            ["Channels:TikTok:AccessToken"] = "tt-access-token",
+            ["Channels:TikTok:BusinessId"] = TestSecrets.TikTokBusinessId,
+            ["Channels:TikTok:ApiBaseUrl"] = provider,
         };
         Configure(settings);
 
@@ -195,4 +207,13 @@ public sealed class TestSecrets
     public string MessengerVerifyToken { get; } = "fb-verify-token";
     public string InstagramAppSecret { get; } = "ig-app-secret-" + Guid.NewGuid().ToString("N");
     public string InstagramVerifyToken { get; } = "ig-verify-token";
+
+    public const string TwilioWebhookUrl = "https://flows.example.com";
+    public string TwilioAuthToken { get; } = "twilio-auth-token-" + Guid.NewGuid().ToString("N");
+
+    public const string TelegramBotToken = "123456:telegram-bot-token";
+    public string TelegramSecretToken { get; } = "tg-secret-" + Guid.NewGuid().ToString("N");
+
+    public const string TikTokBusinessId = "tt-business-1";
+    public string TikTokClientSecret { get; } = "tt-client-secret-" + Guid.NewGuid().ToString("N");
 }

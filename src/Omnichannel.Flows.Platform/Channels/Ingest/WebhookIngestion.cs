@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Platform.Observability;
@@ -41,6 +42,8 @@ public sealed class WebhookIngestion(
             ContentType = context.Request.ContentType,
             Headers = context.Request.Headers,
             Query = context.Request.Query,
+            Url = context.Request.GetEncodedUrl(),
+            PathAndQuery = context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent(),
         };
 
         switch (inbound.Inspect(request))
@@ -55,12 +58,13 @@ public sealed class WebhookIngestion(
                     detail: malformed.Detail, extensions: new Dictionary<string, object?> { ["pointer"] = malformed.Pointer });
         }
 
+        var payload = inbound.Capture(request);
         var delivery = new InboundEvent
         {
             Channel = channel,
-            DedupeKey = Convert.ToHexStringLower(SHA256.HashData(body)),
+            DedupeKey = Convert.ToHexStringLower(SHA256.HashData(payload)),
             ContentType = context.Request.ContentType,
-            Payload = body,
+            Payload = payload,
             ReceivedAt = time.GetUtcNow().UtcDateTime,
             TraceParent = Activity.Current?.Id,
             State = InboundEventState.Pending,
