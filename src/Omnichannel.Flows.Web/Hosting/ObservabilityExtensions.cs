@@ -2,6 +2,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Omnichannel.Flows.Platform.Channels.Telegram;
 using Omnichannel.Flows.Platform.Observability;
 
 namespace Omnichannel.Flows.Web.Hosting;
@@ -19,7 +20,7 @@ public static class ObservabilityExtensions
             .WithTracing(tracing => tracing
                 .AddSource(FlowsTelemetry.Name)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/_blazor"))
-                .AddHttpClientInstrumentation())
+                .AddHttpClientInstrumentation(options => options.EnrichWithHttpRequestMessage = RedactSecretsInUrl))
             .WithMetrics(metrics => metrics
                 .AddMeter(FlowsTelemetry.Name)
                 .AddAspNetCoreInstrumentation()
@@ -30,5 +31,15 @@ public static class ObservabilityExtensions
         }
 
         return builder;
+    }
+
+    // Telegram's Bot API puts the bot token in the URL path; traces must not carry it.
+    private static void RedactSecretsInUrl(System.Diagnostics.Activity activity, HttpRequestMessage request)
+    {
+        if (TelegramHttpLogger.CarriesBotToken(request.RequestUri))
+        {
+            activity.SetTag("url.full", TelegramHttpLogger.RedactUrl(request.RequestUri!));
+            activity.DisplayName = $"{request.Method} telegram";
+        }
     }
 }

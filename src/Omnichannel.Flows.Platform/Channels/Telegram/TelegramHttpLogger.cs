@@ -8,7 +8,7 @@ namespace Omnichannel.Flows.Platform.Channels.Telegram;
 /// Logs Bot API calls in place of the default HttpClient logging, which would write the bot token (it is part of every
 /// Bot API URL) into the logs.
 /// </summary>
-internal sealed partial class TelegramHttpLogger(ILogger<TelegramOutboundChannel> logger) : IHttpClientLogger
+public sealed partial class TelegramHttpLogger(ILogger<TelegramOutboundChannel> logger) : IHttpClientLogger
 {
     public object? LogRequestStart(HttpRequestMessage request) => null;
 
@@ -21,6 +21,11 @@ internal sealed partial class TelegramHttpLogger(ILogger<TelegramOutboundChannel
             request.Method, Redact(request.RequestUri), elapsed.TotalMilliseconds);
 
     private static string Redact(Uri? uri) => uri is null ? "" : BotToken().Replace(uri.AbsolutePath, "/bot***/");
+
+    /// <summary>The URL with any Bot API token replaced, for traces as well as logs.</summary>
+    public static string RedactUrl(Uri uri) => BotToken().Replace(uri.GetLeftPart(UriPartial.Path), "/bot***/");
+
+    public static bool CarriesBotToken(Uri? uri) => uri is not null && BotToken().IsMatch(uri.AbsolutePath);
 
     [GeneratedRegex("/bot[^/]*/")]
     private static partial Regex BotToken();
