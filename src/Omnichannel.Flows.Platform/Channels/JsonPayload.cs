@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Omnichannel.Flows.Platform.Channels;
 
-/// <summary>Reads a provider's JSON so that what does not parse says where (for a 400 while the provider waits, or a failed delivery).</summary>
+/// <summary>
+/// Reads providers' JSON leniently (unknown fields are ignored; a missing optional value is null) and strictly where a
+/// value is required, so that what does not parse says where (a 400 while the provider waits, or a failed delivery).
+/// </summary>
 public static class JsonPayload
 {
     /// <summary>The JSON object in <paramref name="json"/>; <paramref name="pointer"/> names where it came from.</summary>
@@ -58,4 +61,40 @@ public static class JsonPayload
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Object
             ? value
             : throw new InboundPayloadException($"'{property}' must be an object.", $"{pointer}/{property}");
+
+    public static string? String(this JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    public static JsonElement? Object(this JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Object
+            ? value
+            : null;
+
+    public static IEnumerable<JsonElement> Array(this JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray()
+            : [];
+
+    public static long? Int64(this JsonElement element, string property)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var number) => number,
+            JsonValueKind.String when long.TryParse(value.GetString(), out var number) => number,
+            _ => null,
+        };
+    }
+
+    public static bool? Boolean(this JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) &&
+        value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : null;
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Omnichannel.Flows.Platform.Channels.Meta;
 
-/// <summary>Lenient reading of Meta payloads: unknown fields are ignored, what we use is validated.</summary>
+/// <summary>The shape check of Meta's webhook envelope (WhatsApp, Messenger, Instagram) done before answering.</summary>
 public static class MetaJson
 {
     /// <summary>The cheap shape check done before answering: a JSON object whose <c>object</c> is one of <paramref name="objects"/> and with an <c>entry</c> array.</summary>
@@ -34,55 +34,6 @@ public static class MetaJson
             return WebhookVerdict.Malformed($"The body is not valid JSON: {exception.Message}", exception.Path is { } path ? JsonPathToPointer(path) : "");
         }
     }
-
-    /// <summary>Parses a stored delivery; one that is not JSON throws <see cref="InboundPayloadException"/>.</summary>
-    public static JsonDocument ParseStored(byte[] body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body);
-        }
-        catch (JsonException exception)
-        {
-            throw new InboundPayloadException($"Not JSON: {exception.Message}", "");
-        }
-    }
-
-    public static string? String(this JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    public static JsonElement? Object(this JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Object
-            ? value
-            : null;
-
-    public static IEnumerable<JsonElement> Array(this JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Array
-            ? value.EnumerateArray()
-            : [];
-
-    public static long? Int64(this JsonElement element, string property)
-    {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out var value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt64(out var number) => number,
-            JsonValueKind.String when long.TryParse(value.GetString(), out var number) => number,
-            _ => null,
-        };
-    }
-
-    public static bool? Boolean(this JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) &&
-        value.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? value.GetBoolean()
-            : null;
 
     private static string JsonPathToPointer(string path) =>
         "/" + path.TrimStart('$').TrimStart('.').Replace("[", "/", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace('.', '/');

@@ -13,7 +13,7 @@ public sealed class MetaMessagingParser
 {
     public IReadOnlyList<InboundItem> Parse(byte[] body)
     {
-        using var document = MetaJson.ParseStored(body);
+        using var document = JsonPayload.ParseObject(body);
         var items = new List<InboundItem>();
         var entryIndex = 0;
         foreach (var entry in document.RootElement.Array("entry"))

@@ -3,7 +3,6 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;

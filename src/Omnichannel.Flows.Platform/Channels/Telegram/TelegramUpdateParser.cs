@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 

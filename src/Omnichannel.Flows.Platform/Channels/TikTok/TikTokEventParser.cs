@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Conversations;
 
 namespace Omnichannel.Flows.Platform.Channels.TikTok;

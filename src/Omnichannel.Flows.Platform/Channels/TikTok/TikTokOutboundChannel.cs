@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
-using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Channels.Outbound;
 
 namespace Omnichannel.Flows.Platform.Channels.TikTok;

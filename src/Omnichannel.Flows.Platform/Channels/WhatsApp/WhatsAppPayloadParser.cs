@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 
@@ -13,7 +12,7 @@ public sealed class WhatsAppPayloadParser(PhoneNumberNormalizer phoneNumbers)
 {
     public IReadOnlyList<InboundItem> Parse(byte[] body)
     {
-        using var document = MetaJson.ParseStored(body);
+        using var document = JsonPayload.ParseObject(body);
         var items = new List<InboundItem>();
         var entryIndex = 0;
         foreach (var entry in document.RootElement.Array("entry"))
