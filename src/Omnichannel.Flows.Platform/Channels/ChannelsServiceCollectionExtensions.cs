@@ -23,6 +23,7 @@ public static class ChannelsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<InboundEventPump>());
         services.AddScoped<InboundEventProcessor>();
         services.AddScoped<WebhookIngestion>();
+        services.AddSingleton<WebhookNonces>();
         services.AddScoped<InboundEventRetention>();
 
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
