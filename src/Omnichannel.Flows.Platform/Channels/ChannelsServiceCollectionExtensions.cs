@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Omnichannel.Flows.Platform.Channels.Email;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.Outbound;
 using Omnichannel.Flows.Platform.Channels.WhatsApp;
@@ -31,6 +32,7 @@ public static class ChannelsServiceCollectionExtensions
         services.AddScoped<OutboxRecovery>();
 
         services.AddWhatsAppChannel();
+        services.AddEmailChannel();
         return services;
     }
 
@@ -39,6 +41,7 @@ public static class ChannelsServiceCollectionExtensions
     {
         var webhooks = app.MapGroup("").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
         webhooks.MapWhatsAppWebhooks();
+        webhooks.MapEmailWebhooks();
         return app;
     }
 }

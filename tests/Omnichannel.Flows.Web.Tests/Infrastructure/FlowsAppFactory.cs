@@ -54,6 +54,15 @@ public class FlowsAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Channels:WhatsApp:PhoneNumberId"] = "109876543210",
             ["Channels:WhatsApp:BusinessAccountId"] = "WABA-1",
             ["Channels:WhatsApp:GraphBaseUrl"] = provider,
+            ["Channels:Email:SigningKey"] = Secrets.EmailSigningKey,
+            ["Channels:Email:FromAddress"] = "support@flows.test",
+            ["Channels:Email:FromName"] = "Flows Support",
+            ["Channels:Email:Smtp:Host"] = "127.0.0.1",
+            ["Channels:Email:Smtp:Security"] = "None",
+            ["Channels:WebChat:IdentitySecret"] = Secrets.WebChatIdentitySecret,
+            ["Channels:WebChat:AllowedOrigins:0"] = "https://shop.example",
+            ["Channels:WebChat:RateLimit:SessionsPerMinute"] = "1000",
+            ["Channels:WebChat:RateLimit:MessagesPerMinute"] = "1000",
         };
         Configure(settings);
 
@@ -183,4 +192,6 @@ public sealed class TestSecrets
 {
     public string WhatsAppAppSecret { get; } = "wa-app-secret-" + Guid.NewGuid().ToString("N");
     public string WhatsAppVerifyToken { get; } = "wa-verify-token";
+    public string EmailSigningKey { get; } = "email-signing-key-" + Guid.NewGuid().ToString("N");
+    public string WebChatIdentitySecret { get; } = "webchat-identity-secret-" + Guid.NewGuid().ToString("N");
 }
