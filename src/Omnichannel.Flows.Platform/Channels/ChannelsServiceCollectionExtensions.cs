@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Channels.Email;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.Outbound;
+using Omnichannel.Flows.Platform.Channels.WebChat;
 using Omnichannel.Flows.Platform.Channels.WhatsApp;
 
 namespace Omnichannel.Flows.Platform.Channels;
@@ -33,15 +34,17 @@ public static class ChannelsServiceCollectionExtensions
 
         services.AddWhatsAppChannel();
         services.AddEmailChannel();
+        services.AddWebChatChannel();
         return services;
     }
 
-    /// <summary>The provider webhooks (anonymous: each verifies its provider's signature) and the channel overview API.</summary>
+    /// <summary>The provider webhooks (anonymous: each verifies its provider's signature) and the web chat visitor API.</summary>
     public static IEndpointRouteBuilder MapChannelWebhooks(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
         webhooks.MapWhatsAppWebhooks();
         webhooks.MapEmailWebhooks();
+        app.MapWebChat();
         return app;
     }
 }

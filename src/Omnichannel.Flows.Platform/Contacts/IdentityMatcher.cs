@@ -43,6 +43,9 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         {
             var added = new ChannelIdentity { Channel = channel, ExternalId = externalId, ContactId = contact.Id, CreatedAt = now, LastSeenAt = now };
             contact.Identities.Add(added);
+            // Added explicitly: found only through a loaded contact's collection, a new row with its key already set
+            // would be taken for an existing one and updated (0 rows) instead of inserted.
+            db.ChannelIdentities.Add(added);
             identity ??= added;
         }
 
@@ -85,7 +88,9 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         var existing = contact.Phones.FirstOrDefault(p => p.MatchKey == key);
         if (existing is null)
         {
-            contact.Phones.Add(new ContactPhone { ContactId = contact.Id, Number = e164, MatchKey = key, Verified = verified, AddedAt = now });
+            var phone = new ContactPhone { ContactId = contact.Id, Number = e164, MatchKey = key, Verified = verified, AddedAt = now };
+            contact.Phones.Add(phone);
+            db.ContactPhones.Add(phone);
         }
         else if (verified && !existing.Verified)
         {
@@ -109,7 +114,9 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         var existing = contact.Emails.FirstOrDefault(e => e.Address == address);
         if (existing is null)
         {
-            contact.Emails.Add(new ContactEmail { ContactId = contact.Id, Address = address, Verified = verified, AddedAt = now });
+            var email = new ContactEmail { ContactId = contact.Id, Address = address, Verified = verified, AddedAt = now };
+            contact.Emails.Add(email);
+            db.ContactEmails.Add(email);
         }
         else if (verified && !existing.Verified)
         {

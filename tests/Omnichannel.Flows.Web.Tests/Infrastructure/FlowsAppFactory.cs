@@ -61,8 +61,8 @@ public class FlowsAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Channels:Email:Smtp:Security"] = "None",
             ["Channels:WebChat:IdentitySecret"] = Secrets.WebChatIdentitySecret,
             ["Channels:WebChat:AllowedOrigins:0"] = "https://shop.example",
-            ["Channels:WebChat:RateLimit:SessionsPerMinute"] = "1000",
-            ["Channels:WebChat:RateLimit:MessagesPerMinute"] = "1000",
+            ["Channels:WebChat:RateLimit:SessionsPerWindow"] = "1000",
+            ["Channels:WebChat:RateLimit:MessagesPerWindow"] = "1000",
         };
         Configure(settings);
 
