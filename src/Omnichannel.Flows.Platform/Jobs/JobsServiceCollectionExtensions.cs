@@ -22,14 +22,7 @@ public static class JobsServiceCollectionExtensions
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
 
         // Storage and activator are per host, not Hangfire's static defaults, so that test hosts in one process stay apart.
-        services.AddSingleton<JobStorage>(_ => database.Provider == DatabaseProvider.SqlServer
-            ? new SqlServerStorage(configuration.GetConnectionString("Default"), new SqlServerStorageOptions
-            {
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-                SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
-            })
-            : new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) }));
+        services.AddSingleton<JobStorage>(sp => CreateStorage(sp, database, configuration));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
 
         services.AddHangfire(config => config
@@ -45,5 +38,20 @@ public static class JobsServiceCollectionExtensions
         });
         services.AddHostedService<JobsStartup>();
         return services;
+    }
+
+    private static JobStorage CreateStorage(IServiceProvider services, DatabaseOptions database, IConfiguration configuration)
+    {
+        // Hangfire's log provider is process-wide and set when this host's configuration is first resolved; storages ask it
+        // for loggers as they are built. Resolve it first, or a test host would get the logger factory of one already disposed.
+        _ = services.GetRequiredService<IGlobalConfiguration>();
+        return database.Provider == DatabaseProvider.SqlServer
+            ? new SqlServerStorage(configuration.GetConnectionString("Default"), new SqlServerStorageOptions
+            {
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+            })
+            : new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) });
     }
 }
