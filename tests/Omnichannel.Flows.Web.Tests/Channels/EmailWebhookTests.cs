@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Conversations;
+using Omnichannel.Flows.Platform.Simulator;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
 namespace Omnichannel.Flows.Web.Tests.Channels;
@@ -178,6 +180,24 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("multipart/form-data", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Simulator_PostsASignedMailThatIsStored()
+    {
+        var email = TestData.NewEmail();
+        var simulator = app.Services.GetServices<IChannelSimulator>().Single(s => s.Channel == ChannelKind.Email);
+
+        var result = await simulator.SendAsync(client, new SimulatedMessage(email, "Sent from the simulator") { DisplayName = "Sim Customer", Subject = "Hello" }, CancellationToken.None);
+        await app.WaitForInboundProcessingAsync();
+
+        Assert.True(result.Accepted, result.Detail);
+        await using var db = await app.CreateDbContextAsync();
+        var identity = await db.ChannelIdentities.SingleAsync(i => i.Channel == ChannelKind.Email && i.ExternalId == simulator.ExternalIdOf(new SimulatedMessage(email, "")));
+        var message = await db.Messages.SingleAsync(m => m.ChannelIdentityId == identity.Id);
+        Assert.Equal("Sent from the simulator", message.Text);
+        Assert.Equal("Hello", message.EmailSubject);
+        Assert.Equal("Sim Customer", identity.DisplayName);
     }
 
     private async Task AssertNothingStoredAsync(string messageId)
