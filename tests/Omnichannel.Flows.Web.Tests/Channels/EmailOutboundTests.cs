@@ -37,9 +37,7 @@ public sealed class EmailOutboundTests(EmailAppFactory app) : IClassFixture<Emai
     [Fact]
     public async Task CustomersReplyToOurMessageId_ThreadsToOurMessage()
     {
-        var email = TestData.NewEmail();
-        await app.CustomerEmailsAsync(email, "Can I change the address?");
-        var contactId = await ContactOfAsync(email);
+        var (email, contactId) = await CustomerWhoEmailedAsync("Can I change the address?");
         var admin = await app.CreateAdminClientAsync();
         var ourId = await admin.AgentRepliesAsync(contactId, "Yes, which one?", "email");
         var sent = await app.WaitForMessageAsync(ourId, m => m.Status == DeliveryStatus.Sent);
@@ -59,9 +57,7 @@ public sealed class EmailOutboundTests(EmailAppFactory app) : IClassFixture<Emai
     [Fact]
     public async Task TemporaryRejection_IsRetriedWithTheSameMessageIdUntilAccepted()
     {
-        var email = TestData.NewEmail();
-        await app.CustomerEmailsAsync(email, "ping");
-        var contactId = await ContactOfAsync(email);
+        var (_, contactId) = await CustomerWhoEmailedAsync("ping");
         var admin = await app.CreateAdminClientAsync();
         app.Smtp.Respond(SmtpReply.Reject(451, "4.3.0 Try again later"));
 
@@ -77,9 +73,7 @@ public sealed class EmailOutboundTests(EmailAppFactory app) : IClassFixture<Emai
     [Fact]
     public async Task PermanentRejection_FailsWithTheSmtpCode()
     {
-        var email = TestData.NewEmail();
-        await app.CustomerEmailsAsync(email, "hello");
-        var contactId = await ContactOfAsync(email);
+        var (_, contactId) = await CustomerWhoEmailedAsync("hello");
         var admin = await app.CreateAdminClientAsync();
         app.Smtp.Respond(SmtpReply.Reject(550, "5.1.1 Mailbox does not exist"));
 
@@ -94,9 +88,7 @@ public sealed class EmailOutboundTests(EmailAppFactory app) : IClassFixture<Emai
     [Fact]
     public async Task ConnectionLostAfterTheData_IsUnknownAndNotResent()
     {
-        var email = TestData.NewEmail();
-        await app.CustomerEmailsAsync(email, "hello");
-        var contactId = await ContactOfAsync(email);
+        var (_, contactId) = await CustomerWhoEmailedAsync("hello");
         var admin = await app.CreateAdminClientAsync();
         app.Smtp.Respond(SmtpReply.Drop);
 
@@ -105,6 +97,13 @@ public sealed class EmailOutboundTests(EmailAppFactory app) : IClassFixture<Emai
 
         Assert.Equal(1, unknown.Attempts);
         Assert.Single(app.Smtp.Received, m => m.MessageId == $"{messageId}@flows.test");
+    }
+
+    private async Task<(string Email, Guid ContactId)> CustomerWhoEmailedAsync(string text)
+    {
+        var email = TestData.NewEmail();
+        await app.CustomerEmailsAsync(email, text);
+        return (email, await ContactOfAsync(email));
     }
 
     private async Task<Guid> ContactOfAsync(string email)

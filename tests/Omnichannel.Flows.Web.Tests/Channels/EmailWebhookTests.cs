@@ -21,7 +21,7 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
     public async Task SignedForm_IsStoredWithTheProvenSenderSubjectAndThreadIds()
     {
         var email = TestData.NewEmail();
-        var messageId = $"<{Guid.NewGuid():N}@mail.example.com>";
+        var messageId = EmailWebhooks.NewMessageId();
         var fields = EmailWebhooks.Mail(email.ToUpperInvariant(), messageId, "Where is my parcel?", extra: new Dictionary<string, string>
         {
             ["In-Reply-To"] = "<parent-1@flows.test>",
@@ -53,7 +53,7 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
     public async Task SignedMultipart_IsStoredWithAttachmentsAsMetadata()
     {
         var email = TestData.NewEmail();
-        var messageId = $"<{Guid.NewGuid():N}@mail.example.com>";
+        var messageId = EmailWebhooks.NewMessageId();
         var fields = EmailWebhooks.Mail(email, messageId, "Invoice attached, it's wrong — €12 too much.").Signed(Key, app.Clock.GetUtcNow());
         var pdf = Encoding.ASCII.GetBytes("%PDF-1.4 fake invoice");
 
@@ -74,7 +74,7 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
     [Fact]
     public async Task HtmlOnlyMail_KeepsMarkupOutOfTheText()
     {
-        var messageId = $"<{Guid.NewGuid():N}@mail.example.com>";
+        var messageId = EmailWebhooks.NewMessageId();
         var fields = EmailWebhooks.Mail(TestData.NewEmail(), messageId, "unused").Signed(Key, app.Clock.GetUtcNow());
         fields.Remove("stripped-text");
         fields.Remove("body-plain");
@@ -91,7 +91,7 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
     public async Task SameMessageIdInTwoDeliveries_IsStoredOnce()
     {
         var email = TestData.NewEmail();
-        var messageId = $"<{Guid.NewGuid():N}@mail.example.com>";
+        var messageId = EmailWebhooks.NewMessageId();
 
         var first = await client.PostEmailFormAsync(EmailWebhooks.Mail(email, messageId, "hello").Signed(Key, app.Clock.GetUtcNow()));
         var again = await client.PostEmailFormAsync(EmailWebhooks.Mail(email, messageId, "hello").Signed(Key, app.Clock.GetUtcNow()));
@@ -106,7 +106,7 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
     [Fact]
     public async Task ForgedSignature_Is401AndNothingIsStored()
     {
-        var messageId = $"<{Guid.NewGuid():N}@mail.example.com>";
+        var messageId = EmailWebhooks.NewMessageId();
         var forged = EmailWebhooks.Mail(TestData.NewEmail(), messageId, "forged").Signed("not-the-signing-key", app.Clock.GetUtcNow());
         var unsigned = EmailWebhooks.Mail(TestData.NewEmail(), messageId, "unsigned");
 
@@ -122,7 +122,7 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
     [Fact]
     public async Task StaleTimestamp_Is401AndNothingIsStored()
     {
-        var messageId = $"<{Guid.NewGuid():N}@mail.example.com>";
+        var messageId = EmailWebhooks.NewMessageId();
         var fields = EmailWebhooks.Mail(TestData.NewEmail(), messageId, "old").Signed(Key, app.Clock.GetUtcNow().AddMinutes(-11));
 
         var response = await client.PostEmailFormAsync(fields);
@@ -136,8 +136,8 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
     public async Task ReusedToken_WithAnotherBody_Is401AndNothingIsStored()
     {
         var email = TestData.NewEmail();
-        var original = EmailWebhooks.Mail(email, $"<{Guid.NewGuid():N}@mail.example.com>", "genuine").Signed(Key, app.Clock.GetUtcNow());
-        var replayedId = $"<{Guid.NewGuid():N}@mail.example.com>";
+        var original = EmailWebhooks.Mail(email, EmailWebhooks.NewMessageId(), "genuine").Signed(Key, app.Clock.GetUtcNow());
+        var replayedId = EmailWebhooks.NewMessageId();
         var replayed = EmailWebhooks.Mail(email, replayedId, "Please refund me to this account: …");
         foreach (var signed in new[] { "timestamp", "token", "signature" })
         {
@@ -157,7 +157,7 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
     [Fact]
     public async Task MissingSender_Is400WithTheField()
     {
-        var fields = EmailWebhooks.Mail("not an address", $"<{Guid.NewGuid():N}@mail.example.com>", "who am I", name: null)
+        var fields = EmailWebhooks.Mail("not an address", EmailWebhooks.NewMessageId(), "who am I", name: null)
             .Signed(Key, app.Clock.GetUtcNow());
 
         var response = await client.PostEmailFormAsync(fields);

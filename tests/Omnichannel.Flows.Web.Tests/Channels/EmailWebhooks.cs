@@ -12,6 +12,9 @@ namespace Omnichannel.Flows.Web.Tests.Channels;
 /// </summary>
 public static class EmailWebhooks
 {
+    /// <summary>A fresh Message-Id as the customer's mail server would write it.</summary>
+    public static string NewMessageId() => $"<{Guid.NewGuid():N}@mail.example.com>";
+
     /// <summary>The fields of a customer's mail; add or override with <paramref name="extra"/>.</summary>
     public static Dictionary<string, string> Mail(string from, string messageId, string text, string subject = "Order 1042",
         string? name = "Anna Example", IReadOnlyDictionary<string, string>? extra = null)
@@ -74,7 +77,7 @@ public static class EmailWebhooks
     public static async Task<string> CustomerEmailsAsync(this FlowsAppFactory app, string from, string text,
         string subject = "Order 1042", IReadOnlyDictionary<string, string>? extra = null)
     {
-        var messageId = $"<{Guid.NewGuid():N}@mail.example.com>";
+        var messageId = NewMessageId();
         var fields = Mail(from, messageId, text, subject, extra: extra).Signed(app.Secrets.EmailSigningKey, app.Clock.GetUtcNow());
         (await app.CreateClient().PostEmailFormAsync(fields)).EnsureSuccessStatusCode();
         await app.WaitForInboundProcessingAsync();

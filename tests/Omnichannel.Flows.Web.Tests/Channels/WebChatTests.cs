@@ -112,10 +112,7 @@ public sealed class WebChatTests(FlowsAppFactory app) : IClassFixture<FlowsAppFa
     [Fact]
     public async Task AgentReply_ShowsInTheHttpFallback()
     {
-        var visitor = await WebChatVisitor.OpenAsync(client, new { name = "Polling visitor" });
-        await visitor.PostAsync(client, "Do you ship to Austria?", "q-1");
-        await app.WaitForInboundProcessingAsync();
-        var contactId = await ContactOfSessionAsync(visitor);
+        var (visitor, contactId) = await VisitorWhoWroteAsync("Polling visitor", "Do you ship to Austria?", "q-1");
         var admin = await app.CreateAdminClientAsync();
 
         var replyId = await admin.AgentRepliesAsync(contactId, "Yes, in 2 to 3 days.");
@@ -134,10 +131,7 @@ public sealed class WebChatTests(FlowsAppFactory app) : IClassFixture<FlowsAppFa
     [Fact]
     public async Task AgentReply_ReachesTheSignalRClientInRealTime_AndIsMarkedDelivered()
     {
-        var visitor = await WebChatVisitor.OpenAsync(client, new { name = "Live visitor" });
-        await visitor.PostAsync(client, "Anyone there?");
-        await app.WaitForInboundProcessingAsync();
-        var contactId = await ContactOfSessionAsync(visitor);
+        var (visitor, contactId) = await VisitorWhoWroteAsync("Live visitor", "Anyone there?");
         await using var hub = visitor.HubConnection(app);
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -160,10 +154,7 @@ public sealed class WebChatTests(FlowsAppFactory app) : IClassFixture<FlowsAppFa
     [Fact]
     public async Task WidgetProtocolOnAPlainWebSocket_ReceivesTheReply()
     {
-        var visitor = await WebChatVisitor.OpenAsync(client, new { name = "Browser visitor" });
-        await visitor.PostAsync(client, "Hello from the widget");
-        await app.WaitForInboundProcessingAsync();
-        var contactId = await ContactOfSessionAsync(visitor);
+        var (visitor, contactId) = await VisitorWhoWroteAsync("Browser visitor", "Hello from the widget");
         await using var socket = await visitor.RawHubSocketAsync(app);
 
         await socket.SendAsync("""{"protocol":"json","version":1}""");
@@ -266,9 +257,13 @@ public sealed class WebChatTests(FlowsAppFactory app) : IClassFixture<FlowsAppFa
         return await db.ContactEmails.Where(e => e.Address == email && e.Verified).Select(e => e.ContactId).SingleAsync();
     }
 
-    private async Task<Guid> ContactOfSessionAsync(WebChatVisitor visitor)
+    /// <summary>A visitor who opened a session and wrote one message, processed; with the profile it landed on.</summary>
+    private async Task<(WebChatVisitor Visitor, Guid ContactId)> VisitorWhoWroteAsync(string name, string text, string? clientMessageId = null)
     {
+        var visitor = await WebChatVisitor.OpenAsync(client, new { name });
+        (await visitor.PostAsync(client, text, clientMessageId)).EnsureSuccessStatusCode();
+        await app.WaitForInboundProcessingAsync();
         await using var db = await app.CreateDbContextAsync();
-        return await db.WebChatSessions.Where(s => s.Id == visitor.SessionId).Select(s => s.ContactId).SingleAsync();
+        return (visitor, await db.WebChatSessions.Where(s => s.Id == visitor.SessionId).Select(s => s.ContactId).SingleAsync());
     }
 }
