@@ -42,7 +42,7 @@
   var css = document.createElement('style');
   css.textContent =
     '.ocf-launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;' +
-    'background:' + color + ';color:#fff;font-size:26px;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000}' +
+    'background:' + color + ';color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000;display:flex;align-items:center;justify-content:center}' +
     '.ocf-panel{position:fixed;right:20px;bottom:88px;width:340px;max-width:calc(100vw - 40px);height:460px;max-height:calc(100vh - 120px);' +
     'display:none;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);overflow:hidden;' +
     'font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;z-index:2147483000}' +
@@ -60,8 +60,9 @@
     '.ocf-form button{border:0;background:none;color:' + color + ';font-weight:600;padding:0 14px;cursor:pointer}';
   document.head.appendChild(css);
 
-  var launcher = element('button', 'ocf-launcher', '\uD83D\uDCAC');
+  var launcher = element('button', 'ocf-launcher');
   launcher.type = 'button';
+  launcher.appendChild(chatIcon());
   launcher.setAttribute('aria-label', data.title || 'Chat with us');
   var panel = element('div', 'ocf-panel');
   panel.setAttribute('role', 'dialog');
@@ -137,6 +138,21 @@
     }
 
     return el;
+  }
+
+  /** A speech bubble drawn as SVG (an emoji would need a font the visitor may not have). */
+  function chatIcon() {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '28');
+    svg.setAttribute('height', '28');
+    svg.setAttribute('aria-hidden', 'true');
+    var path = document.createElementNS(ns, 'path');
+    path.setAttribute('fill', 'currentColor');
+    path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 2-2z');
+    svg.appendChild(path);
+    return svg;
   }
 
   function say(text) {
@@ -241,7 +257,10 @@
 
     started = true;
     say('Connecting…');
-    poll().then(connect, function () {
+    poll().then(function () {
+      say('');
+      connect();
+    }, function () {
       say('Chat is unavailable right now.');
       started = false;
     });
