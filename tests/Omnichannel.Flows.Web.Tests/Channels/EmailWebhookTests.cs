@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Simulator;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
@@ -155,6 +156,22 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
     }
 
     [Fact]
+    public async Task UsedToken_IsRememberedUntilItsTimestampIsStale_ThenTrimmedByTheRetentionJob()
+    {
+        var fields = EmailWebhooks.Mail(TestData.NewEmail(), EmailWebhooks.NewMessageId(), "hello").Signed(Key, app.Clock.GetUtcNow());
+        (await client.PostEmailFormAsync(fields)).EnsureSuccessStatusCode();
+        var nonceHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(fields["token"])));
+
+        await PurgeAsync();
+        var keptWhileFresh = await NonceStoredAsync(nonceHash);
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
+        await PurgeAsync();
+
+        Assert.True(keptWhileFresh);
+        Assert.False(await NonceStoredAsync(nonceHash));
+    }
+
+    [Fact]
     public async Task MissingSender_Is400WithTheField()
     {
         var fields = EmailWebhooks.Mail("not an address", EmailWebhooks.NewMessageId(), "who am I", name: null)
@@ -198,6 +215,18 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
         Assert.Equal("Sent from the simulator", message.Text);
         Assert.Equal("Hello", message.EmailSubject);
         Assert.Equal("Sim Customer", identity.DisplayName);
+    }
+
+    private async Task PurgeAsync()
+    {
+        using var scope = app.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<InboundEventRetention>().PurgeAsync(CancellationToken.None);
+    }
+
+    private async Task<bool> NonceStoredAsync(string nonceHash)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.WebhookNonces.AnyAsync(n => n.Channel == ChannelKind.Email && n.NonceHash == nonceHash);
     }
 
     private async Task AssertNothingStoredAsync(string messageId)
