@@ -30,6 +30,15 @@ public static class ChannelRegistration
         return services;
     }
 
+    /// <summary>An outbound adapter that is not an HTTP client (SMTP, the web chat hub); one instance serves every send.</summary>
+    public static IServiceCollection AddOutboundChannel<TOutbound>(this IServiceCollection services, ChannelKind channel)
+        where TOutbound : class, IOutboundChannel
+    {
+        services.AddSingleton<TOutbound>();
+        services.AddKeyedSingleton<IOutboundChannel>(channel, (sp, _) => sp.GetRequiredService<TOutbound>());
+        return services;
+    }
+
     /// <summary>
     /// Registers an outbound adapter as a typed <see cref="HttpClient"/> with standard resilience. Sends are POSTs that
     /// must not be repeated blindly, so the HTTP pipeline does not retry them: the outbox decides (see

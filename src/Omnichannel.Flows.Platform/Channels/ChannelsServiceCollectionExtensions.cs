@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Omnichannel.Flows.Platform.Channels.Email;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.Instagram;
 using Omnichannel.Flows.Platform.Channels.Messenger;
@@ -9,6 +10,7 @@ using Omnichannel.Flows.Platform.Channels.Outbound;
 using Omnichannel.Flows.Platform.Channels.Sms;
 using Omnichannel.Flows.Platform.Channels.Telegram;
 using Omnichannel.Flows.Platform.Channels.TikTok;
+using Omnichannel.Flows.Platform.Channels.WebChat;
 using Omnichannel.Flows.Platform.Channels.WhatsApp;
 
 namespace Omnichannel.Flows.Platform.Channels;
@@ -28,6 +30,7 @@ public static class ChannelsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<InboundEventPump>());
         services.AddScoped<InboundEventProcessor>();
         services.AddScoped<WebhookIngestion>();
+        services.AddSingleton<WebhookNonces>();
         services.AddScoped<InboundEventRetention>();
 
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -40,10 +43,12 @@ public static class ChannelsServiceCollectionExtensions
         services.AddSmsChannel();
         services.AddTelegramChannel();
         services.AddTikTokChannel();
+        services.AddEmailChannel();
+        services.AddWebChatChannel();
         return services;
     }
 
-    /// <summary>The provider webhooks (anonymous: each verifies its provider's signature) and the channel overview API.</summary>
+    /// <summary>The provider webhooks (anonymous: each verifies its provider's signature) and the web chat visitor API.</summary>
     public static IEndpointRouteBuilder MapChannelWebhooks(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
@@ -53,6 +58,8 @@ public static class ChannelsServiceCollectionExtensions
         webhooks.MapSmsWebhooks();
         webhooks.MapTelegramWebhooks();
         webhooks.MapTikTokWebhooks();
+        webhooks.MapEmailWebhooks();
+        app.MapWebChat();
         return app;
     }
 }

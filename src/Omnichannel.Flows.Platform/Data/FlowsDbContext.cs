@@ -34,6 +34,7 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
+    public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();
     public DbSet<WebChatSession> WebChatSessions => Set<WebChatSession>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

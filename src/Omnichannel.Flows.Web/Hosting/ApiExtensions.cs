@@ -37,6 +37,9 @@ public static class ApiExtensions
             app.UseHsts();
         }
 
+        // Per-endpoint policies (the web chat API and hub); before authentication so rejected callers cost little.
+        app.UseCors();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -74,6 +74,15 @@ public class FlowsAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Channels:TikTok:AccessToken"] = "tt-access-token",
             ["Channels:TikTok:BusinessId"] = TestSecrets.TikTokBusinessId,
             ["Channels:TikTok:ApiBaseUrl"] = provider,
+            ["Channels:Email:SigningKey"] = Secrets.EmailSigningKey,
+            ["Channels:Email:FromAddress"] = "support@flows.test",
+            ["Channels:Email:FromName"] = "Flows Support",
+            ["Channels:Email:Smtp:Host"] = "127.0.0.1",
+            ["Channels:Email:Smtp:Security"] = "None",
+            ["Channels:WebChat:IdentitySecret"] = Secrets.WebChatIdentitySecret,
+            ["Channels:WebChat:AllowedOrigins:0"] = "https://shop.example",
+            ["Channels:WebChat:RateLimit:SessionsPerWindow"] = "1000",
+            ["Channels:WebChat:RateLimit:MessagesPerWindow"] = "1000",
         };
         Configure(settings);
 
@@ -216,4 +225,6 @@ public sealed class TestSecrets
 
     public const string TikTokBusinessId = "tt-business-1";
     public string TikTokClientSecret { get; } = "tt-client-secret-" + Guid.NewGuid().ToString("N");
+    public string EmailSigningKey { get; } = "email-signing-key-" + Guid.NewGuid().ToString("N");
+    public string WebChatIdentitySecret { get; } = "webchat-identity-secret-" + Guid.NewGuid().ToString("N");
 }

@@ -5,7 +5,10 @@ using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Channels.Ingest;
 
-/// <summary>A daily Hangfire job: deletes raw deliveries older than <see cref="WebhookOptions.RetentionDays"/>.</summary>
+/// <summary>
+/// A daily Hangfire job: deletes raw deliveries older than <see cref="WebhookOptions.RetentionDays"/>, and webhook nonces
+/// whose deliveries would be refused as stale anyway.
+/// </summary>
 public sealed class InboundEventRetention(
     FlowsDbContext db, TimeProvider time, IOptions<WebhookOptions> options, ILogger<InboundEventRetention> logger)
 {
@@ -20,6 +23,13 @@ public sealed class InboundEventRetention(
         if (deleted > 0)
         {
             logger.LogInformation("Deleted {DeliveryCount} webhook deliveries received before {Cutoff:u}", deleted, cutoff);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var expired = await db.WebhookNonces.Where(n => n.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        if (expired > 0)
+        {
+            logger.LogInformation("Deleted {NonceCount} expired webhook nonces", expired);
         }
     }
 }

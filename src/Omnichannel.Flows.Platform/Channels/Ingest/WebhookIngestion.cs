@@ -11,11 +11,13 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 
 /// <summary>
 /// The one path every provider webhook takes: verify → store the raw delivery (deduplicated) → answer → process later.
+/// Our own web chat stores its visitors' messages through <see cref="StoreAsync"/> too.
 /// </summary>
 public sealed class WebhookIngestion(
     ChannelRegistry channels,
     InboundEventWriter writer,
     InboundEventPump pump,
+    WebhookNonces nonces,
     TimeProvider time,
     IOptions<WebhookOptions> options,
     ILogger<WebhookIngestion> logger)
@@ -58,13 +60,44 @@ public sealed class WebhookIngestion(
                     detail: malformed.Detail, extensions: new Dictionary<string, object?> { ["pointer"] = malformed.Pointer });
         }
 
-        var payload = inbound.Capture(request);
+        var nonce = (inbound as IReplayGuardedChannel)?.ReplayNonceOf(request);
+        if (nonce is not null && !await nonces.TryClaimAsync(channel, nonce, context.RequestAborted))
+        {
+            logger.LogWarning("Rejected a {Channel} webhook: its signed nonce was used before", channel);
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Replayed webhook",
+                detail: "This signed token was used before; a signature is accepted once.");
+        }
+
+        var stored = false;
+        try
+        {
+            stored = await StoreAsync(channel, inbound.Capture(request), context.Request.ContentType, null, context.RequestAborted);
+        }
+        finally
+        {
+            if (!stored && nonce is not null)
+            {
+                // Not stored: the provider delivers again with the same token, which must then be accepted.
+                await nonces.ReleaseAsync(channel, nonce);
+            }
+        }
+
+        return stored ? inbound.Acknowledge() : ShuttingDown();
+    }
+
+    /// <summary>
+    /// Stores a raw delivery for background processing, once per <paramref name="dedupeKey"/> (by default the SHA-256 of
+    /// the body, so a provider's redelivery of the same payload is stored once).
+    /// </summary>
+    /// <returns>False when the app is shutting down; the sender should deliver again (see <see cref="ShuttingDown"/>).</returns>
+    public async Task<bool> StoreAsync(ChannelKind channel, byte[] body, string? contentType, string? dedupeKey, CancellationToken cancellationToken)
+    {
         var delivery = new InboundEvent
         {
             Channel = channel,
-            DedupeKey = Convert.ToHexStringLower(SHA256.HashData(payload)),
-            ContentType = context.Request.ContentType,
-            Payload = payload,
+            DedupeKey = dedupeKey ?? Convert.ToHexStringLower(SHA256.HashData(body)),
+            ContentType = contentType,
+            Payload = body,
             ReceivedAt = time.GetUtcNow().UtcDateTime,
             TraceParent = Activity.Current?.Id,
             State = InboundEventState.Pending,
@@ -72,20 +105,22 @@ public sealed class WebhookIngestion(
 
         try
         {
-            if (await writer.WriteAsync(delivery, context.RequestAborted))
+            if (await writer.WriteAsync(delivery, cancellationToken))
             {
                 FlowsTelemetry.WebhooksStored.Add(1, new KeyValuePair<string, object?>("channel", channel.ToName()));
                 pump.Signal();
             }
+
+            return true;
         }
         catch (ChannelClosedException)
         {
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Shutting down",
-                detail: "The app is stopping; deliver again.");
+            return false;
         }
-
-        return inbound.Acknowledge();
     }
+
+    public static IResult ShuttingDown() => Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Shutting down",
+        detail: "The app is stopping; deliver again.");
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {

@@ -294,6 +294,34 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.ToTable("InboundEvents");
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.WebhookNonce", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NonceHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("Channel", "NonceHash")
+                        .IsUnique();
+
+                    b.ToTable("WebhookNonces");
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
                 {
                     b.Property<Guid>("Id")

@@ -12,7 +12,7 @@ using Omnichannel.Flows.Platform.Data;
 namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerFlowsDbContext))]
-    [Migration("20261125135050_InitialCreate")]
+    [Migration("20261125143155_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -308,6 +308,34 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.HasIndex("State", "ReceivedAt");
 
                     b.ToTable("InboundEvents");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.WebhookNonce", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("NonceHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("Channel", "NonceHash")
+                        .IsUnique();
+
+                    b.ToTable("WebhookNonces");
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>

@@ -11,7 +11,7 @@ using Omnichannel.Flows.Platform.Data;
 namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFlowsDbContext))]
-    [Migration("20261125135047_InitialCreate")]
+    [Migration("20261125143140_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -295,6 +295,34 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.HasIndex("State", "ReceivedAt");
 
                     b.ToTable("InboundEvents");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.WebhookNonce", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NonceHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("Channel", "NonceHash")
+                        .IsUnique();
+
+                    b.ToTable("WebhookNonces");
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
