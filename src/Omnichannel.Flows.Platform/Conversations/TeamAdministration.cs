@@ -18,7 +18,7 @@ public sealed class TeamAdministration(FlowsDbContext db, TimeProvider time)
 {
     public const int MaxNameLength = 100;
 
-    public Task<List<TeamView>> ListAsync(CancellationToken cancellationToken) => TeamViews().ToListAsync(cancellationToken);
+    public Task<List<TeamView>> ListAsync(CancellationToken cancellationToken) => TeamViews(db.Teams).ToListAsync(cancellationToken);
 
     public async Task<TeamResult> CreateAsync(CreateTeamRequest request, CancellationToken cancellationToken)
     {
@@ -43,7 +43,7 @@ public sealed class TeamAdministration(FlowsDbContext db, TimeProvider time)
         team.Members.AddRange(memberIds.Select(id => new TeamMember { UserId = id }));
         db.Teams.Add(team);
         await db.SaveChangesAsync(cancellationToken);
-        return new TeamResult(await TeamViews().FirstAsync(t => t.Id == team.Id, cancellationToken), null);
+        return new TeamResult(await ViewAsync(team.Id, cancellationToken), null);
     }
 
     public async Task<TeamResult> SetMembersAsync(Guid id, IReadOnlyList<string> memberUserIds, CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ public sealed class TeamAdministration(FlowsDbContext db, TimeProvider time)
         team.Members.RemoveAll(m => !wanted.Contains(m.UserId));
         team.Members.AddRange(wanted.Where(u => team.Members.All(m => m.UserId != u)).Select(u => new TeamMember { UserId = u }));
         await db.SaveChangesAsync(cancellationToken);
-        return new TeamResult(await TeamViews().FirstAsync(t => t.Id == id, cancellationToken), null);
+        return new TeamResult(await ViewAsync(id, cancellationToken), null);
     }
 
     /// <returns>False when there is no such team.</returns>
@@ -76,8 +76,12 @@ public sealed class TeamAdministration(FlowsDbContext db, TimeProvider time)
         return userIds.FirstOrDefault(id => !known.Contains(id));
     }
 
-    private IQueryable<TeamView> TeamViews() =>
-        db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamView(
+    // Filter before projecting: a predicate on the projected record cannot be translated to SQL.
+    private Task<TeamView> ViewAsync(Guid id, CancellationToken cancellationToken) =>
+        TeamViews(db.Teams.Where(t => t.Id == id)).FirstAsync(cancellationToken);
+
+    private IQueryable<TeamView> TeamViews(IQueryable<Team> teams) =>
+        teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamView(
             t.Id, t.Name,
             t.Members.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new TeamMemberView(u.Id, u.DisplayName, u.Email)).ToList()));
 }
