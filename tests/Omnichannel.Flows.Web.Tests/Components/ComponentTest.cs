@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -19,11 +21,26 @@ public abstract class ComponentTest : BunitContext
         Services.AddMudServices();
         Services.AddFallbackServiceProvider(app.Services);
         services?.Invoke(Services);
+        Authorization = AddAuthorization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     protected FlowsAppFactory App { get; }
+
+    /// <summary>Who the rendered components see as signed in (nobody until a test says).</summary>
+    protected BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>Signs in the bootstrap admin, as the admin pages expect.</summary>
+    protected async Task<string> SignInAsAdminAsync()
+    {
+        await using var db = await App.CreateDbContextAsync();
+        var adminId = db.Users.Single(u => u.Email == FlowsAppFactory.AdminEmail).Id;
+        Authorization.SetAuthorized(FlowsAppFactory.AdminEmail);
+        Authorization.SetRoles(Platform.Auth.Roles.Admin);
+        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, adminId));
+        return adminId;
+    }
 
     /// <summary>Types into a MudBlazor text field (bound on change) found by its input id.</summary>
     protected static void Type<T>(IRenderedComponent<T> cut, string inputId, string text) where T : IComponent => cut.Find($"#{inputId}").Change(text);
