@@ -144,7 +144,7 @@ public sealed class UsersPageTests(FlowsAppFactory app) : ComponentTest(app), IC
     }
 
     private static AngleSharp.Dom.IElement RowOf(IRenderedComponent<UsersPage> cut, string email) =>
-        cut.FindAll("[data-testid=user-row]").Single(row => row.QuerySelector("td")!.TextContent.Trim() == email);
+        cut.FindAll("[data-testid=user-row]").Single(row => row.QuerySelector("[data-testid=user-email]")!.TextContent.Trim() == email);
 
     private static AngleSharp.Dom.IElement EditButtonOf(IRenderedComponent<UsersPage> cut, string email) =>
         RowOf(cut, email).QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Edit");
