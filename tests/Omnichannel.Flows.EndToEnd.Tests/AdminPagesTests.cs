@@ -10,11 +10,7 @@ public sealed class AdminPagesTests(EndToEndHost host) : BrowserTest(host)
     public async Task UsersPage_AdminCreatesAnAgent_WhoIsListed()
     {
         var email = $"agent-{Guid.NewGuid():N}@e2e.local";
-        var page = await OpenPageAsync();
-        await SignInAsync(page, EndToEndApp.AdminEmail, EndToEndApp.AdminPassword);
-        await page.GotoAsync("admin/users");
-        // Typing before the circuit is up would be lost when the interactive render replaces the prerendered form.
-        await Expect(page.GetByTestId("user-create-submit")).ToBeEnabledAsync();
+        var page = await OpenAsAdminAsync("admin/users", interactiveTestId: "user-create-submit");
 
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Display name").FillAsync("Maria Agent");
@@ -30,9 +26,7 @@ public sealed class AdminPagesTests(EndToEndHost host) : BrowserTest(host)
     [Fact]
     public async Task ChannelsPage_ShowsSandboxWhatsAppAndThreadsUnavailable()
     {
-        var page = await OpenPageAsync();
-        await SignInAsync(page, EndToEndApp.AdminEmail, EndToEndApp.AdminPassword);
-        await page.GotoAsync("admin/channels");
+        var page = await OpenAsAdminAsync("admin/channels");
 
         var whatsApp = page.Locator("[data-testid=channel-row][data-channel=whatsapp]");
         await Expect(whatsApp.GetByTestId("channel-mode")).ToHaveTextAsync("sandbox");

@@ -10,11 +10,7 @@ public sealed class SimulatorTests(EndToEndHost host) : BrowserTest(host)
     public async Task CustomerWritesOnWhatsApp_ProfileAppears_AndTheAgentsSandboxReplyArrivesAsReceived()
     {
         var phone = $"+49151{Random.Shared.Next(10_000_000, 99_999_999)}";
-        var page = await OpenPageAsync();
-        await SignInAsync(page, EndToEndApp.AdminEmail, EndToEndApp.AdminPassword);
-        await page.GotoAsync("simulator");
-        // Send is enabled only once the circuit is interactive; typing before would be lost to the interactive render.
-        await Expect(page.GetByTestId("sim-send")).ToBeEnabledAsync();
+        var page = await OpenAsAdminAsync("simulator", interactiveTestId: "sim-send");
 
         await page.GetByLabel("Phone number").FillAsync(phone);
         await page.GetByLabel("Display name").FillAsync("Jana Kunde");

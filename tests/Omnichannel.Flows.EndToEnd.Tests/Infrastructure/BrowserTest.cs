@@ -28,6 +28,23 @@ public abstract class BrowserTest(EndToEndHost host) : IAsyncDisposable
         await Expect(page.GetByTestId("current-user")).ToHaveTextAsync(email);
     }
 
+    /// <summary>
+    /// Signs in as the admin and opens <paramref name="path"/>; with <paramref name="interactiveTestId"/>, waits until that
+    /// control is enabled — it is only once the circuit is up, and typing before would be lost to the interactive render.
+    /// </summary>
+    protected async Task<IPage> OpenAsAdminAsync(string path, string? interactiveTestId = null)
+    {
+        var page = await OpenPageAsync();
+        await SignInAsync(page, EndToEndApp.AdminEmail, EndToEndApp.AdminPassword);
+        await page.GotoAsync(path);
+        if (interactiveTestId is not null)
+        {
+            await Expect(page.GetByTestId(interactiveTestId)).ToBeEnabledAsync();
+        }
+
+        return page;
+    }
+
     protected static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(EndToEndHost.ScreenshotFolder);

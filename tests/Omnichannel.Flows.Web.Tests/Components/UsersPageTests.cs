@@ -14,10 +14,8 @@ public sealed class UsersPageTests(FlowsAppFactory app) : ComponentTest(app), IC
     [Fact]
     public async Task CreateUser_WithValidInput_ListsTheUserAndStoresTheAgentRole()
     {
-        await SignInAsAdminAsync();
         var email = TestData.NewEmail();
-        var cut = Render<UsersPage>();
-        cut.WaitForElement("[data-testid=users-table]");
+        var cut = await RenderAsAdminAsync();
 
         Type(cut, "new-user-email", email);
         Type(cut, "new-user-name", "Maria Agent");
@@ -43,9 +41,7 @@ public sealed class UsersPageTests(FlowsAppFactory app) : ComponentTest(app), IC
     [Fact]
     public async Task CreateUser_WithABadEmailAndNoPassword_ShowsEachErrorNextToItsField()
     {
-        await SignInAsAdminAsync();
-        var cut = Render<UsersPage>();
-        cut.WaitForElement("[data-testid=users-table]");
+        var cut = await RenderAsAdminAsync();
 
         Type(cut, "new-user-email", "not-an-email");
         await cut.Find("[data-testid=user-create-submit]").ClickAsync(new());
@@ -61,9 +57,7 @@ public sealed class UsersPageTests(FlowsAppFactory app) : ComponentTest(app), IC
     [Fact]
     public async Task CreateUser_WithAWeakPassword_ShowsThePasswordRulesUnderThePassword()
     {
-        await SignInAsAdminAsync();
-        var cut = Render<UsersPage>();
-        cut.WaitForElement("[data-testid=users-table]");
+        var cut = await RenderAsAdminAsync();
 
         Type(cut, "new-user-email", TestData.NewEmail());
         Type(cut, "new-user-password", "weak");
@@ -75,9 +69,7 @@ public sealed class UsersPageTests(FlowsAppFactory app) : ComponentTest(app), IC
     [Fact]
     public async Task EditOwnRoles_WithoutAdmin_IsRefusedAndKeepsTheRole()
     {
-        await SignInAsAdminAsync();
-        var cut = Render<UsersPage>();
-        cut.WaitForElement("[data-testid=users-table]");
+        var cut = await RenderAsAdminAsync();
 
         await EditButtonOf(cut, FlowsAppFactory.AdminEmail).ClickAsync(new());
         cut.Find("[data-testid=user-editor] input[type=checkbox]").Change(false); // Admin is the first role
@@ -92,10 +84,8 @@ public sealed class UsersPageTests(FlowsAppFactory app) : ComponentTest(app), IC
     [Fact]
     public async Task ResetPassword_LetsTheUserSignInWithTheNewOne()
     {
-        await SignInAsAdminAsync();
         var email = await CreateUserAsync();
-        var cut = Render<UsersPage>();
-        cut.WaitForElement("[data-testid=users-table]");
+        var cut = await RenderAsAdminAsync();
 
         await EditButtonOf(cut, email).ClickAsync(new());
         Type(cut, "edit-user-password", "Brand-New-Pa55!");
@@ -109,10 +99,8 @@ public sealed class UsersPageTests(FlowsAppFactory app) : ComponentTest(app), IC
     [Fact]
     public async Task Disable_ShowsTheUserDisabledAndTheyCanNoLongerSignIn()
     {
-        await SignInAsAdminAsync();
         var email = await CreateUserAsync();
-        var cut = Render<UsersPage>();
-        cut.WaitForElement("[data-testid=users-table]");
+        var cut = await RenderAsAdminAsync();
 
         await RowOf(cut, email).QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Disable").ClickAsync(new());
 
@@ -123,14 +111,21 @@ public sealed class UsersPageTests(FlowsAppFactory app) : ComponentTest(app), IC
     [Fact]
     public async Task OwnRow_OffersNoDisableButton()
     {
-        await SignInAsAdminAsync();
-        var cut = Render<UsersPage>();
-        cut.WaitForElement("[data-testid=users-table]");
+        var cut = await RenderAsAdminAsync();
 
         var buttons = RowOf(cut, FlowsAppFactory.AdminEmail).QuerySelectorAll("button").Select(b => b.TextContent.Trim()).ToList();
 
         Assert.Contains("Edit", buttons);
         Assert.DoesNotContain("Disable", buttons);
+    }
+
+    /// <summary>The page as the admin sees it, once the user list has loaded.</summary>
+    private async Task<IRenderedComponent<UsersPage>> RenderAsAdminAsync()
+    {
+        await SignInAsAdminAsync();
+        var cut = Render<UsersPage>();
+        cut.WaitForElement("[data-testid=users-table]");
+        return cut;
     }
 
     private async Task<string> CreateUserAsync()
