@@ -8,6 +8,9 @@ namespace Omnichannel.Flows.Platform.Auth;
 
 public static class AuthServiceCollectionExtensions
 {
+    // AddIdentityApiEndpoints' default scheme (IdentityConstants.BearerAndApplicationScheme is internal).
+    private const string BearerAndApplicationScheme = "Identity.BearerAndApplication";
+
     /// <summary>Identity with roles: cookies for the UI, bearer tokens for the API (one default scheme that picks per request).</summary>
     public static IServiceCollection AddFlowsAuth(this IServiceCollection services)
     {
@@ -20,13 +23,6 @@ public static class AuthServiceCollectionExtensions
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<FlowsDbContext>();
 
-        // Authenticate with a bearer token or the cookie, whichever the request has, but challenge with the cookie: pages
-        // and the jobs dashboard redirect to /login, and the cookie handler answers the API with a plain 401/403.
-        services.Configure<AuthenticationOptions>(options =>
-        {
-            options.DefaultChallengeScheme = IdentityConstants.ApplicationScheme;
-            options.DefaultForbidScheme = IdentityConstants.ApplicationScheme;
-        });
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/login";
@@ -37,16 +33,24 @@ public static class AuthServiceCollectionExtensions
             options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
         });
 
+        // Identity's composite scheme sends every challenge and forbid to the bearer handler, so a browser opening a page
+        // got a bare 401/403 problem+json. Pages go to the cookie handler instead: /login, or /access-denied for a missing role.
+        services.Configure<AuthenticationSchemeOptions>(BearerAndApplicationScheme, options =>
+            options.ForwardDefaultSelector = context => IsApiRequest(context.Request) ? null : IdentityConstants.ApplicationScheme);
+
         services.AddAuthorization();
         services.AddScoped<UserAdministration>();
         services.AddHostedService<BootstrapAdmin>();
         return services;
     }
 
+    private static bool IsApiRequest(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Headers.Authorization.Count > 0;
+
     // The API answers 401/403 instead of redirecting to the login page.
     private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (IsApiRequest(context.Request))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -33,9 +33,9 @@ public static class UsersApi
 
     private static async Task<IResult> UpdateAsync(string id, UpdateUserRequest request, UserAdministration admin, ClaimsPrincipal me)
     {
-        if (id == me.Id() && request.Roles is { } roles && !roles.Contains(Roles.Admin))
+        if (UserAdministration.SelfLockout(id, me.Id(), request.Roles, enabled: null) is { } lockout)
         {
-            return ApiProblems.Invalid("roles", "You cannot remove your own Admin role.");
+            return ApiProblems.Invalid(lockout.Field, lockout.Message);
         }
 
         var result = await admin.UpdateAsync(id, request);
@@ -49,9 +49,9 @@ public static class UsersApi
 
     private static async Task<IResult> SetEnabledAsync(string id, bool enabled, UserAdministration admin, ClaimsPrincipal me)
     {
-        if (id == me.Id() && !enabled)
+        if (UserAdministration.SelfLockout(id, me.Id(), roles: null, enabled) is { } lockout)
         {
-            return ApiProblems.Invalid("id", "You cannot disable yourself.");
+            return ApiProblems.Invalid(lockout.Field, lockout.Message);
         }
 
         return await admin.SetEnabledAsync(id, enabled) is { } user ? TypedResults.Ok(user) : ApiProblems.NotFound("No such user.");
@@ -65,6 +65,8 @@ public sealed record CreateUserRequest(string? Email, string? DisplayName, strin
 public sealed record UpdateUserRequest(string? DisplayName, string? Password, IReadOnlyList<string>? Roles);
 
 public sealed record UserResult(UserView? User, Dictionary<string, string[]>? Errors);
+
+public sealed record FieldError(string Field, string Message);
 
 /// <summary>User management shared by the API and the admin page.</summary>
 public sealed class UserAdministration(UserManager<ApplicationUser> users, TimeProvider time)
@@ -159,6 +161,16 @@ public sealed class UserAdministration(UserManager<ApplicationUser> users, TimeP
 
         return new UserResult(await ViewAsync(user), null);
     }
+
+    /// <summary>
+    /// An admin may not lock themselves out: removing their own Admin role or disabling themselves is refused.
+    /// </summary>
+    /// <returns>The field and message saying why, or null when the change is allowed.</returns>
+    public static FieldError? SelfLockout(string userId, string? actingUserId, IReadOnlyList<string>? roles, bool? enabled) =>
+        userId != actingUserId ? null
+        : roles is not null && !roles.Contains(Roles.Admin) ? new FieldError("roles", "You cannot remove your own Admin role.")
+        : enabled == false ? new FieldError("id", "You cannot disable yourself.")
+        : null;
 
     public async Task<UserView?> SetEnabledAsync(string id, bool enabled)
     {

@@ -15,6 +15,7 @@ public static class ConversationsServiceCollectionExtensions
         services.AddSingleton<InboundItemHandler>();
         services.AddSingleton<RecipientResolver>();
         services.AddScoped<MessageSender>();
+        services.AddScoped<TeamAdministration>();
         return services;
     }
 

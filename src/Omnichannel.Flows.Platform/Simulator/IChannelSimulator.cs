@@ -19,7 +19,11 @@ public interface IChannelSimulator
     /// <param name="self">An HTTP client whose base address is this app.</param>
     Task<SimulationResult> SendAsync(HttpClient self, SimulatedMessage message, CancellationToken cancellationToken);
 
-    /// <summary>The channel identity (<see cref="Contacts.ChannelIdentity.ExternalId"/>) the simulated customer gets, to find their profile.</summary>
+    /// <summary>
+    /// The channel identity (<see cref="Contacts.ChannelIdentity.ExternalId"/>) the simulated customer gets, to find their profile.
+    /// Asked after <see cref="SendAsync"/>; throws <see cref="ArgumentException"/> for an id the channel cannot have, and
+    /// <see cref="InvalidOperationException"/> when the identity only exists once a first message was sent (web chat).
+    /// </summary>
     string ExternalIdOf(SimulatedMessage message);
 }
 

@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Web.Components;
+using Omnichannel.Flows.Web.Components.Admin;
 
 namespace Omnichannel.Flows.Web.Hosting;
 
@@ -17,6 +18,7 @@ public static class UiExtensions
         services.AddMudServices();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
+        services.AddSingleton<ScopedOperations>();
         services.AddDataProtection()
             .SetApplicationName("omnichannel-flows")
             .PersistKeysToDbContext<FlowsDbContext>();

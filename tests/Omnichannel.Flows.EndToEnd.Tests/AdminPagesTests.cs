@@ -1,0 +1,55 @@
+using Microsoft.Playwright;
+using Omnichannel.Flows.EndToEnd.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Omnichannel.Flows.EndToEnd.Tests;
+
+public sealed class AdminPagesTests(EndToEndHost host) : BrowserTest(host)
+{
+    [Fact]
+    public async Task UsersPage_AdminCreatesAnAgent_WhoIsListed()
+    {
+        var email = $"agent-{Guid.NewGuid():N}@e2e.local";
+        var page = await OpenAsAdminAsync("admin/users", interactiveTestId: "user-create-submit");
+
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Display name").FillAsync("Maria Agent");
+        await page.GetByLabel("Password").FillAsync("Agent-Pa55word!");
+        await page.GetByTestId("user-create-submit").ClickAsync();
+
+        var row = page.GetByTestId("user-row").Filter(new() { HasText = email });
+        await Expect(row).ToContainTextAsync("Maria Agent");
+        await Expect(row).ToContainTextAsync("Agent");
+        await ScreenshotAsync(page, "admin-users");
+    }
+
+    [Fact]
+    public async Task ChannelsPage_ShowsSandboxWhatsAppAndThreadsUnavailable()
+    {
+        var page = await OpenAsAdminAsync("admin/channels");
+
+        var whatsApp = page.Locator("[data-testid=channel-row][data-channel=whatsapp]");
+        await Expect(whatsApp.GetByTestId("channel-mode")).ToHaveTextAsync("sandbox");
+        await Expect(whatsApp.GetByTestId("channel-webhook")).ToHaveTextAsync($"{Host.BaseUrl}webhooks/whatsapp");
+        await Expect(page.Locator("[data-testid=channel-row][data-channel=threads]")).ToContainTextAsync("no direct-message API");
+        await ScreenshotAsync(page, "admin-channels");
+    }
+
+    [Fact]
+    public async Task UsersPage_AsAnAgent_IsRefused()
+    {
+        var email = $"agent-{Guid.NewGuid():N}@e2e.local";
+        using (var admin = await AppApi.SignInAsync(Host.BaseUrl, EndToEndApp.AdminEmail, EndToEndApp.AdminPassword))
+        {
+            await admin.CreateUserAsync(email, "Agent-Pa55word!", "Agent");
+        }
+
+        var page = await OpenPageAsync();
+        await SignInAsync(page, email, "Agent-Pa55word!");
+        await page.GotoAsync("admin/users");
+
+        await Expect(page.GetByTestId("access-denied")).ToHaveTextAsync("Your role does not give access to this page.");
+        await Expect(page.GetByTestId("users-table")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToHaveCountAsync(0);
+    }
+}
