@@ -14,6 +14,8 @@ public static class ConversationsServiceCollectionExtensions
         services.AddSingleton<InboundItemHandler>();
         services.AddSingleton<RecipientResolver>();
         services.AddScoped<MessageSender>();
+        services.AddScoped<ThreadQueries>();
+        services.AddScoped<ConversationHandling>();
         return services;
     }
 
