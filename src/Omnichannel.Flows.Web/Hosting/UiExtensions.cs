@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Web.Components;
+using Omnichannel.Flows.Web.Components.Contacts;
 
 namespace Omnichannel.Flows.Web.Hosting;
 
@@ -15,6 +16,7 @@ public static class UiExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddContactPages();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddDataProtection()
