@@ -53,14 +53,21 @@ public abstract class ContactPagesContext : BunitContext
         return admin.Id;
     }
 
-    /// <summary>Renders the providers a layout has (dialogs open into the returned one) and then the profile page.</summary>
-    protected (IRenderedComponent<ContactProfilePage> Page, IRenderedComponent<MudDialogProvider> Dialogs) RenderProfile(Guid contactId)
+    /// <summary>Renders the providers a layout has (dialogs and popovers open into them) and then the profile page.</summary>
+    protected ProfileView RenderProfile(Guid contactId)
     {
-        Render<MudPopoverProvider>();
+        var popovers = Render<MudPopoverProvider>();
         var dialogs = Render<MudDialogProvider>();
         var page = Render<ContactProfilePage>(p => p.Add(x => x.Id, contactId));
         page.WaitForElement("[data-testid=thread]", Eventually);
-        return (page, dialogs);
+        return new ProfileView(page, dialogs, popovers);
+    }
+
+    /// <summary>A new WhatsApp customer who wrote "hi", with their profile open.</summary>
+    protected async Task<(Guid ContactId, IRenderedComponent<ContactProfilePage> Page)> OpenNewCustomerAsync(string name)
+    {
+        var contactId = await App.CustomerTextsOnWhatsAppAsync(TestData.NewGermanMobile(), name, App.Clock.GetUtcNow(), "hi");
+        return (contactId, RenderProfile(contactId).Page);
     }
 
     /// <summary>The texts of the thread's messages, top (oldest) to bottom (newest).</summary>
@@ -78,3 +85,6 @@ public abstract class ContactPagesContext : BunitContext
             ?? throw new InvalidOperationException($"No input inside [data-testid={testId}].");
     }
 }
+
+public sealed record ProfileView(
+    IRenderedComponent<ContactProfilePage> Page, IRenderedComponent<MudDialogProvider> Dialogs, IRenderedComponent<MudPopoverProvider> Popovers);

@@ -14,7 +14,7 @@ public sealed class ReplyBoxTests(FlowsAppFactory app) : ContactPagesContext(app
         var adminId = await SignInAsAdminAsync();
         var contactId = await App.CustomerTextsOnWhatsAppAsync(TestData.NewGermanMobile(), "Dora Reply", App.Clock.GetUtcNow().AddMinutes(-2), "Is it in stock?");
         App.Provider.Respond("/messages", FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
-        var (page, _) = RenderProfile(contactId);
+        var page = RenderProfile(contactId).Page;
         page.WaitForAssertion(() => Assert.Equal("WhatsApp", Field(page, "reply-channel").GetAttribute("value")), Eventually);
 
         await Field(page, "reply-text").InputAsync("Yes, two left.");
@@ -39,7 +39,7 @@ public sealed class ReplyBoxTests(FlowsAppFactory app) : ContactPagesContext(app
     {
         await SignInAsAdminAsync();
         var contactId = await App.EmailCustomerAsync("Emil Mail", TestData.NewEmail(), App.Clock.GetUtcNow().UtcDateTime.AddHours(-1));
-        var (page, _) = RenderProfile(contactId);
+        var page = RenderProfile(contactId).Page;
         page.WaitForAssertion(() => Assert.Equal("Email (disabled)", Field(page, "reply-channel").GetAttribute("value")), Eventually);
 
         await Field(page, "reply-text").InputAsync("We received your mail.");

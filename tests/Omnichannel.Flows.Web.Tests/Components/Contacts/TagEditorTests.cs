@@ -11,8 +11,7 @@ public sealed class TagEditorTests(FlowsAppFactory app) : ContactPagesContext(ap
     public async Task Tags_AddedAndRemoved_AreStoredAndShownAsChips()
     {
         await SignInAsAdminAsync();
-        var contactId = await App.CustomerTextsOnWhatsAppAsync(TestData.NewGermanMobile(), "Ella Tags", App.Clock.GetUtcNow(), "hi");
-        var (page, _) = RenderProfile(contactId);
+        var (contactId, page) = await OpenNewCustomerAsync("Ella Tags");
 
         await Field(page, "tag-input").InputAsync("  VIP ");
         await page.Find("[data-testid=tag-add]").ClickAsync(new());
@@ -33,8 +32,7 @@ public sealed class TagEditorTests(FlowsAppFactory app) : ContactPagesContext(ap
     public async Task Tag_Blank_IsRefusedAndNothingStored()
     {
         await SignInAsAdminAsync();
-        var contactId = await App.CustomerTextsOnWhatsAppAsync(TestData.NewGermanMobile(), "Fritz Tags", App.Clock.GetUtcNow(), "hi");
-        var (page, _) = RenderProfile(contactId);
+        var (contactId, page) = await OpenNewCustomerAsync("Fritz Tags");
 
         await Field(page, "tag-input").InputAsync("   ");
         await page.Find("[data-testid=tag-add]").ClickAsync(new());

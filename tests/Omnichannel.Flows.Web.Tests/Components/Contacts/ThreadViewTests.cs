@@ -29,7 +29,7 @@ public sealed class ThreadViewTests(FlowsAppFactory app) : ContactPagesContext(a
         await App.AddMessageAsync(contactId, ChannelKind.Sms, MessageDirection.Outbound, now.AddMinutes(-30).UtcDateTime,
             "Your parcel is delayed", DeliveryStatus.Failed, origin: MessageOrigin.Automation, errorCode: "30003", errorReason: "Unreachable destination handset");
 
-        var (page, _) = RenderProfile(contactId);
+        var page = RenderProfile(contactId).Page;
 
         page.WaitForAssertion(() => Assert.Equal(
             ["Hello from WhatsApp", "Where is my parcel?", "We are checking", "Your parcel is delayed", "The damaged box"], ThreadTexts(page)), Eventually);
@@ -56,7 +56,7 @@ public sealed class ThreadViewTests(FlowsAppFactory app) : ContactPagesContext(a
         await SignInAsAdminAsync();
         var phone = TestData.NewGermanMobile();
         var contactId = await App.CustomerTextsOnWhatsAppAsync(phone, "Ben Live", App.Clock.GetUtcNow().AddMinutes(-5), "First question");
-        var (page, _) = RenderProfile(contactId);
+        var page = RenderProfile(contactId).Page;
         page.WaitForAssertion(() => Assert.Equal(["First question"], ThreadTexts(page)), Eventually);
 
         await App.CustomerTextsOnWhatsAppAsync(phone, "Ben Live", App.Clock.GetUtcNow(), "Any news?");
@@ -78,7 +78,7 @@ public sealed class ThreadViewTests(FlowsAppFactory app) : ContactPagesContext(a
             await App.AddMessageAsync(contactId, ChannelKind.WhatsApp, MessageDirection.Inbound, second.AddMinutes(i / 2), $"message {i:D2}", DeliveryStatus.Received);
         }
 
-        var (page, _) = RenderProfile(contactId);
+        var page = RenderProfile(contactId).Page;
         // The latest page: 30 messages, plus "message 04", sent in the same minute as the oldest of them.
         page.WaitForAssertion(() => AssertInSentOrder(page, 4, ContactThread.PageSize + 4), Eventually);
 
