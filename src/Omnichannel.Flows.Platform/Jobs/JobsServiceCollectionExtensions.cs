@@ -22,14 +22,20 @@ public static class JobsServiceCollectionExtensions
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
 
         // Storage and activator are per host, not Hangfire's static defaults, so that test hosts in one process stay apart.
-        services.AddSingleton<JobStorage>(_ => database.Provider == DatabaseProvider.SqlServer
-            ? new SqlServerStorage(configuration.GetConnectionString("Default"), new SqlServerStorageOptions
-            {
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-                SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
-            })
-            : new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) }));
+        // Resolving IGlobalConfiguration first (as Hangfire's own registrations do) points Hangfire's static log provider
+        // at this host's logger factory before the storage asks it for loggers, not at an earlier, disposed test host's.
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            sp.GetRequiredService<IGlobalConfiguration>();
+            return database.Provider == DatabaseProvider.SqlServer
+                ? new SqlServerStorage(configuration.GetConnectionString("Default"), new SqlServerStorageOptions
+                {
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+                })
+                : new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) });
+        });
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
 
         services.AddHangfire(config => config

@@ -18,11 +18,16 @@ public sealed record ContactProfileState(
             return null;
         }
 
-        var conversation = await services.GetRequiredService<ConversationHandling>().GetAsync(contact.Id, cancellationToken);
+        // Null when the profile was erased in the meantime.
+        if (await services.GetRequiredService<ConversationHandling>().GetAsync(contact.Id, cancellationToken) is not { } conversation)
+        {
+            return null;
+        }
+
         var suggestions = await services.GetRequiredService<MergeSuggestionReview>().PendingAsync(contact.Id, cancellationToken);
         var registry = services.GetRequiredService<ChannelRegistry>();
         var reachable = await services.GetRequiredService<RecipientResolver>()
             .ReachableChannelsAsync(services.GetRequiredService<FlowsDbContext>(), contact.Id, cancellationToken);
-        return new ContactProfileState(contact, conversation!, suggestions, [.. reachable.Select(c => new ReplyChannel(c, registry.IsEnabled(c)))]);
+        return new ContactProfileState(contact, conversation, suggestions, [.. reachable.Select(c => new ReplyChannel(c, registry.IsEnabled(c)))]);
     }
 }
