@@ -11,6 +11,10 @@ public static class ApiProblems
     public static IResult Invalid(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message);
 
+    /// <summary>404 for a missing thing, 400 with the field for a value that is not allowed.</summary>
+    public static IResult From(Refusal refusal) =>
+        refusal.NotFound ? NotFound(refusal.Problem) : Invalid(refusal.Field ?? "", refusal.Problem);
+
     public static IResult Conflict(string title, string detail, string? pointer = null, IDictionary<string, object?>? extensions = null)
     {
         var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>());

@@ -87,7 +87,9 @@ public sealed class ContactMerger(FlowsDbContext db, ConversationEvents events, 
             .AsSplitQuery()
             .FirstOrDefaultAsync(c => c.Id == id && c.MergedIntoId == null, cancellationToken);
 
-    private static void MovePhones(Contact keep, Contact other)
+    // New phones and emails are added through their DbSet: found only through keep's navigation, EF would take a row whose
+    // (generated) Guid key is already set for an existing one and update it instead of inserting it.
+    private void MovePhones(Contact keep, Contact other)
     {
         foreach (var phone in other.Phones.ToList())
         {
@@ -95,7 +97,10 @@ public sealed class ContactMerger(FlowsDbContext db, ConversationEvents events, 
             if (same is null)
             {
                 other.Phones.Remove(phone);
-                keep.Phones.Add(new ContactPhone { Number = phone.Number, MatchKey = phone.MatchKey, Verified = phone.Verified, AddedAt = phone.AddedAt });
+                db.ContactPhones.Add(new ContactPhone
+                {
+                    ContactId = keep.Id, Number = phone.Number, MatchKey = phone.MatchKey, Verified = phone.Verified, AddedAt = phone.AddedAt,
+                });
             }
             else
             {
@@ -105,14 +110,14 @@ public sealed class ContactMerger(FlowsDbContext db, ConversationEvents events, 
         }
     }
 
-    private static void MoveEmails(Contact keep, Contact other)
+    private void MoveEmails(Contact keep, Contact other)
     {
         foreach (var email in other.Emails.ToList())
         {
             var same = keep.Emails.FirstOrDefault(e => e.Address == email.Address);
             if (same is null)
             {
-                keep.Emails.Add(new ContactEmail { Address = email.Address, Verified = email.Verified, AddedAt = email.AddedAt });
+                db.ContactEmails.Add(new ContactEmail { ContactId = keep.Id, Address = email.Address, Verified = email.Verified, AddedAt = email.AddedAt });
             }
             else
             {

@@ -37,33 +37,10 @@ public static class ContactsApi
         await queries.GetAsync(id, cancellationToken) is { } contact ? TypedResults.Ok(contact) : ApiProblems.NotFound("No such contact.");
 
     private static async Task<IResult> UpdateAsync(
-        Guid id, UpdateContactRequest request, FlowsDbContext db, ContactQueries queries, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (request.DisplayName is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > 200))
-        {
-            return ApiProblems.Invalid("displayName", "The display name must have 1 to 200 characters.");
-        }
-
-        if (request.TimeZone is { Length: > 0 } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
-        {
-            return ApiProblems.Invalid("timeZone", $"'{zone}' is not a known IANA time zone.");
-        }
-
-        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == id && c.MergedIntoId == null, cancellationToken);
-        if (contact is null)
-        {
-            return ApiProblems.NotFound("No such contact.");
-        }
-
-        contact.DisplayName = request.DisplayName?.Trim() ?? contact.DisplayName;
-        contact.FirstName = request.FirstName ?? contact.FirstName;
-        contact.LastName = request.LastName ?? contact.LastName;
-        contact.Locale = request.Locale ?? contact.Locale;
-        contact.TimeZone = request.TimeZone ?? contact.TimeZone;
-        contact.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(await queries.GetAsync(id, cancellationToken));
-    }
+        Guid id, UpdateContactRequest request, ContactProfiles profiles, ContactQueries queries, CancellationToken cancellationToken) =>
+        await profiles.UpdateAsync(id, request, cancellationToken) is { } refusal
+            ? ApiProblems.From(refusal)
+            : TypedResults.Ok(await queries.GetAsync(id, cancellationToken));
 
     private static async Task<IResult> EraseAsync(Guid id, ContactEraser eraser, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         await eraser.EraseAsync(id, user.Id(), cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound("No such contact.");
@@ -96,42 +73,11 @@ public static class ContactsApi
     }
 
     private static async Task<IResult> SetFieldAsync(
-        Guid id, string key, FieldValueRequest request, FlowsDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (key.Length > 64 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
-        {
-            return ApiProblems.Invalid("key", "A field key has up to 64 letters, digits, '_', '-' or '.'.");
-        }
+        Guid id, string key, FieldValueRequest request, ContactProfiles profiles, CancellationToken cancellationToken) =>
+        await profiles.SetFieldAsync(id, key, request.Value, cancellationToken) is { } refusal ? ApiProblems.From(refusal) : TypedResults.NoContent();
 
-        if (request.Value is null || request.Value.Length > 2000)
-        {
-            return ApiProblems.Invalid("value", "A field value is required and has at most 2000 characters.");
-        }
-
-        if (!await ExistsAsync(db, id, cancellationToken))
-        {
-            return ApiProblems.NotFound("No such contact.");
-        }
-
-        var field = await db.ContactFields.FirstOrDefaultAsync(f => f.ContactId == id && f.Key == key, cancellationToken);
-        if (field is null)
-        {
-            db.ContactFields.Add(new ContactField { ContactId = id, Key = key, Value = request.Value });
-        }
-        else
-        {
-            field.Value = request.Value;
-        }
-
-        await db.Contacts.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<IResult> RemoveFieldAsync(Guid id, string key, FlowsDbContext db, CancellationToken cancellationToken) =>
-        await db.ContactFields.Where(f => f.ContactId == id && f.Key == key).ExecuteDeleteAsync(cancellationToken) > 0
-            ? TypedResults.NoContent()
-            : ApiProblems.NotFound($"The contact has no field '{key}'.");
+    private static async Task<IResult> RemoveFieldAsync(Guid id, string key, ContactProfiles profiles, CancellationToken cancellationToken) =>
+        await profiles.RemoveFieldAsync(id, key, cancellationToken) is { } refusal ? ApiProblems.From(refusal) : TypedResults.NoContent();
 
     private static async Task<IResult> MergeAsync(
         Guid id, MergeRequest request, ContactMerger merger, ContactQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken)

@@ -12,8 +12,10 @@ public static class ContactsServiceCollectionExtensions
         services.AddSingleton<IdentityMatcher>();
         services.AddScoped<ContactQueries>();
         services.AddScoped<ContactTags>();
+        services.AddScoped<ContactProfiles>();
         services.AddScoped<ContactMerger>();
         services.AddScoped<ContactEraser>();
+        services.AddScoped<MergeSuggestionReview>();
         return services;
     }
 }

@@ -16,6 +16,8 @@ public static class ConversationsServiceCollectionExtensions
         services.AddSingleton<RecipientResolver>();
         services.AddScoped<MessageSender>();
         services.AddScoped<TeamAdministration>();
+        services.AddScoped<ThreadQueries>();
+        services.AddScoped<ConversationHandling>();
         return services;
     }
 

@@ -11,6 +11,8 @@ namespace Omnichannel.Flows.Platform.Conversations;
 /// </summary>
 public sealed class RecipientResolver(TimeProvider time)
 {
+    private static readonly ChannelKind[] Derivable = [ChannelKind.WhatsApp, ChannelKind.Sms, ChannelKind.Email];
+
     public async Task<ChannelIdentity?> ResolveAsync(FlowsDbContext db, Guid contactId, ChannelKind channel, CancellationToken cancellationToken)
     {
         var existing = await db.ChannelIdentities
@@ -22,14 +24,7 @@ public sealed class RecipientResolver(TimeProvider time)
             return existing;
         }
 
-        var externalId = channel switch
-        {
-            ChannelKind.Sms => await VerifiedPhoneAsync(db, contactId, cancellationToken),
-            ChannelKind.WhatsApp => (await VerifiedPhoneAsync(db, contactId, cancellationToken))?.TrimStart('+'),
-            ChannelKind.Email => await db.ContactEmails.Where(e => e.ContactId == contactId && e.Verified)
-                .OrderBy(e => e.AddedAt).Select(e => e.Address).FirstOrDefaultAsync(cancellationToken),
-            _ => null,
-        };
+        var externalId = await DerivedExternalIdAsync(db, contactId, channel, cancellationToken);
         if (externalId is null || await db.ChannelIdentities.AnyAsync(i => i.Channel == channel && i.ExternalId == externalId, cancellationToken))
         {
             return null;
@@ -40,6 +35,35 @@ public sealed class RecipientResolver(TimeProvider time)
         db.ChannelIdentities.Add(identity);
         return identity;
     }
+
+    /// <summary>
+    /// The channels a reply can go out on: those the customer has an identity on, and those an identity can be derived
+    /// for from a verified phone (SMS, WhatsApp) or email address that no other profile's identity holds.
+    /// </summary>
+    public async Task<IReadOnlyList<ChannelKind>> ReachableChannelsAsync(FlowsDbContext db, Guid contactId, CancellationToken cancellationToken)
+    {
+        var reachable = await db.ChannelIdentities.Where(i => i.ContactId == contactId).Select(i => i.Channel).Distinct().ToListAsync(cancellationToken);
+        foreach (var channel in Derivable.Except(reachable).ToList())
+        {
+            if (await DerivedExternalIdAsync(db, contactId, channel, cancellationToken) is { } externalId &&
+                !await db.ChannelIdentities.AnyAsync(i => i.Channel == channel && i.ExternalId == externalId, cancellationToken))
+            {
+                reachable.Add(channel);
+            }
+        }
+
+        return [.. reachable.Order()];
+    }
+
+    private static async Task<string?> DerivedExternalIdAsync(FlowsDbContext db, Guid contactId, ChannelKind channel, CancellationToken cancellationToken) =>
+        channel switch
+        {
+            ChannelKind.Sms => await VerifiedPhoneAsync(db, contactId, cancellationToken),
+            ChannelKind.WhatsApp => (await VerifiedPhoneAsync(db, contactId, cancellationToken))?.TrimStart('+'),
+            ChannelKind.Email => await db.ContactEmails.Where(e => e.ContactId == contactId && e.Verified)
+                .OrderBy(e => e.AddedAt).Select(e => e.Address).FirstOrDefaultAsync(cancellationToken),
+            _ => null,
+        };
 
     private static Task<string?> VerifiedPhoneAsync(FlowsDbContext db, Guid contactId, CancellationToken cancellationToken) =>
         db.ContactPhones.Where(p => p.ContactId == contactId && p.Verified)

@@ -2,11 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Api;
 using Omnichannel.Flows.Platform.Auth;
-using Omnichannel.Flows.Platform.Contacts;
-using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Conversations;
 
@@ -14,6 +11,12 @@ namespace Omnichannel.Flows.Platform.Conversations;
 public static class ThreadApi
 {
     public const int MaxTextLength = 4096;
+
+    /// <summary>What is wrong with a reply's text, or null when it can be sent.</summary>
+    public static string? ValidateText(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? "text is required."
+        : text.Length > MaxTextLength ? $"text has at most {MaxTextLength} characters."
+        : null;
 
     public static IEndpointRouteBuilder MapThreadApi(this IEndpointRouteBuilder app)
     {
@@ -23,48 +26,28 @@ public static class ThreadApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(
-        Guid id, DateTime? before, int? limit, FlowsDbContext db, ContactQueries contacts, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(Guid id, DateTime? before, int? limit, ThreadQueries thread, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > 200)
+        if (limit is < 1 or > ThreadQueries.MaxPageSize)
         {
-            return ApiProblems.Invalid("limit", "limit must be between 1 and 200.");
+            return ApiProblems.Invalid("limit", $"limit must be between 1 and {ThreadQueries.MaxPageSize}.");
         }
 
-        var survivor = await contacts.ResolveSurvivorAsync(id, cancellationToken);
-        if (survivor is null)
-        {
-            return ApiProblems.NotFound("No such contact.");
-        }
-
-        var take = limit ?? 50;
-        var query = db.Messages.AsNoTracking().Where(m => m.ContactId == survivor.Value);
-        if (before is { } cursor)
-        {
-            var utc = cursor.Kind == DateTimeKind.Local ? cursor.ToUniversalTime() : DateTime.SpecifyKind(cursor, DateTimeKind.Utc);
-            query = query.Where(m => m.SentAt < utc);
-        }
-
-        var page = await query.OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).Take(take + 1).ToListAsync(cancellationToken);
-        var items = page.Take(take).Select(MessageView.From).ToList();
-        return TypedResults.Ok(new ThreadPage(items, page.Count > take ? items[^1].CreatedAt : null));
+        return await thread.PageAsync(id, before, limit ?? ThreadQueries.DefaultPageSize, cancellationToken) is { } page
+            ? TypedResults.Ok(page)
+            : ApiProblems.NotFound("No such contact.");
     }
 
     private static async Task<IResult> SendAsync(
         Guid id, SendMessageRequest request, MessageSender sender, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Text))
+        if (ValidateText(request.Text) is { } problem)
         {
-            return ApiProblems.Invalid("text", "text is required.");
-        }
-
-        if (request.Text.Length > MaxTextLength)
-        {
-            return ApiProblems.Invalid("text", $"text has at most {MaxTextLength} characters.");
+            return ApiProblems.Invalid("text", problem);
         }
 
         var result = await sender.QueueTextAsync(
-            new SendTextRequest(id, request.Channel, request.Text, MessageOrigin.Agent)
+            new SendTextRequest(id, request.Channel, request.Text!, MessageOrigin.Agent)
             {
                 AuthorUserId = user.Id(),
                 AuthorName = user.Name(),

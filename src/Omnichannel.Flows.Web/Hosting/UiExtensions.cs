@@ -6,6 +6,7 @@ using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Web.Components;
 using Omnichannel.Flows.Web.Components.Admin;
+using Omnichannel.Flows.Web.Components.Contacts;
 
 namespace Omnichannel.Flows.Web.Hosting;
 
@@ -16,6 +17,7 @@ public static class UiExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddContactPages();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddSingleton<ScopedOperations>();

@@ -1,0 +1,28 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Tests;
+
+/// <summary>A migrated SQLite file of its own per test class; each test opens contexts on it as the app does.</summary>
+public sealed class TestDatabase : IAsyncLifetime
+{
+    private readonly string path = Path.Combine(Path.GetTempPath(), "omnichannel-platform-tests", $"{Guid.NewGuid():N}.db");
+
+    public FlowsDbContext CreateContext() =>
+        new SqliteFlowsDbContext(new DbContextOptionsBuilder<SqliteFlowsDbContext>().UseSqlite($"Data Source={path};Pooling=False").Options);
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var db = CreateContext();
+        await db.Database.MigrateAsync();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        File.Delete(path);
+        return ValueTask.CompletedTask;
+    }
+}
