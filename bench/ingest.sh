@@ -83,8 +83,8 @@ wait_ready() { # wait_ready NAME PID PORT LOG: up to 120 s for /health/ready
 
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 
-load() { # load LABEL PORT: the open-loop steps against one target
-  timeout "$per_target" dotnet "$LOADGEN" run --label "$1" --url "http://127.0.0.1:$2/webhooks/whatsapp" \
+load() { # load LABEL PORT PID: the open-loop steps against one target (PID: to read its CPU time)
+  timeout "$per_target" dotnet "$LOADGEN" run --label "$1" --url "http://127.0.0.1:$2/webhooks/whatsapp" --server-pid "$3" \
     --secret "$APP_SECRET" --phone-number-id "$PHONE_NUMBER_ID" --run-tag "$RUN_TAG${1:0:1}" \
     --rates "$RATES" --step-seconds "$STEP_SECONDS" --warmup-rate "$WARMUP_RATE" --warmup-seconds "$WARMUP_SECONDS" \
     --pause-seconds "$PAUSE_SECONDS" --connections "$CONNECTIONS" --max-in-flight "$MAX_IN_FLIGHT" \
@@ -112,7 +112,7 @@ mkdir -p "$WORK/baseline"
 BASELINE_PID=$!
 PIDS+=("$BASELINE_PID")
 wait_ready baseline "$BASELINE_PID" "$BASELINE_PORT" "$WORK/baseline.log"
-load baseline "$BASELINE_PORT"
+load baseline "$BASELINE_PORT" "$BASELINE_PID"
 stop "$BASELINE_PID"
 timeout 120 dotnet "$LOADGEN" verify --kind baseline --run "$WORK/run-baseline.json" --db "$WORK/baseline/baseline.db" --out "$WORK/check-baseline.json"
 
@@ -133,9 +133,9 @@ mkdir -p "$WORK/ours-data"
 OURS_PID=$!
 PIDS+=("$OURS_PID")
 wait_ready "the app" "$OURS_PID" "$OURS_PORT" "$WORK/ours.log"
-load ours "$OURS_PORT"
+load ours "$OURS_PORT" "$OURS_PID"
 timeout $(( DRAIN_TIMEOUT_SECONDS + 120 )) dotnet "$LOADGEN" verify --kind ours --run "$WORK/run-ours.json" \
-  --db "$WORK/ours-data/omnichannel.db" --drain-timeout-seconds "$DRAIN_TIMEOUT_SECONDS" --out "$WORK/check-ours.json"
+  --db "$WORK/ours-data/omnichannel.db" --server-pid "$OURS_PID" --drain-timeout-seconds "$DRAIN_TIMEOUT_SECONDS" --out "$WORK/check-ours.json"
 stop "$OURS_PID"
 if grep -qE '^(fail|crit):' "$WORK/ours.log"; then
   echo "The app logged errors during the run (first ones):" >&2; grep -E -A3 '^(fail|crit):' "$WORK/ours.log" | head -n 20 >&2

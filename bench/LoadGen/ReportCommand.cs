@@ -81,14 +81,15 @@ internal static class ReportCommand
     {
         md.Line($"## {title}");
         md.Line();
-        md.Row("step", "offered req/s", "sent", "accepted (2xx)", "accepted req/s", "rejected", "timeouts", "conn. errors", "shed", "p50 ms", "p90 ms", "p99 ms", "max ms", "sched. lag p99 ms");
-        md.Row("---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:");
+        md.Row("step", "offered req/s", "sent", "accepted (2xx)", "accepted req/s", "rejected", "timeouts", "conn. errors", "shed", "p50 ms", "p90 ms", "p99 ms", "max ms", "sched. lag p99 ms", "server CPU ms/req");
+        md.Row("---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:");
         foreach (var s in run.Steps.Prepend(run.Warmup))
         {
             var rejected = s.Rejected == 0 ? "0" : $"{s.Rejected} ({string.Join(", ", s.RejectedByStatus.Select(kv => $"{kv.Value}× {kv.Key}"))})";
             md.Row(s.Name, Number(s.OfferedRate), Number(s.Sent), Number(s.Accepted), Rate(s.AcceptedPerSecond), rejected,
                 Number(s.Timeouts), Number(s.ConnectionErrors), Number(s.Shed),
-                Ms(s.AckLatencyMs?.P50), Ms(s.AckLatencyMs?.P90), Ms(s.AckLatencyMs?.P99), Ms(s.AckLatencyMs?.Max), Ms(s.DispatchLagP99Ms));
+                Ms(s.AckLatencyMs?.P50), Ms(s.AckLatencyMs?.P90), Ms(s.AckLatencyMs?.P99), Ms(s.AckLatencyMs?.Max), Ms(s.DispatchLagP99Ms),
+                s.ServerCpuMsPerAccepted?.ToString("0.00", CultureInfo.InvariantCulture) ?? "–");
         }
 
         md.Line();
@@ -97,6 +98,12 @@ internal static class ReportCommand
         md.Line($"- accepted (2xx, warm-up included): {Number(check.Accepted)}; stored: {Number(check.StoredRows)} rows, {Number(check.DistinctStored)} distinct message ids");
         md.Line($"- **lost** (accepted, not stored): {check.Lost} · **duplicated**: {check.Duplicates}");
         md.Line($"- unanswered (timeout / connection error / 5xx): {Number(check.Uncertain)}, of which stored anyway: {Number(check.StoredFromUncertain)}; stored but never sent: {check.Unexpected}");
+        if (run.ServerCpuSecondsAtStart is { } cpuStart && check.ServerCpuSecondsAtEnd is { } cpuEnd && check.Accepted > 0)
+        {
+            md.Line($"- server CPU for the whole run{(check.Kind == "ours" ? ", background processing until drained included" : "")}: " +
+                $"{cpuEnd - cpuStart:0.0} s, {(cpuEnd - cpuStart) * 1000 / check.Accepted:0.00} ms per accepted webhook");
+        }
+
         if (check.Kind == "ours")
         {
             md.Line($"- raw deliveries stored (`InboundEvents`): {Number(check.DeliveriesStored ?? 0)}; failed: {check.FailedDeliveries}; still pending: {check.PendingAtEnd}");
@@ -114,8 +121,8 @@ internal static class ReportCommand
         md.Line();
         md.Line($"- {Environment.ProcessorCount} cores ({Machine.CpuModel()}), {Machine.Memory()} memory, {RuntimeInformation.OSDescription}");
         md.Line($"- .NET runtime {RuntimeInformation.FrameworkDescription}, SDK {args.Optional("sdk") ?? "unknown"}; all three programs built Release; the app ran as Production with warning-level logging");
-        md.Line($"- generator, baseline and app share the same cores (and the machine with other work): load average (1/5/15 min) " +
-            $"baseline {baseline.LoadAverageBefore} → {baseline.LoadAverageAfter}, ours {ours.LoadAverageBefore} → {ours.LoadAverageAfter}");
+        md.Line($"- generator, baseline and app share the same cores (and the machine with other work): " +
+            $"baseline {baseline.ContentionBefore} → {baseline.ContentionAfter}; ours {ours.ContentionBefore} → {ours.ContentionAfter}");
         md.Line($"- steps {string.Join(", ", s.Rates.Select(Number))} req/s, {s.StepSeconds:0.#} s each, {s.PauseSeconds:0.#} s apart, after a {s.WarmupSeconds:0.#} s warm-up at {s.WarmupRate} req/s");
         md.Line($"- HTTP/1.1 keep-alive, up to {s.Connections} connections, in-flight cap {Number(s.MaxInFlight)} (beyond it a request is shed: not sent, counted as an error), timeout {s.TimeoutSeconds:0.#} s");
         md.Line("- accepted req/s = 2xx answers ÷ time from the step's first scheduled send to its last answer; latency percentiles are of the 2xx answers");

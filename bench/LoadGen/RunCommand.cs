@@ -32,26 +32,31 @@ internal static class RunCommand
         await using var uncertain = new StreamWriter(uncertainFile, append: false, Encoding.ASCII);
 
         var startedAt = DateTime.UtcNow;
-        var loadBefore = Machine.LoadAverage();
-        Console.WriteLine($"{label}: {target} (load average {loadBefore})");
+        var contentionBefore = Machine.Contention();
+        Console.WriteLine($"{label}: {target} ({contentionBefore})");
 
-        var warmup = await RunStepAsync(runner, new StepPlan("warm-up", settings.WarmupRate, TimeSpan.FromSeconds(settings.WarmupSeconds)), accepted, uncertain);
+        var serverPid = args.Optional("server-pid") is { } pid ? int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+        var cpuAtStart = Machine.CpuTime(serverPid);
+        var warmup = await RunStepAsync(runner, new StepPlan("warm-up", settings.WarmupRate, TimeSpan.FromSeconds(settings.WarmupSeconds)), serverPid, accepted, uncertain);
         var steps = new List<StepResult>();
         foreach (var rate in settings.Rates)
         {
             await Task.Delay(TimeSpan.FromSeconds(settings.PauseSeconds));
-            steps.Add(await RunStepAsync(runner, new StepPlan($"{rate} req/s", rate, TimeSpan.FromSeconds(settings.StepSeconds)), accepted, uncertain));
+            steps.Add(await RunStepAsync(runner, new StepPlan($"{rate} req/s", rate, TimeSpan.FromSeconds(settings.StepSeconds)), serverPid, accepted, uncertain));
         }
 
-        var run = new TargetRun(label, target.ToString(), startedAt, DateTime.UtcNow, loadBefore, Machine.LoadAverage(),
-            settings, warmup, steps, acceptedFile, uncertainFile);
+        var run = new TargetRun(label, target.ToString(), startedAt, DateTime.UtcNow, contentionBefore, Machine.Contention(),
+            settings, warmup, steps, acceptedFile, uncertainFile, Seconds(cpuAtStart), Seconds(Machine.CpuTime(serverPid)));
         await JsonFiles.WriteAsync(output, run);
         return 0;
     }
 
-    private static async Task<StepResult> RunStepAsync(OpenLoopRunner runner, StepPlan plan, StreamWriter accepted, StreamWriter uncertain)
+    private static async Task<StepResult> RunStepAsync(
+        OpenLoopRunner runner, StepPlan plan, int? serverPid, StreamWriter accepted, StreamWriter uncertain)
     {
+        var cpuBefore = Machine.CpuTime(serverPid);
         var outcome = await runner.RunAsync(plan);
+        var cpuUsed = Machine.CpuTime(serverPid) - cpuBefore;
         foreach (var id in outcome.AcceptedIds)
         {
             await accepted.WriteLineAsync(id);
@@ -62,11 +67,14 @@ internal static class RunCommand
             await uncertain.WriteLineAsync(id);
         }
 
-        var r = outcome.Result;
+        var r = outcome.Result with { ServerCpuSeconds = Seconds(cpuUsed) };
         var latency = r.AckLatencyMs is { } l ? $"p50 {l.P50:0.0} ms, p99 {l.P99:0.0} ms, max {l.Max:0} ms" : "no answers";
-        Console.WriteLine($"  {r.Name,-12} accepted {r.Accepted,6}/{r.Scheduled,-6} ({r.AcceptedPerSecond,7:0.0}/s)  errors {r.Errors,5}  {latency}");
+        var cpu = r.ServerCpuMsPerAccepted is { } perRequest ? $", server CPU {perRequest:0.00} ms/request" : "";
+        Console.WriteLine($"  {r.Name,-12} accepted {r.Accepted,6}/{r.Scheduled,-6} ({r.AcceptedPerSecond,7:0.0}/s)  errors {r.Errors,5}  {latency}{cpu}");
         return r;
     }
+
+    private static double? Seconds(TimeSpan? time) => time is { } t ? Math.Round(t.TotalSeconds, 3) : null;
 
     /// <summary>SocketsHttpHandler over HTTP/1.1 keep-alive, enough connections that the pool is not the bottleneck.</summary>
     private static HttpClient CreateClient(int connections) =>

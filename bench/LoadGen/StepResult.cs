@@ -3,6 +3,7 @@ namespace Omnichannel.Flows.Bench.LoadGen;
 /// <summary>One rate step of one target, as measured by the generator.</summary>
 /// <param name="AcceptedPerSecond">2xx answers ÷ the time from the step's first scheduled send to its last answer.</param>
 /// <param name="AckLatencyMs">Of the 2xx answers, measured from each request's scheduled send time.</param>
+/// <param name="ServerCpuSeconds">CPU time (user + system) the target process used from the step's start to its last answer.</param>
 /// <param name="Shed">Not sent: the generator's in-flight cap was reached (the target had fallen that far behind).</param>
 internal sealed record StepResult(
     string Name,
@@ -19,9 +20,13 @@ internal sealed record StepResult(
     int Shed,
     LatencySummary? AckLatencyMs,
     double DispatchLagP99Ms,
-    double DispatchLagMaxMs)
+    double DispatchLagMaxMs,
+    double? ServerCpuSeconds = null)
 {
     public int Errors => Rejected + Timeouts + ConnectionErrors + Shed;
+
+    /// <summary>CPU the target process used during the step per accepted request (its background work included).</summary>
+    public double? ServerCpuMsPerAccepted => ServerCpuSeconds is { } cpu && Accepted > 0 ? Math.Round(cpu * 1000 / Accepted, 3) : null;
 }
 
 internal sealed record LatencySummary(double P50, double P90, double P99, double Max, double Mean)

@@ -12,13 +12,15 @@ internal sealed record TargetRun(
     string Url,
     DateTime StartedAt,
     DateTime FinishedAt,
-    string LoadAverageBefore,
-    string LoadAverageAfter,
+    string ContentionBefore,
+    string ContentionAfter,
     RunSettings Settings,
     StepResult Warmup,
     List<StepResult> Steps,
     string AcceptedIdsFile,
-    string UncertainIdsFile);
+    string UncertainIdsFile,
+    double? ServerCpuSecondsAtStart,
+    double? ServerCpuSecondsAtEnd);
 
 internal static class JsonFiles
 {
@@ -39,9 +41,37 @@ internal static class JsonFiles
 
 internal static class Machine
 {
-    /// <summary>The 1, 5 and 15 minute load averages: the other work sharing this machine's cores.</summary>
-    public static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    /// <summary>
+    /// How busy the machine is with everything, this run included: the 1/5/15 minute load averages and the share of
+    /// the last 60 s in which some task waited for a CPU (Linux pressure stall information).
+    /// </summary>
+    public static string Contention()
+    {
+        var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        var pressure = File.Exists("/proc/pressure/cpu")
+            ? File.ReadLines("/proc/pressure/cpu").FirstOrDefault()?.Split(' ').FirstOrDefault(f => f.StartsWith("avg60=", StringComparison.Ordinal))?[6..]
+            : null;
+        return pressure is null ? $"load {load}" : $"load {load}, CPU pressure {pressure}%";
+    }
+
+    /// <summary>CPU time (user + system) process <paramref name="pid"/> has used so far, or null without one.</summary>
+    public static TimeSpan? CpuTime(int? pid)
+    {
+        if (pid is not { } id)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(id);
+            return process.TotalProcessorTime;
+        }
+        catch (ArgumentException)
+        {
+            return null; // it has exited
+        }
+    }
 
     public static string CpuModel() =>
         File.Exists("/proc/cpuinfo")

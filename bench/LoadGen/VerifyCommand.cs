@@ -25,7 +25,8 @@ internal sealed record StoreCheck(
     int? PendingAtEnd,
     int? FailedDeliveries,
     double? ProcessingSeconds,
-    double? ProcessedPerSecond);
+    double? ProcessedPerSecond,
+    double? ServerCpuSecondsAtEnd = null);
 
 /// <summary>
 /// <c>verify</c>: for the app, waits until webhook processing has drained (no <c>InboundEvents</c> left Pending), then
@@ -52,6 +53,8 @@ internal static class VerifyCommand
             "baseline" => await CheckBaselineAsync(db, accepted, uncertain),
             _ => throw new ArgumentException("--kind must be 'ours' or 'baseline'."),
         };
+        var serverPid = args.Optional("server-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : (int?)null;
+        check = check with { ServerCpuSecondsAtEnd = Machine.CpuTime(serverPid) is { } cpu ? Math.Round(cpu.TotalSeconds, 3) : run.ServerCpuSecondsAtEnd };
         await JsonFiles.WriteAsync(args.Required("out"), check);
         Console.WriteLine($"{run.Label}: accepted {check.Accepted}, stored {check.StoredRows} ({check.DistinctStored} distinct), " +
             $"lost {check.Lost}, duplicated {check.Duplicates}, stored though unanswered {check.StoredFromUncertain}, unexpected {check.Unexpected}" +
