@@ -1,0 +1,73 @@
+using Omnichannel.Flows.Platform.Channels.Ingest;
+
+namespace Omnichannel.Flows.Platform.Tests.Channels.Ingest;
+
+public sealed class InboundWriteGateTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Enter_WhileAnotherWriterHasTheTurn_WaitsUntilItIsPassedOn()
+    {
+        var gate = new InboundWriteGate();
+        var first = await gate.EnterAsync(CancellationToken.None);
+
+        var second = gate.EnterAsync(CancellationToken.None);
+        Assert.False(second.IsCompleted);
+
+        first.Dispose();
+        (await second.WaitAsync(Patience)).Dispose();
+    }
+
+    [Fact]
+    public async Task Waiters_GetTheirTurnInArrivalOrder()
+    {
+        // The webhook writer relies on this: it waits behind at most the one processing transaction ahead of it.
+        var gate = new InboundWriteGate();
+        var order = new List<int>();
+        var held = await gate.EnterAsync(CancellationToken.None);
+        var waiters = Enumerable.Range(1, 5).Select(async n =>
+        {
+            using (await gate.EnterAsync(CancellationToken.None))
+            {
+                order.Add(n);
+            }
+        }).ToList();
+
+        held.Dispose();
+        await Task.WhenAll(waiters).WaitAsync(Patience);
+
+        Assert.Equal([1, 2, 3, 4, 5], order);
+    }
+
+    [Fact]
+    public async Task PassingOnTheTurnTwice_DoesNotLetTwoWritersIn()
+    {
+        var gate = new InboundWriteGate();
+        var turn = await gate.EnterAsync(CancellationToken.None);
+        turn.Dispose();
+        turn.Dispose();
+
+        var next = await gate.EnterAsync(CancellationToken.None);
+        var another = gate.EnterAsync(CancellationToken.None);
+
+        Assert.False(another.IsCompleted);
+        next.Dispose();
+        (await another.WaitAsync(Patience)).Dispose();
+    }
+
+    [Fact]
+    public async Task Enter_Cancelled_LeavesTheQueueWithoutTakingATurn()
+    {
+        var gate = new InboundWriteGate();
+        var held = await gate.EnterAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+
+        var abandoned = gate.EnterAsync(cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+
+        held.Dispose();
+        (await gate.EnterAsync(CancellationToken.None).WaitAsync(Patience)).Dispose();
+    }
+}
