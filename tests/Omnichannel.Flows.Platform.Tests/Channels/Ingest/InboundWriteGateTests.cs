@@ -10,13 +10,8 @@ public sealed class InboundWriteGateTests
     public async Task Enter_WhileAnotherWriterHasTheTurn_WaitsUntilItIsPassedOn()
     {
         var gate = new InboundWriteGate();
-        var first = await gate.EnterAsync(CancellationToken.None);
 
-        var second = gate.EnterAsync(CancellationToken.None);
-        Assert.False(second.IsCompleted);
-
-        first.Dispose();
-        (await second.WaitAsync(Patience)).Dispose();
+        await AssertTheNextWaitsUntilPassedOnAsync(gate, await gate.EnterAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -48,12 +43,7 @@ public sealed class InboundWriteGateTests
         turn.Dispose();
         turn.Dispose();
 
-        var next = await gate.EnterAsync(CancellationToken.None);
-        var another = gate.EnterAsync(CancellationToken.None);
-
-        Assert.False(another.IsCompleted);
-        next.Dispose();
-        (await another.WaitAsync(Patience)).Dispose();
+        await AssertTheNextWaitsUntilPassedOnAsync(gate, await gate.EnterAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -69,5 +59,14 @@ public sealed class InboundWriteGateTests
 
         held.Dispose();
         (await gate.EnterAsync(CancellationToken.None).WaitAsync(Patience)).Dispose();
+    }
+
+    private static async Task AssertTheNextWaitsUntilPassedOnAsync(InboundWriteGate gate, IDisposable held)
+    {
+        var next = gate.EnterAsync(CancellationToken.None);
+        Assert.False(next.IsCompleted);
+
+        held.Dispose();
+        (await next.WaitAsync(Patience)).Dispose();
     }
 }
