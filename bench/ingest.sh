@@ -91,6 +91,8 @@ load() { # load LABEL PORT PID: the open-loop steps against one target (PID: to 
     --timeout-seconds "$TIMEOUT_SECONDS" --senders "$SENDERS" --out "$WORK/run-$1.json"
 }
 
+# The code measured is the code built now; name it before anything can change the tree.
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/Baseline bench/LoadGen 2>/dev/null || echo ' with uncommitted changes')"
 step "Building (Release)"
 for project in bench/Baseline bench/LoadGen src/Omnichannel.Flows.Web; do
   timeout 900 dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly
@@ -149,7 +151,6 @@ for var in RATES STEP_SECONDS WARMUP_SECONDS WARMUP_RATE PAUSE_SECONDS CONNECTIO
   if [[ -n "${!var+x}" && -n "$(env | grep "^$var=" || true)" ]]; then command="$var=${!var} $command"; fi
 done
 if [[ $MODE == smoke ]]; then out=bench/results/smoke-latest.md; else out=bench/results/ingest-$STAMP.md; fi
-commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench 2>/dev/null || echo '+local changes')"
 timeout 60 dotnet "$LOADGEN" report \
   --baseline-run "$WORK/run-baseline.json" --baseline-check "$WORK/check-baseline.json" \
   --ours-run "$WORK/run-ours.json" --ours-check "$WORK/check-ours.json" \
