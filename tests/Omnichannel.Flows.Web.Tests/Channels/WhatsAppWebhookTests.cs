@@ -135,4 +135,32 @@ public sealed class WhatsAppWebhookTests(FlowsAppFactory app) : IClassFixture<Fl
         Assert.Equal("the broken part", message.Text);
         Assert.Equal("1234567890", JsonDocument.Parse(message.Details!).RootElement.GetProperty("id").GetString());
     }
+
+    [Fact]
+    public async Task DeliveriesArrivingWhileEarlierOnesAreProcessed_AreEachAcknowledgedAndStoredOnce()
+    {
+        // Webhooks keep arriving in bursts while the background processor works through the earlier ones, so the
+        // webhook writer and the processor take turns at the database the whole time.
+        var senders = Enumerable.Range(0, 8).Select(_ => TestData.NewGermanMobile().TrimStart('+')).ToList();
+        var ids = new List<string>();
+        for (var burst = 0; burst < 6; burst++)
+        {
+            var posts = Enumerable.Range(0, 25).Select(n =>
+            {
+                var id = $"wamid.{Guid.NewGuid():N}";
+                ids.Add(id);
+                var body = WhatsAppPayloads.Text(senders[n % senders.Count], id, app.Clock.GetUtcNow(), $"burst {burst}, message {n}");
+                return client.PostMetaAsync("/webhooks/whatsapp", body, app.Secrets.WhatsAppAppSecret);
+            }).ToList();
+
+            var responses = await Task.WhenAll(posts);
+            Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        }
+
+        await app.WaitForInboundProcessingAsync(TimeSpan.FromSeconds(60));
+
+        await using var db = await app.CreateDbContextAsync();
+        var stored = await db.Messages.Where(m => ids.Contains(m.ExternalId!)).Select(m => m.ExternalId).ToListAsync();
+        Assert.Equal(ids.Order(), stored.Order());
+    }
 }

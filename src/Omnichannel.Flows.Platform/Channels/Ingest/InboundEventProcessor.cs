@@ -15,6 +15,7 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 /// </summary>
 public sealed class InboundEventProcessor(
     IDbContextFactory<FlowsDbContext> dbs,
+    InboundWriteGate gate,
     ChannelRegistry channels,
     InboundItemHandler handler,
     ConversationEvents events,
@@ -41,13 +42,17 @@ public sealed class InboundEventProcessor(
         var now = time.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var count = await db.InboundEvents
-            .Where(e => e.State == InboundEventState.Pending && (e.LockedUntil == null || e.LockedUntil < now))
-            .OrderBy(e => e.ReceivedAt)
-            .Take(options.Value.ProcessingBatchSize)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(e => e.LockedBy, token)
-                .SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
+        int count;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            count = await db.InboundEvents
+                .Where(e => e.State == InboundEventState.Pending && (e.LockedUntil == null || e.LockedUntil < now))
+                .OrderBy(e => e.ReceivedAt)
+                .Take(options.Value.ProcessingBatchSize)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(e => e.LockedBy, token)
+                    .SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
+        }
 
         return count == 0
             ? []
@@ -82,6 +87,7 @@ public sealed class InboundEventProcessor(
             var notifications = new List<ConversationEvent>();
             await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
             {
+                using var turn = await gate.EnterAsync(cancellationToken);
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 foreach (var item in items)
                 {
@@ -102,6 +108,7 @@ public sealed class InboundEventProcessor(
             logger.LogError(exception, "Processing {Channel} delivery {InboundEventId} failed (attempt {Attempt}{GiveUp})",
                 delivery.Channel, delivery.Id, attempts, giveUp ? ", giving up" : "");
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            using var turn = await gate.EnterAsync(cancellationToken);
             var retryAt = time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Pow(4, attempts));
             await db.InboundEvents.Where(e => e.Id == delivery.Id).ExecuteUpdateAsync(set => set
                 .SetProperty(e => e.Attempts, attempts)
@@ -114,6 +121,7 @@ public sealed class InboundEventProcessor(
     private async Task FinishAsync(Guid id, InboundEventState state, string? error, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        using var turn = await gate.EnterAsync(cancellationToken);
         await MarkAsync(db, id, state, error, cancellationToken);
     }
 

@@ -11,7 +11,8 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 /// whatever has gathered in a single transaction, then releases every waiting request. A request is answered only
 /// after its delivery is durable, yet the database sees one commit per batch instead of one per request.
 /// </summary>
-public sealed class InboundEventWriter(IDbContextFactory<FlowsDbContext> dbs, ILogger<InboundEventWriter> logger) : BackgroundService
+public sealed class InboundEventWriter(
+    IDbContextFactory<FlowsDbContext> dbs, InboundWriteGate gate, ILogger<InboundEventWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
 
@@ -60,6 +61,7 @@ public sealed class InboundEventWriter(IDbContextFactory<FlowsDbContext> dbs, IL
 
     private async Task CommitAsync(List<PendingWrite> batch)
     {
+        using var turn = await gate.EnterAsync(CancellationToken.None);
         await using var db = await dbs.CreateDbContextAsync();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
 

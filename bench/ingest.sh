@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The ingest benchmark, one command (see bench/README.md):
+#
+#   bench/ingest.sh            full run, results in bench/results/ingest-<UTC timestamp>.md and ingest-latest.md
+#   bench/ingest.sh --smoke    a short run to check the harness (results in bench/results/smoke-latest.md, not committed)
+#
+# Builds the baseline, the load generator and the app (Release); then, one target at a time on 127.0.0.1: starts it,
+# waits for /health/ready, runs the open-loop steps, checks what it stored, stops it. Everything it starts is stopped
+# on exit (trap); every phase has a time limit; traffic goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+MODE=full
+if [[ "${1:-}" == "--smoke" ]]; then MODE=smoke; elif [[ $# -gt 0 ]]; then echo "usage: bench/ingest.sh [--smoke]" >&2; exit 2; fi
+
+if [[ $MODE == smoke ]]; then
+  RATES=${RATES:-100,300}; STEP_SECONDS=${STEP_SECONDS:-3}; WARMUP_SECONDS=${WARMUP_SECONDS:-2}; WARMUP_RATE=${WARMUP_RATE:-100}
+else
+  RATES=${RATES:-250,500,1000,2000,4000}; STEP_SECONDS=${STEP_SECONDS:-15}; WARMUP_SECONDS=${WARMUP_SECONDS:-5}; WARMUP_RATE=${WARMUP_RATE:-250}
+fi
+PAUSE_SECONDS=${PAUSE_SECONDS:-2}
+CONNECTIONS=${CONNECTIONS:-256}
+MAX_IN_FLIGHT=${MAX_IN_FLIGHT:-4096}
+TIMEOUT_SECONDS=${TIMEOUT_SECONDS:-5}
+SENDERS=${SENDERS:-5000}
+DRAIN_TIMEOUT_SECONDS=${DRAIN_TIMEOUT_SECONDS:-1200}
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+unset OTEL_EXPORTER_OTLP_ENDPOINT || true
+
+WORK=$(mktemp -d -t ingest-bench.XXXXXX)
+PIDS=()
+
+stop() { # stop PID: TERM, up to 15 s to exit, then KILL
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  for pid in "${PIDS[@]}"; do stop "$pid"; done
+  if [[ $status -ne 0 || -n "${KEEP_WORK:-}" ]]; then
+    echo "Logs and databases kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The whole run is bounded: a watchdog ends it (and, through the trap, everything it started).
+n_steps=$(tr ',' '\n' <<<"$RATES" | grep -c .)
+per_target=$(( WARMUP_SECONDS + n_steps * (STEP_SECONDS + PAUSE_SECONDS + TIMEOUT_SECONDS + 10) + 60 ))
+LIMIT_SECONDS=${LIMIT_SECONDS:-$(( 900 + 2 * per_target + DRAIN_TIMEOUT_SECONDS + 300 ))}
+( trap 'kill $! 2>/dev/null; exit 0' TERM
+  sleep "$LIMIT_SECONDS" & wait $!
+  echo "ingest.sh: time limit of ${LIMIT_SECONDS}s reached, stopping" >&2; kill -TERM $$ ) &
+PIDS+=($!)
+
+step() { echo; echo "== $*"; }
+
+free_port() { # first free TCP port on 127.0.0.1 from $1 on
+  local port
+  for port in $(seq "$1" $(( $1 + 200 ))); do
+    if ! ss -Htln "sport = :$port" | grep -q .; then echo "$port"; return 0; fi
+  done
+  echo "no free port from $1" >&2; return 1
+}
+
+wait_ready() { # wait_ready NAME PID PORT LOG: up to 120 s for /health/ready
+  local name=$1 pid=$2 port=$3 log=$4
+  for _ in $(seq 1 240); do
+    if curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "$name exited before it was ready:" >&2; tail -n 40 "$log" >&2; return 1; fi
+    sleep 0.5
+  done
+  echo "$name was not ready within 120 s:" >&2; tail -n 40 "$log" >&2; return 1
+}
+
+random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+
+load() { # load LABEL PORT PID: the open-loop steps against one target (PID: to read its CPU time)
+  timeout "$per_target" dotnet "$LOADGEN" run --label "$1" --url "http://127.0.0.1:$2/webhooks/whatsapp" --server-pid "$3" \
+    --secret "$APP_SECRET" --phone-number-id "$PHONE_NUMBER_ID" --run-tag "$RUN_TAG${1:0:1}" \
+    --rates "$RATES" --step-seconds "$STEP_SECONDS" --warmup-rate "$WARMUP_RATE" --warmup-seconds "$WARMUP_SECONDS" \
+    --pause-seconds "$PAUSE_SECONDS" --connections "$CONNECTIONS" --max-in-flight "$MAX_IN_FLIGHT" \
+    --timeout-seconds "$TIMEOUT_SECONDS" --senders "$SENDERS" --out "$WORK/run-$1.json"
+}
+
+# The code measured is the code built now; name it before anything can change the tree.
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/Baseline bench/LoadGen 2>/dev/null || echo ' with uncommitted changes')"
+step "Building (Release)"
+for project in bench/Baseline bench/LoadGen src/Omnichannel.Flows.Web; do
+  timeout 900 dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly
+done
+BASELINE_DLL=$ROOT/bench/Baseline/bin/Release/net10.0/Omnichannel.Flows.Bench.Baseline.dll
+LOADGEN=$ROOT/bench/LoadGen/bin/Release/net10.0/Omnichannel.Flows.Bench.LoadGen.dll
+WEB_DIR=$ROOT/src/Omnichannel.Flows.Web/bin/Release/net10.0
+
+APP_SECRET=$(random_hex 24)
+PHONE_NUMBER_ID=109876543210
+RUN_TAG=$(random_hex 4)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+
+step "Baseline: bare ASP.NET Core, HMAC check + one INSERT per request"
+BASELINE_PORT=$(free_port 18310)
+mkdir -p "$WORK/baseline"
+( cd "$WORK/baseline" && exec env Baseline__AppSecret="$APP_SECRET" Baseline__Database="$WORK/baseline/baseline.db" \
+    ASPNETCORE_ENVIRONMENT=Production dotnet "$BASELINE_DLL" --urls "http://127.0.0.1:$BASELINE_PORT" ) >"$WORK/baseline.log" 2>&1 &
+BASELINE_PID=$!
+PIDS+=("$BASELINE_PID")
+wait_ready baseline "$BASELINE_PID" "$BASELINE_PORT" "$WORK/baseline.log"
+load baseline "$BASELINE_PORT" "$BASELINE_PID"
+stop "$BASELINE_PID"
+timeout 120 dotnet "$LOADGEN" verify --kind baseline --run "$WORK/run-baseline.json" --db "$WORK/baseline/baseline.db" --out "$WORK/check-baseline.json"
+
+step "Omnichannel.Flows: src/Omnichannel.Flows.Web (Release, Production, WhatsApp Live)"
+OURS_PORT=$(free_port 18320)
+mkdir -p "$WORK/ours-data"
+( cd "$WEB_DIR" && exec env \
+    ASPNETCORE_ENVIRONMENT=Production \
+    Database__DataPath="$WORK/ours-data" \
+    Auth__Admin__Password="Bench-$(random_hex 8)-Pw1!" \
+    Channels__WhatsApp__AppSecret="$APP_SECRET" \
+    Channels__WhatsApp__VerifyToken="$(random_hex 12)" \
+    Channels__WhatsApp__AccessToken="bench-access-token" \
+    Channels__WhatsApp__PhoneNumberId="$PHONE_NUMBER_ID" \
+    Channels__WhatsApp__GraphBaseUrl="http://127.0.0.1:9" \
+    Logging__LogLevel__Default=Warning \
+    dotnet Omnichannel.Flows.Web.dll --urls "http://127.0.0.1:$OURS_PORT" ) >"$WORK/ours.log" 2>&1 &
+OURS_PID=$!
+PIDS+=("$OURS_PID")
+wait_ready "the app" "$OURS_PID" "$OURS_PORT" "$WORK/ours.log"
+load ours "$OURS_PORT" "$OURS_PID"
+timeout $(( DRAIN_TIMEOUT_SECONDS + 120 )) dotnet "$LOADGEN" verify --kind ours --run "$WORK/run-ours.json" \
+  --db "$WORK/ours-data/omnichannel.db" --server-pid "$OURS_PID" --drain-timeout-seconds "$DRAIN_TIMEOUT_SECONDS" --out "$WORK/check-ours.json"
+stop "$OURS_PID"
+if grep -qE '^(fail|crit):' "$WORK/ours.log"; then
+  echo "The app logged errors during the run (first ones):" >&2; grep -E -A3 '^(fail|crit):' "$WORK/ours.log" | head -n 20 >&2
+fi
+
+step "Results"
+mkdir -p bench/results
+command="bench/ingest.sh${1:+ $1}"
+for var in RATES STEP_SECONDS WARMUP_SECONDS WARMUP_RATE PAUSE_SECONDS CONNECTIONS MAX_IN_FLIGHT TIMEOUT_SECONDS SENDERS; do
+  # Name the settings that differ from the defaults of this mode, so the command line reproduces the run.
+  if [[ -n "${!var+x}" && -n "$(env | grep "^$var=" || true)" ]]; then command="$var=${!var} $command"; fi
+done
+if [[ $MODE == smoke ]]; then out=bench/results/smoke-latest.md; else out=bench/results/ingest-$STAMP.md; fi
+timeout 60 dotnet "$LOADGEN" report \
+  --baseline-run "$WORK/run-baseline.json" --baseline-check "$WORK/check-baseline.json" \
+  --ours-run "$WORK/run-ours.json" --ours-check "$WORK/check-ours.json" \
+  --command "$command" --commit "$commit" --sdk "$(dotnet --version)" --out "$out"
+if [[ $MODE == full ]]; then cp "$out" bench/results/ingest-latest.md; fi
+echo
+echo "Results written to $out"

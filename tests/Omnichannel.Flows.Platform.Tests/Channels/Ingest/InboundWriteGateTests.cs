@@ -1,0 +1,72 @@
+using Omnichannel.Flows.Platform.Channels.Ingest;
+
+namespace Omnichannel.Flows.Platform.Tests.Channels.Ingest;
+
+public sealed class InboundWriteGateTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Enter_WhileAnotherWriterHasTheTurn_WaitsUntilItIsPassedOn()
+    {
+        var gate = new InboundWriteGate();
+
+        await AssertTheNextWaitsUntilPassedOnAsync(gate, await gate.EnterAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Waiters_GetTheirTurnInArrivalOrder()
+    {
+        // The webhook writer relies on this: it waits behind at most the one processing transaction ahead of it.
+        var gate = new InboundWriteGate();
+        var order = new List<int>();
+        var held = await gate.EnterAsync(CancellationToken.None);
+        var waiters = Enumerable.Range(1, 5).Select(async n =>
+        {
+            using (await gate.EnterAsync(CancellationToken.None))
+            {
+                order.Add(n);
+            }
+        }).ToList();
+
+        held.Dispose();
+        await Task.WhenAll(waiters).WaitAsync(Patience);
+
+        Assert.Equal([1, 2, 3, 4, 5], order);
+    }
+
+    [Fact]
+    public async Task PassingOnTheTurnTwice_DoesNotLetTwoWritersIn()
+    {
+        var gate = new InboundWriteGate();
+        var turn = await gate.EnterAsync(CancellationToken.None);
+        turn.Dispose();
+        turn.Dispose();
+
+        await AssertTheNextWaitsUntilPassedOnAsync(gate, await gate.EnterAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Enter_Cancelled_LeavesTheQueueWithoutTakingATurn()
+    {
+        var gate = new InboundWriteGate();
+        var held = await gate.EnterAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+
+        var abandoned = gate.EnterAsync(cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+
+        held.Dispose();
+        (await gate.EnterAsync(CancellationToken.None).WaitAsync(Patience)).Dispose();
+    }
+
+    private static async Task AssertTheNextWaitsUntilPassedOnAsync(InboundWriteGate gate, IDisposable held)
+    {
+        var next = gate.EnterAsync(CancellationToken.None);
+        Assert.False(next.IsCompleted);
+
+        held.Dispose();
+        (await next.WaitAsync(Patience)).Dispose();
+    }
+}
