@@ -74,6 +74,11 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
     public async Task AddPhoneAsync(FlowsDbContext db, Contact contact, string e164, bool verified, DateTime now, CancellationToken cancellationToken)
     {
         var key = PhoneNumberNormalizer.MatchKey(e164);
+        if (contact.Phones.Any(p => p.MatchKey == key && (p.Verified || !verified)))
+        {
+            // Already on this profile as it is (the common case: a customer writing again).
+            return;
+        }
         var owner = await FindByPhoneAsync(db, e164, cancellationToken);
         if (owner is not null && owner.Id != contact.Id)
         {
@@ -100,6 +105,11 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
 
     public async Task AddEmailAsync(FlowsDbContext db, Contact contact, string address, bool verified, DateTime now, CancellationToken cancellationToken)
     {
+        if (contact.Emails.Any(e => e.Address == address && (e.Verified || !verified)))
+        {
+            return;
+        }
+
         var owner = await FindByEmailAsync(db, address, cancellationToken);
         if (owner is not null && owner.Id != contact.Id)
         {

@@ -32,7 +32,8 @@ public static class DataServiceCollectionExtensions
         else
         {
             connectionString = SqliteConnectionString(connectionString, dataPath);
-            services.AddProviderContext<SqliteFlowsDbContext>(o => o.UseSqlite(connectionString));
+            var busyTimeout = new SqliteBusyTimeoutInterceptor(TimeSpan.FromSeconds(30));
+            services.AddProviderContext<SqliteFlowsDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(busyTimeout));
         }
 
         services.AddHostedService<DatabaseMigrator>();

@@ -1,0 +1,27 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Omnichannel.Flows.Platform.Data;
+
+/// <summary>
+/// SQLite has one writer. Without a busy timeout, a connection that finds the database locked gets SQLITE_BUSY and
+/// Microsoft.Data.Sqlite retries in 150 ms sleeps; with it, SQLite waits inside the call in millisecond steps. Set on
+/// every connection the app opens (it is a per-connection setting).
+/// </summary>
+internal sealed class SqliteBusyTimeoutInterceptor(TimeSpan timeout) : DbConnectionInterceptor
+{
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {(int)timeout.TotalMilliseconds};";
+        command.ExecuteNonQuery();
+    }
+}
