@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Platform.Conversations;
@@ -10,8 +11,8 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 
 /// <summary>
 /// Turns stored deliveries into messages and statuses. A batch is claimed with a lease (a conditional update), so
-/// several instances never process the same delivery at once; each delivery is handled in its own transaction and
-/// handling is idempotent (unique indexes), so a retry after a crash changes nothing twice.
+/// several instances never process the same delivery at once; deliveries are handled a slice per transaction, each in
+/// its own savepoint, and handling is idempotent (unique indexes), so a retry after a crash changes nothing twice.
 /// </summary>
 public sealed class InboundEventProcessor(
     IDbContextFactory<FlowsDbContext> dbs,
@@ -23,15 +24,20 @@ public sealed class InboundEventProcessor(
     IOptions<WebhookOptions> options,
     ILogger<InboundEventProcessor> logger)
 {
+    private const string Savepoint = "delivery";
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long one processing transaction may hold the write gate before webhook commits get their turn.</summary>
+    private static readonly TimeSpan SliceBudget = TimeSpan.FromMilliseconds(10);
 
     /// <returns>How many deliveries were claimed (0 when there is nothing to do).</returns>
     public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
         var claimed = await ClaimAsync(cancellationToken);
-        foreach (var delivery in claimed)
+        var next = 0;
+        while (next < claimed.Count)
         {
-            await ProcessAsync(delivery, cancellationToken);
+            next = await ProcessSliceAsync(claimed, next, cancellationToken);
         }
 
         return claimed.Count;
@@ -62,7 +68,49 @@ public sealed class InboundEventProcessor(
                 .ToListAsync(cancellationToken);
     }
 
-    private async Task ProcessAsync(InboundEvent delivery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes deliveries from <paramref name="start"/> in one transaction (one commit, one sync) until the slice's time
+    /// budget is spent, so webhook commits waiting at the gate wait briefly. Each delivery runs inside a savepoint: one
+    /// that fails is rolled back alone and recorded for a retry, the others commit.
+    /// </summary>
+    /// <returns>The index of the first delivery not processed.</returns>
+    private async Task<int> ProcessSliceAsync(List<InboundEvent> claimed, int start, CancellationToken cancellationToken)
+    {
+        var notifications = new List<ConversationEvent>();
+        var next = start;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            using var turn = await gate.EnterAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var began = time.GetTimestamp();
+            var processed = new List<Guid>();
+            do
+            {
+                if (await ProcessAsync(db, transaction, claimed[next], notifications, cancellationToken))
+                {
+                    processed.Add(claimed[next].Id);
+                }
+
+                db.ChangeTracker.Clear();
+                next++;
+            }
+            while (next < claimed.Count && time.GetElapsedTime(began) < SliceBudget);
+
+            var now = time.GetUtcNow().UtcDateTime;
+            await db.InboundEvents.Where(e => processed.Contains(e.Id)).ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.State, InboundEventState.Processed)
+                .SetProperty(e => e.Error, (string?)null)
+                .SetProperty(e => e.ProcessedAt, now), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        notifications.ForEach(events.Publish);
+        return next;
+    }
+
+    /// <returns>True when the delivery was handled; false when it failed and was recorded as such.</returns>
+    private async Task<bool> ProcessAsync(FlowsDbContext db, IDbContextTransaction transaction, InboundEvent delivery,
+        List<ConversationEvent> notifications, CancellationToken cancellationToken)
     {
         using var activity = FlowsTelemetry.Source.StartActivity(
             "inbound.process", ActivityKind.Consumer, delivery.TraceParent);
@@ -78,58 +126,48 @@ public sealed class InboundEventProcessor(
         {
             logger.LogWarning("{Channel} delivery {InboundEventId} does not parse at {Pointer}: {Error}",
                 delivery.Channel, delivery.Id, exception.Pointer, exception.Message);
-            await FinishAsync(delivery.Id, InboundEventState.Failed, $"{exception.Pointer}: {exception.Message}", cancellationToken);
-            return;
+            await RecordFailureAsync(db, delivery.Id, delivery.Attempts, giveUp: true, $"{exception.Pointer}: {exception.Message}", cancellationToken);
+            return false;
         }
 
+        await transaction.CreateSavepointAsync(Savepoint, cancellationToken);
+        var raised = new List<ConversationEvent>();
         try
         {
-            var notifications = new List<ConversationEvent>();
-            await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+            foreach (var item in items)
             {
-                using var turn = await gate.EnterAsync(cancellationToken);
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                foreach (var item in items)
-                {
-                    await handler.HandleAsync(db, delivery, item, notifications, cancellationToken);
-                }
-
-                await MarkAsync(db, delivery.Id, InboundEventState.Processed, null, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                await handler.HandleAsync(db, delivery, item, raised, cancellationToken);
             }
 
-            notifications.ForEach(events.Publish);
+            await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);
+            notifications.AddRange(raised);
+            return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            await transaction.RollbackToSavepointAsync(Savepoint, cancellationToken);
+            db.ChangeTracker.Clear();
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             var attempts = delivery.Attempts + 1;
             var giveUp = attempts >= options.Value.MaxAttempts;
             logger.LogError(exception, "Processing {Channel} delivery {InboundEventId} failed (attempt {Attempt}{GiveUp})",
                 delivery.Channel, delivery.Id, attempts, giveUp ? ", giving up" : "");
-            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            using var turn = await gate.EnterAsync(cancellationToken);
-            var retryAt = time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Pow(4, attempts));
-            await db.InboundEvents.Where(e => e.Id == delivery.Id).ExecuteUpdateAsync(set => set
-                .SetProperty(e => e.Attempts, attempts)
-                .SetProperty(e => e.Error, Truncate(exception.Message))
-                .SetProperty(e => e.LockedUntil, retryAt)
-                .SetProperty(e => e.State, giveUp ? InboundEventState.Failed : InboundEventState.Pending), cancellationToken);
+            await RecordFailureAsync(db, delivery.Id, delivery.Attempts, giveUp, exception.Message, cancellationToken);
+            return false;
         }
     }
 
-    private async Task FinishAsync(Guid id, InboundEventState state, string? error, CancellationToken cancellationToken)
+    private Task<int> RecordFailureAsync(FlowsDbContext db, Guid id, int previousAttempts, bool giveUp, string error, CancellationToken cancellationToken)
     {
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        using var turn = await gate.EnterAsync(cancellationToken);
-        await MarkAsync(db, id, state, error, cancellationToken);
-    }
-
-    private Task<int> MarkAsync(FlowsDbContext db, Guid id, InboundEventState state, string? error, CancellationToken cancellationToken) =>
-        db.InboundEvents.Where(e => e.Id == id).ExecuteUpdateAsync(set => set
-            .SetProperty(e => e.State, state)
+        var attempts = previousAttempts + 1;
+        var retryAt = time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Pow(4, attempts));
+        return db.InboundEvents.Where(e => e.Id == id).ExecuteUpdateAsync(set => set
+            .SetProperty(e => e.Attempts, attempts)
             .SetProperty(e => e.Error, Truncate(error))
-            .SetProperty(e => e.ProcessedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
+            .SetProperty(e => e.LockedUntil, retryAt)
+            .SetProperty(e => e.ProcessedAt, giveUp ? time.GetUtcNow().UtcDateTime : null)
+            .SetProperty(e => e.State, giveUp ? InboundEventState.Failed : InboundEventState.Pending), cancellationToken);
+    }
 
     private static string? Truncate(string? text) => text is { Length: > 2000 } ? text[..2000] : text;
 }
