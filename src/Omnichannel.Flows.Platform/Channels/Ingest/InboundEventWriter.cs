@@ -61,7 +61,7 @@ public sealed class InboundEventWriter(
 
     private async Task CommitAsync(List<PendingWrite> batch)
     {
-        using var turn = await gate.EnterAsync(CancellationToken.None);
+        using var turn = await gate.EnterForWebhooksAsync(CancellationToken.None);
         await using var db = await dbs.CreateDbContextAsync();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
 

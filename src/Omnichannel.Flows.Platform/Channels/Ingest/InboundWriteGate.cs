@@ -10,12 +10,24 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 public sealed class InboundWriteGate
 {
     private readonly SemaphoreSlim turn = new(1, 1);
+    private long webhookTurns;
+
+    /// <summary>How many turns webhook commits have taken so far; the processor paces itself when it grows.</summary>
+    public long WebhookTurns => Interlocked.Read(ref webhookTurns);
 
     /// <summary>Waits for this writer's turn; dispose the result to pass the turn on.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
         await turn.WaitAsync(cancellationToken);
         return new Turn(turn);
+    }
+
+    /// <summary>A webhook commit's turn (counted, so background processing can give way while webhooks arrive).</summary>
+    public async Task<IDisposable> EnterForWebhooksAsync(CancellationToken cancellationToken)
+    {
+        var entered = await EnterAsync(cancellationToken);
+        Interlocked.Increment(ref webhookTurns);
+        return entered;
     }
 
     private sealed class Turn(SemaphoreSlim turn) : IDisposable
