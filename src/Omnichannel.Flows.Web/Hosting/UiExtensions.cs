@@ -20,7 +20,7 @@ public static class UiExtensions
         services.AddContactPages();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
-        services.AddSingleton<ScopedOperations>();
+        services.AddSingleton<OperationScopes>();
         services.AddDataProtection()
             .SetApplicationName("omnichannel-flows")
             .PersistKeysToDbContext<FlowsDbContext>();

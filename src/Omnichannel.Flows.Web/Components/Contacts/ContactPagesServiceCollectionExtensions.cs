@@ -5,7 +5,6 @@ public static class ContactPagesServiceCollectionExtensions
     /// <summary>What the contact pages need besides the platform's contacts and conversations services.</summary>
     public static IServiceCollection AddContactPages(this IServiceCollection services)
     {
-        services.AddSingleton<OperationScopes>();
         services.AddTransient<ContactThread>();
         return services;
     }

@@ -1,7 +1,7 @@
-namespace Omnichannel.Flows.Web.Components.Contacts;
+namespace Omnichannel.Flows.Web.Components;
 
 /// <summary>
-/// Runs one UI operation in its own DI scope, so it gets its own <c>FlowsDbContext</c>: a Blazor Server circuit lives as
+/// Runs one UI operation in its own DI scope, so it gets its own <c>FlowsDbContext</c> and <c>UserManager</c>: a Blazor Server circuit lives as
 /// long as the browser tab, far too long for one context (stale tracked entities, no concurrent use).
 /// </summary>
 public sealed class OperationScopes(IServiceScopeFactory scopes)
