@@ -4,6 +4,7 @@ using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Jobs;
+using Omnichannel.Flows.Platform.Templates;
 using Omnichannel.Flows.Platform.Simulator;
 using Omnichannel.Flows.Web.Hosting;
 
@@ -17,6 +18,7 @@ builder.Services.AddFlowsJobs(builder.Configuration);
 builder.Services.AddContacts();
 builder.Services.AddConversations();
 builder.Services.AddChannels();
+builder.Services.AddTemplates();
 builder.Services.AddSimulator();
 builder.Services.AddFlowsApi();
 builder.Services.AddFlowsUi(builder.Configuration);

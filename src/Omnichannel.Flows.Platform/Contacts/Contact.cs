@@ -71,4 +71,10 @@ public sealed class ChannelIdentity
     public string? Handle { get; set; }
     public DateTime CreatedAt { get; init; }
     public DateTime LastSeenAt { get; set; }
+
+    /// <summary>When the customer last wrote from this identity, by the provider's clock: the service window's start.</summary>
+    public DateTime? LastInboundAt { get; set; }
+
+    /// <summary>That last message came from a free entry point (click-to-WhatsApp ad, page button): a longer free window.</summary>
+    public bool LastInboundFromFreeEntryPoint { get; set; }
 }

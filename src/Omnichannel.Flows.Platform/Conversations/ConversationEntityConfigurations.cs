@@ -29,6 +29,10 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Property(m => m.EmailInReplyTo).HasMaxLength(500);
         builder.Property(m => m.PricingCategory).HasMaxLength(32);
         builder.Property(m => m.PricingType).HasMaxLength(32);
+        builder.Property(m => m.TemplateName).HasMaxLength(512);
+        builder.Property(m => m.TemplateLanguage).HasMaxLength(16);
+        builder.Property(m => m.CostCurrency).HasMaxLength(3);
+        builder.Property(m => m.CostMarket).HasMaxLength(64);
 
         // One message per channel + provider id: redelivered webhooks cannot store a message twice.
         builder.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique().HasFilter("[ExternalId] IS NOT NULL");

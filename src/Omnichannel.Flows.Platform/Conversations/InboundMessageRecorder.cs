@@ -66,6 +66,14 @@ public sealed class InboundMessageRecorder(
         conversation.UpdatedAt = now;
         if (item.Direction == MessageDirection.Inbound)
         {
+            // The service window runs from the customer's latest message on this identity, by the provider's clock
+            // (deliveries can arrive late and out of order).
+            if (identity.LastInboundAt is null || message.SentAt >= identity.LastInboundAt)
+            {
+                identity.LastInboundAt = message.SentAt;
+                identity.LastInboundFromFreeEntryPoint = item.FromFreeEntryPoint;
+            }
+
             if (conversation.LastCustomerMessageAt is null || message.SentAt >= conversation.LastCustomerMessageAt)
             {
                 conversation.LastCustomerMessageAt = message.SentAt;

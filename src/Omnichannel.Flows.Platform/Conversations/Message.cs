@@ -46,6 +46,20 @@ public sealed class Message
     public string? EmailInReplyTo { get; init; }
     public Guid? ReplyToMessageId { get; set; }
 
+    /// <summary>The WhatsApp template this message was sent from, with the category it was sent (and priced) under.</summary>
+    public string? TemplateName { get; init; }
+    public string? TemplateLanguage { get; init; }
+    public Templates.TemplateCategory? TemplateCategory { get; init; }
+
+    /// <summary>What the send was expected to cost before it went, and what it cost after the provider reported it, in
+    /// millionths of <see cref="CostCurrency"/> (rates are fractions of a cent).</summary>
+    public long? CostEstimateMicros { get; set; }
+    public long? CostActualMicros { get; set; }
+    public string? CostCurrency { get; set; }
+
+    /// <summary>The pricing market of the recipient (<c>Germany</c>, <c>Rest of Western Europe</c>).</summary>
+    public string? CostMarket { get; set; }
+
     /// <summary>What the provider said it billed (WhatsApp status pricing).</summary>
     public string? PricingCategory { get; set; }
     public bool? PricingBillable { get; set; }

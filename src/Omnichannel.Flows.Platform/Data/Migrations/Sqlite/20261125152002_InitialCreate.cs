@@ -161,6 +161,31 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "MessageTemplates",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Quality = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Components = table.Column<string>(type: "TEXT", nullable: false),
+                    BodyText = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    BodyParameters = table.Column<string>(type: "TEXT", nullable: false),
+                    RejectedReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastSyncedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MessageTemplates", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PendingDeliveryStatuses",
                 columns: table => new
                 {
@@ -325,7 +350,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     Handle = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    LastSeenAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    LastSeenAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastInboundAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastInboundFromFreeEntryPoint = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -448,6 +475,13 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     EmailMessageId = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     EmailInReplyTo = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     ReplyToMessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TemplateName = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    TemplateLanguage = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    TemplateCategory = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    CostEstimateMicros = table.Column<long>(type: "INTEGER", nullable: true),
+                    CostActualMicros = table.Column<long>(type: "INTEGER", nullable: true),
+                    CostCurrency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
+                    CostMarket = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     PricingCategory = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     PricingBillable = table.Column<bool>(type: "INTEGER", nullable: true),
                     PricingType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
@@ -691,6 +725,17 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 columns: new[] { "Status", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_MessageTemplates_Channel_Name_Language",
+                table: "MessageTemplates",
+                columns: new[] { "Channel", "Name", "Language" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MessageTemplates_Channel_Status",
+                table: "MessageTemplates",
+                columns: new[] { "Channel", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PendingDeliveryStatuses_Channel_ExternalId",
                 table: "PendingDeliveryStatuses",
                 columns: new[] { "Channel", "ExternalId" });
@@ -776,6 +821,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Messages");
+
+            migrationBuilder.DropTable(
+                name: "MessageTemplates");
 
             migrationBuilder.DropTable(
                 name: "PendingDeliveryStatuses");
