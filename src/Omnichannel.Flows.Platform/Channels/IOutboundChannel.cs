@@ -24,6 +24,18 @@ public sealed record OutboundMessage
 
     /// <summary>Messenger/Instagram: the message tag when replying outside the 24 h window (e.g. HUMAN_AGENT).</summary>
     public string? MessageTag { get; init; }
+
+    /// <summary>WhatsApp: send this approved template instead of free text.</summary>
+    public OutboundTemplate? Template { get; init; }
+}
+
+/// <summary>An approved template and the values for its body placeholders, in the template's order.</summary>
+public sealed record OutboundTemplate(string Name, string Language, IReadOnlyList<TemplateParameter> BodyParameters);
+
+/// <param name="Name">The placeholder: <c>1</c>, <c>2</c>… for positional templates, a name for named ones.</param>
+public sealed record TemplateParameter(string Name, string Text)
+{
+    public bool IsNamed => !Name.All(char.IsAsciiDigit);
 }
 
 /// <summary>How a provider answered a send.</summary>

@@ -30,6 +30,7 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Property(m => m.PricingCategory).HasMaxLength(32);
         builder.Property(m => m.PricingType).HasMaxLength(32);
         builder.Property(m => m.TemplateName).HasMaxLength(512);
+        builder.Property(m => m.ProviderTag).HasMaxLength(32);
         builder.Property(m => m.TemplateLanguage).HasMaxLength(16);
         builder.Property(m => m.CostCurrency).HasMaxLength(3);
         builder.Property(m => m.CostMarket).HasMaxLength(64);

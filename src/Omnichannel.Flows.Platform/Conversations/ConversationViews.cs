@@ -15,6 +15,12 @@ public sealed record MessageView(
     public bool Sandbox { get; init; }
     public MessagePricing? Pricing { get; init; }
 
+    /// <summary>The template the message was sent from.</summary>
+    public MessageTemplateRef? Template { get; init; }
+
+    /// <summary>What the send cost: the estimate made before it went, then the actual once the provider reported it.</summary>
+    public MessageCost? Cost { get; init; }
+
     public static MessageView From(Message m) => new(
         m.Id, m.Channel, m.Direction, m.Origin, m.Kind, m.Text, m.SentAt, m.Status,
         m.ErrorCode is null && m.ErrorReason is null ? null : new MessageError(m.ErrorCode, m.ErrorReason))
@@ -24,16 +30,29 @@ public sealed record MessageView(
         Details = m.Details,
         Sandbox = m.IsSandbox,
         Pricing = m.PricingCategory is null ? null : new MessagePricing(m.PricingCategory, m.PricingBillable, m.PricingType),
+        Template = m.TemplateName is null ? null : new MessageTemplateRef(m.TemplateName, m.TemplateLanguage, m.TemplateCategory),
+        Cost = m.CostCurrency is null ? null : new MessageCost(
+            m.CostEstimateMicros / 1_000_000m, m.CostActualMicros / 1_000_000m, m.CostCurrency, m.CostMarket),
     };
 }
+
+public sealed record MessageTemplateRef(string Name, string? Language, Templates.TemplateCategory? Category);
+
+/// <param name="Estimate">Before the send, from the rate card; null when unknown.</param>
+/// <param name="Actual">After the provider's status said what it billed; null until then.</param>
+public sealed record MessageCost(decimal? Estimate, decimal? Actual, string Currency, string? Market);
 
 public sealed record MessageError(string? Code, string? Reason);
 
 public sealed record MessagePricing(string Category, bool? Billable, string? Type);
 
-public sealed record SendMessageRequest(ChannelKind? Channel, string? Text, string? Subject);
+/// <summary>Free text (<c>text</c>), or an approved WhatsApp <c>template</c>.</summary>
+public sealed record SendMessageRequest(ChannelKind? Channel, string? Text, string? Subject, TemplateSendRequest? Template);
 
-public sealed record SendMessageAccepted(Guid Id, ChannelKind Channel, DeliveryStatus Status);
+/// <param name="Parameters">The body placeholders' values: an array for <c>{{1}}…</c>, an object for named ones.</param>
+public sealed record TemplateSendRequest(string? Name, string? Language, System.Text.Json.JsonElement? Parameters);
+
+public sealed record SendMessageAccepted(Guid Id, ChannelKind Channel, DeliveryStatus Status, MessageCost? Cost);
 
 public sealed record ConversationView(
     Guid Id, Guid ContactId, ConversationStatus Status, AssigneeView? Assignee, DateTime? LastMessageAt,

@@ -10,7 +10,7 @@ namespace Omnichannel.Flows.Platform.Conversations;
 /// A status for a message whose send has not been answered yet is kept and applied when the answer comes; a send left
 /// <see cref="DeliveryStatus.Unknown"/> by a crash is reconciled here through the correlation id the provider echoes.
 /// </summary>
-public sealed class DeliveryStatusRecorder(TimeProvider time, ILogger<DeliveryStatusRecorder> logger)
+public sealed class DeliveryStatusRecorder(Pricing.CostEstimator costs, TimeProvider time, ILogger<DeliveryStatusRecorder> logger)
 {
     public async Task<Message?> ApplyAsync(FlowsDbContext db, ChannelKind channel, InboundStatus status, CancellationToken cancellationToken)
     {
@@ -47,7 +47,7 @@ public sealed class DeliveryStatusRecorder(TimeProvider time, ILogger<DeliverySt
         }
 
         var changed = Apply(message, status.Status, status.OccurredAt, status.ErrorCode, status.ErrorReason);
-        ApplyPricing(message, status.PricingCategory, status.PricingBillable, status.PricingType);
+        await ApplyPricingAsync(message, status.PricingCategory, status.PricingBillable, status.PricingType, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return changed ? message : null;
     }
@@ -110,7 +110,7 @@ public sealed class DeliveryStatusRecorder(TimeProvider time, ILogger<DeliverySt
         foreach (var status in pending.OrderBy(s => s.OccurredAt))
         {
             Apply(message, status.Status, status.OccurredAt, status.ErrorCode, status.ErrorReason);
-            ApplyPricing(message, status.PricingCategory, status.PricingBillable, status.PricingType);
+            await ApplyPricingAsync(message, status.PricingCategory, status.PricingBillable, status.PricingType, cancellationToken);
         }
 
         db.PendingDeliveryStatuses.RemoveRange(pending);
@@ -127,17 +127,21 @@ public sealed class DeliveryStatusRecorder(TimeProvider time, ILogger<DeliverySt
         message.StatusAt = occurredAt;
         if (status == DeliveryStatus.Failed)
         {
-            message.ErrorCode = errorCode;
-            message.ErrorReason = errorReason;
+            (message.ErrorCode, message.ErrorReason) = SendFailures.Classify(errorCode, errorReason);
         }
 
         return true;
     }
 
-    private static void ApplyPricing(Message message, string? category, bool? billable, string? type)
+    /// <summary>Records what the provider says it billed, and from it (and the rate card) the send's actual cost.</summary>
+    private async Task ApplyPricingAsync(Message message, string? category, bool? billable, string? type, CancellationToken cancellationToken)
     {
         message.PricingCategory = category ?? message.PricingCategory;
         message.PricingBillable = billable ?? message.PricingBillable;
         message.PricingType = type ?? message.PricingType;
+        if (billable is not null)
+        {
+            message.CostActualMicros = await costs.ActualMicrosAsync(message, cancellationToken);
+        }
     }
 }

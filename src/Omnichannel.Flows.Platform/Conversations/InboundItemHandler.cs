@@ -25,6 +25,10 @@ public sealed class InboundItemHandler(InboundMessageRecorder messages, Delivery
                 if (updated is not null)
                 {
                     notifications.Add(new MessageStatusChanged(updated.ContactId, updated.Id, updated.Channel, updated.Status));
+                    if (updated.Status == DeliveryStatus.Failed)
+                    {
+                        notifications.Add(new MessageSendFailed(updated.ContactId, updated.Id, updated.Channel, updated.ErrorCode, updated.ErrorReason));
+                    }
                 }
 
                 break;

@@ -46,6 +46,9 @@ public sealed class Message
     public string? EmailInReplyTo { get; init; }
     public Guid? ReplyToMessageId { get; set; }
 
+    /// <summary>The provider tag the send needs (Messenger/Instagram <c>HUMAN_AGENT</c> after the 24 h window).</summary>
+    public string? ProviderTag { get; init; }
+
     /// <summary>The WhatsApp template this message was sent from, with the category it was sent (and priced) under.</summary>
     public string? TemplateName { get; init; }
     public string? TemplateLanguage { get; init; }

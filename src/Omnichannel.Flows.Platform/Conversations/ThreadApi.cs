@@ -41,26 +41,63 @@ public static class ThreadApi
     private static async Task<IResult> SendAsync(
         Guid id, SendMessageRequest request, MessageSender sender, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (ValidateText(request.Text) is { } problem)
+        SendRequestResult result;
+        if (request.Template is { } template)
         {
-            return ApiProblems.Invalid("text", problem);
+            if (string.IsNullOrWhiteSpace(template.Name) || string.IsNullOrWhiteSpace(template.Language))
+            {
+                return ApiProblems.Invalid(string.IsNullOrWhiteSpace(template.Name) ? "template.name" : "template.language",
+                    "A template is named by its name and language.");
+            }
+
+            if (request.Text is not null)
+            {
+                return ApiProblems.Invalid("text", "Send either text or a template, not both.");
+            }
+
+            result = await sender.QueueTemplateAsync(
+                new SendTemplateRequest(id, request.Channel, template.Name, template.Language, template.Parameters, MessageOrigin.Agent)
+                {
+                    AuthorUserId = user.Id(),
+                    AuthorName = user.Name(),
+                },
+                cancellationToken);
+        }
+        else
+        {
+            if (ValidateText(request.Text) is { } problem)
+            {
+                return ApiProblems.Invalid("text", problem);
+            }
+
+            result = await sender.QueueTextAsync(
+                new SendTextRequest(id, request.Channel, request.Text!, MessageOrigin.Agent)
+                {
+                    AuthorUserId = user.Id(),
+                    AuthorName = user.Name(),
+                    Subject = request.Subject,
+                },
+                cancellationToken);
         }
 
-        var result = await sender.QueueTextAsync(
-            new SendTextRequest(id, request.Channel, request.Text!, MessageOrigin.Agent)
-            {
-                AuthorUserId = user.Id(),
-                AuthorName = user.Name(),
-                Subject = request.Subject,
-            },
-            cancellationToken);
-        return result switch
-        {
-            { Message: { } message } => TypedResults.Accepted($"/api/contacts/{message.ContactId}/messages",
-                new SendMessageAccepted(message.Id, message.Channel, message.Status)),
-            { Refusal: SendRefusal.ContactNotFound } => ApiProblems.NotFound(result.Detail!),
-            { Refusal: SendRefusal.ChannelDisabled } => ApiProblems.Conflict("Channel disabled", result.Detail!, result.Pointer),
-            _ => ApiProblems.Unprocessable("Cannot reach the customer", result.Detail!, result.Pointer!),
-        };
+        return Answer(result);
     }
+
+    /// <summary>How a send request is answered: 202 with the queued message, or a problem that says why and where.</summary>
+    public static IResult Answer(SendRequestResult result) => result switch
+    {
+        { Message: { } message } => TypedResults.Accepted($"/api/contacts/{message.ContactId}/messages",
+            new SendMessageAccepted(message.Id, message.Channel, message.Status, MessageView.From(message).Cost)),
+        { Refusal: SendRefusal.ContactNotFound } => ApiProblems.NotFound(result.Detail!),
+        { Refusal: SendRefusal.ChannelDisabled } => ApiProblems.Conflict("Channel disabled", result.Detail!, result.Pointer),
+        { Refusal: SendRefusal.WindowClosed } => ApiProblems.Conflict("Service window closed", result.Detail!, result.Pointer,
+            new Dictionary<string, object?>
+            {
+                ["code"] = SendFailures.WindowClosed,
+                ["channel"] = result.Window?.Channel,
+                ["windowClosedAt"] = result.Window?.ClosesAt,
+                ["templates"] = result.Suggestions,
+            }),
+        _ => ApiProblems.Unprocessable("Cannot send", result.Detail!, result.Pointer!),
+    };
 }

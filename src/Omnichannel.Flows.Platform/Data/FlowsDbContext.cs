@@ -7,6 +7,7 @@ using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.WebChat;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
+using Omnichannel.Flows.Platform.Pricing;
 using Omnichannel.Flows.Platform.Templates;
 
 namespace Omnichannel.Flows.Platform.Data;
@@ -35,6 +36,7 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
 
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
+    public DbSet<RateCardVersion> RateCardVersions => Set<RateCardVersion>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();

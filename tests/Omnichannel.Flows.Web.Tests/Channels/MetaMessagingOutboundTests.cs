@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -66,11 +67,28 @@ public sealed class MetaMessagingOutboundTests(FlowsAppFactory app) : IClassFixt
     }
 
     [Fact]
-    public async Task Reply_OutsideTheWindow_FailsWithMetasCode()
+    public async Task Reply_AfterEvenTheHumanAgentWindow_IsRefusedBeforeAnythingIsSent()
     {
         var channel = MetaChannelUnderTest.For(app, "messenger");
         var customer = MetaPayloads.NewScopedId();
         var contactId = await app.CustomerWritesAsync(channel, customer, "hello", app.Clock.GetUtcNow().AddDays(-8));
+        var admin = await app.CreateAdminClientAsync();
+
+        var response = await admin.PostAsJsonAsync($"/api/contacts/{contactId}/messages", new { channel = "messenger", text = "are you still there?" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("window_closed", problem.GetProperty("code").GetString());
+        Assert.Empty(problem.GetProperty("templates").EnumerateArray());
+        Assert.DoesNotContain(app.Provider.Requests, r => r.Body.Contains(customer, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MetasOutsideWindowError_FailsTheMessageAsWindowClosed()
+    {
+        var channel = MetaChannelUnderTest.For(app, "messenger");
+        var customer = MetaPayloads.NewScopedId();
+        var contactId = await app.CustomerWritesAsync(channel, customer, "hello", app.Clock.GetUtcNow().AddHours(-2));
         var outsideWindow = FakeResponse.Json("""
             { "error": { "message": "(#10) This message is sent outside of allowed window.", "type": "OAuthException",
                          "code": 10, "error_subcode": 2018278, "fbtrace_id": "AbCdEf" } }
@@ -81,12 +99,13 @@ public sealed class MetaMessagingOutboundTests(FlowsAppFactory app) : IClassFixt
 
         var request = await app.Provider.WaitForRequestAsync(r => r.Body.Contains(customer, StringComparison.Ordinal));
         Assert.Equal("RESPONSE", JsonDocument.Parse(request.Body).RootElement.GetProperty("messaging_type").GetString());
-        Assert.Equal("10/2018278", failed.ErrorCode);
+        Assert.Equal("window_closed", failed.ErrorCode);
+        Assert.Contains("10/2018278", failed.ErrorReason);
         Assert.Contains("outside of allowed window", failed.ErrorReason);
         var thread = await (await app.CreateAdminClientAsync()).GetFromJsonAsync<JsonElement>($"/api/contacts/{contactId}/messages");
         var shown = thread.GetProperty("items").EnumerateArray().First(m => m.GetProperty("id").GetGuid() == messageId);
         Assert.Equal("failed", shown.GetProperty("status").GetString());
-        Assert.Equal("10/2018278", shown.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("window_closed", shown.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(1, app.Provider.Requests.Count(r => r.Body.Contains(customer, StringComparison.Ordinal)));
     }
 

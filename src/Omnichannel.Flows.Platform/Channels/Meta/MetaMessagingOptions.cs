@@ -11,6 +11,12 @@ public abstract class MetaMessagingOptions(string graphBaseUrl) : ChannelOptions
     public string GraphBaseUrl { get; set; } = graphBaseUrl;
     public string GraphApiVersion { get; set; } = "v24.0";
 
+    /// <summary>
+    /// Meta approved the Page/account for the <c>HUMAN_AGENT</c> tag: agents may then reply up to 7 days after the
+    /// customer's last message. Without the approval Meta refuses such sends, so they are refused here first.
+    /// </summary>
+    public bool HumanAgentTagApproved { get; set; }
+
     /// <summary>The webhook envelope's <c>object</c>: <c>page</c> for Messenger, <c>instagram</c> for Instagram.</summary>
     public abstract string WebhookObject { get; }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -50,6 +51,10 @@ public sealed class OutboundDispatchJob(
         var outcome = await SendAsync(message, cancellationToken);
         await ApplyAsync(message, outcome, now, cancellationToken);
         events.Publish(new MessageStatusChanged(message.ContactId, message.Id, message.Channel, message.Status));
+        if (message.Status == DeliveryStatus.Failed)
+        {
+            events.Publish(new MessageSendFailed(message.ContactId, message.Id, message.Channel, message.ErrorCode, message.ErrorReason));
+        }
     }
 
     private async Task<SendOutcome> SendAsync(Message message, CancellationToken cancellationToken)
@@ -79,7 +84,8 @@ public sealed class OutboundDispatchJob(
             EmailSubject = message.EmailSubject,
             EmailMessageId = message.EmailMessageId,
             EmailInReplyTo = message.EmailInReplyTo,
-            MessageTag = await HumanAgentTag.ForAsync(db, message, time.GetUtcNow().UtcDateTime, cancellationToken),
+            MessageTag = message.ProviderTag,
+            Template = message.TemplateName is null ? null : JsonSerializer.Deserialize<OutboundTemplate>(message.Details ?? "{}", JsonSerializerOptions.Web),
         };
 
         try
@@ -153,8 +159,9 @@ public sealed class OutboundDispatchJob(
         }
     }
 
-    private void Fail(Message message, string code, string reason)
+    private void Fail(Message message, string providerCode, string providerReason)
     {
+        var (code, reason) = SendFailures.Classify(providerCode, providerReason);
         message.Status = DeliveryStatus.Failed;
         message.ErrorCode = code;
         message.ErrorReason = reason;

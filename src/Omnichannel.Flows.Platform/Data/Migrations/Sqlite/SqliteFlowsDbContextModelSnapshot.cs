@@ -801,6 +801,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProviderTag")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ReplyToMessageId")
                         .HasColumnType("TEXT");
 
@@ -931,6 +935,36 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("TeamMembers");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Pricing.RateCardVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Card")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Channel", "EffectiveFrom");
+
+                    b.ToTable("RateCardVersions");
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Templates.MessageTemplate", b =>
