@@ -9,6 +9,9 @@ public sealed class TestDatabase : IAsyncLifetime
 {
     private readonly string path = Path.Combine(Path.GetTempPath(), "omnichannel-platform-tests", $"{Guid.NewGuid():N}.db");
 
+    /// <summary>For services that open their own contexts (<c>IDbContextFactory</c>).</summary>
+    public IDbContextFactory<FlowsDbContext> Factory => new ContextFactory(this);
+
     public FlowsDbContext CreateContext() =>
         new SqliteFlowsDbContext(new DbContextOptionsBuilder<SqliteFlowsDbContext>().UseSqlite($"Data Source={path};Pooling=False").Options);
 
@@ -24,5 +27,10 @@ public sealed class TestDatabase : IAsyncLifetime
         SqliteConnection.ClearAllPools();
         File.Delete(path);
         return ValueTask.CompletedTask;
+    }
+
+    private sealed class ContextFactory(TestDatabase database) : IDbContextFactory<FlowsDbContext>
+    {
+        public FlowsDbContext CreateDbContext() => database.CreateContext();
     }
 }
