@@ -36,6 +36,7 @@ api.MapContactsApi();
 api.MapConversationsApi();
 api.MapChannelsApi();
 api.MapUsersApi();
+api.MapTemplatesApi();
 
 app.MapJobsDashboard();
 app.MapFlowsUi();

@@ -207,6 +207,22 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "SavedReplies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    Channels = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedReplies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Teams",
                 columns: table => new
                 {
@@ -725,6 +741,11 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 columns: new[] { "Status", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_MessageTemplates_Channel_ExternalId",
+                table: "MessageTemplates",
+                columns: new[] { "Channel", "ExternalId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MessageTemplates_Channel_Name_Language",
                 table: "MessageTemplates",
                 columns: new[] { "Channel", "Name", "Language" },
@@ -739,6 +760,12 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "IX_PendingDeliveryStatuses_Channel_ExternalId",
                 table: "PendingDeliveryStatuses",
                 columns: new[] { "Channel", "ExternalId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SavedReplies_Name",
+                table: "SavedReplies",
+                column: "Name",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_TeamMembers_UserId",
@@ -827,6 +854,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "PendingDeliveryStatuses");
+
+            migrationBuilder.DropTable(
+                name: "SavedReplies");
 
             migrationBuilder.DropTable(
                 name: "TeamMembers");

@@ -207,6 +207,22 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "SavedReplies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Text = table.Column<string>(type: "nvarchar(max)", maxLength: 4096, nullable: false),
+                    Channels = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedReplies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Teams",
                 columns: table => new
                 {
@@ -727,6 +743,11 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 columns: new[] { "Status", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_MessageTemplates_Channel_ExternalId",
+                table: "MessageTemplates",
+                columns: new[] { "Channel", "ExternalId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MessageTemplates_Channel_Name_Language",
                 table: "MessageTemplates",
                 columns: new[] { "Channel", "Name", "Language" },
@@ -741,6 +762,12 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 name: "IX_PendingDeliveryStatuses_Channel_ExternalId",
                 table: "PendingDeliveryStatuses",
                 columns: new[] { "Channel", "ExternalId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SavedReplies_Name",
+                table: "SavedReplies",
+                column: "Name",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_TeamMembers_UserId",
@@ -829,6 +856,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "PendingDeliveryStatuses");
+
+            migrationBuilder.DropTable(
+                name: "SavedReplies");
 
             migrationBuilder.DropTable(
                 name: "TeamMembers");
