@@ -41,6 +41,7 @@ api.MapChannelsApi();
 api.MapContactChannelsApi();
 api.MapPricingApi();
 api.MapUsersApi();
+api.MapTemplatesApi();
 
 app.MapJobsDashboard();
 app.MapFlowsUi();

@@ -1,11 +1,12 @@
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Data;
+using Omnichannel.Flows.Platform.Templates;
 
 namespace Omnichannel.Flows.Platform.Conversations;
 
 /// <summary>Routes each parsed item of a delivery to what records it, collecting the events to publish after commit.</summary>
-public sealed class InboundItemHandler(InboundMessageRecorder messages, DeliveryStatusRecorder statuses)
+public sealed class InboundItemHandler(InboundMessageRecorder messages, DeliveryStatusRecorder statuses, TemplateChangeRecorder templates)
 {
     public async Task HandleAsync(FlowsDbContext db, InboundEvent delivery, InboundItem item,
         List<ConversationEvent> notifications, CancellationToken cancellationToken)
@@ -38,6 +39,9 @@ public sealed class InboundItemHandler(InboundMessageRecorder messages, Delivery
                     notifications.Add(new MessageStatusChanged(message.ContactId, message.Id, message.Channel, message.Status));
                 }
 
+                break;
+            case InboundTemplateChange template:
+                await templates.ApplyAsync(db, delivery.Channel, template, cancellationToken);
                 break;
         }
     }

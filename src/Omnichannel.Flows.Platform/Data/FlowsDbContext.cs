@@ -37,6 +37,7 @@ public abstract class FlowsDbContext(DbContextOptions options)
 
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
     public DbSet<RateCardVersion> RateCardVersions => Set<RateCardVersion>();
+    public DbSet<SavedReply> SavedReplies => Set<SavedReply>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();

@@ -1046,12 +1046,47 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Channel", "ExternalId");
+
                     b.HasIndex("Channel", "Status");
 
                     b.HasIndex("Channel", "Name", "Language")
                         .IsUnique();
 
                     b.ToTable("MessageTemplates");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Templates.SavedReply", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.PrimitiveCollection<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedReplies");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
