@@ -1,5 +1,6 @@
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
@@ -19,6 +20,7 @@ builder.Services.AddContacts();
 builder.Services.AddConversations();
 builder.Services.AddChannels();
 builder.Services.AddTemplates();
+builder.Services.AddConsent();
 builder.Services.AddSimulator();
 builder.Services.AddFlowsApi();
 builder.Services.AddFlowsUi(builder.Configuration);
