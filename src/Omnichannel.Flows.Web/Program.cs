@@ -36,6 +36,7 @@ app.MapChannelWebhooks();
 var api = app.MapGroup("").RequireAuthorization();
 api.MapContactsApi();
 api.MapConversationsApi();
+api.MapConsentApi();
 api.MapChannelsApi();
 api.MapUsersApi();
 

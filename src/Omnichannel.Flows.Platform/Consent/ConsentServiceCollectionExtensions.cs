@@ -14,6 +14,8 @@ public static class ConsentServiceCollectionExtensions
         services.AddSingleton<ConsentLedger>();
         services.AddSingleton<InboundConsentHandler>();
         services.AddScoped<ConsentPolicy>();
+        services.AddScoped<ConsentQueries>();
+        services.AddScoped<ConsentAdministration>();
         services.AddScoped<ConsentReplyJob>();
         services.AddScoped<ProviderOptOutJob>();
         services.AddHostedService<ConsentFollowUps>();
