@@ -5,6 +5,7 @@ using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.WebChat;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Pricing;
@@ -38,6 +39,9 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
     public DbSet<RateCardVersion> RateCardVersions => Set<RateCardVersion>();
     public DbSet<SavedReply> SavedReplies => Set<SavedReply>();
+
+    public DbSet<ConsentChange> ConsentChanges => Set<ConsentChange>();
+    public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();

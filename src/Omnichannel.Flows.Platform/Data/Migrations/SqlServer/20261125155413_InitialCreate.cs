@@ -398,6 +398,57 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConsentChanges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "bit", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Detail = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    MessageId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ChangedByUserId = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ChangedByName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    OccurredAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsentChanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConsentChanges_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactConsents",
+                columns: table => new
+                {
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "bit", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ChangedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ChangeId = table.Column<Guid>(type: "uniqueidentifier", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactConsents", x => new { x.ContactId, x.Channel, x.Scope });
+                    table.ForeignKey(
+                        name: "FK_ContactConsents_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ContactEmails",
                 columns: table => new
                 {
@@ -654,6 +705,21 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 column: "ContactId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConsentChanges_ContactId_OccurredAt",
+                table: "ConsentChanges",
+                columns: new[] { "ContactId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentChanges_MessageId_Source",
+                table: "ConsentChanges",
+                columns: new[] { "MessageId", "Source" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactConsents_Channel_OptedIn_Scope_ContactId",
+                table: "ContactConsents",
+                columns: new[] { "Channel", "OptedIn", "Scope", "ContactId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ContactEmails_Address",
                 table: "ContactEmails",
                 column: "Address");
@@ -839,6 +905,12 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "ChannelIdentities");
+
+            migrationBuilder.DropTable(
+                name: "ConsentChanges");
+
+            migrationBuilder.DropTable(
+                name: "ContactConsents");
 
             migrationBuilder.DropTable(
                 name: "ContactEmails");

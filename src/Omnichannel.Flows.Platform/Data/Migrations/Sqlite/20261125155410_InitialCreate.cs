@@ -398,6 +398,57 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConsentChanges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ChangedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    ChangedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsentChanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConsentChanges_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactConsents",
+                columns: table => new
+                {
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ChangedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ChangeId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactConsents", x => new { x.ContactId, x.Channel, x.Scope });
+                    table.ForeignKey(
+                        name: "FK_ContactConsents_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ContactEmails",
                 columns: table => new
                 {
@@ -652,6 +703,21 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 column: "ContactId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConsentChanges_ContactId_OccurredAt",
+                table: "ConsentChanges",
+                columns: new[] { "ContactId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentChanges_MessageId_Source",
+                table: "ConsentChanges",
+                columns: new[] { "MessageId", "Source" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactConsents_Channel_OptedIn_Scope_ContactId",
+                table: "ContactConsents",
+                columns: new[] { "Channel", "OptedIn", "Scope", "ContactId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ContactEmails_Address",
                 table: "ContactEmails",
                 column: "Address");
@@ -837,6 +903,12 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ChannelIdentities");
+
+            migrationBuilder.DropTable(
+                name: "ConsentChanges");
+
+            migrationBuilder.DropTable(
+                name: "ContactConsents");
 
             migrationBuilder.DropTable(
                 name: "ContactEmails");

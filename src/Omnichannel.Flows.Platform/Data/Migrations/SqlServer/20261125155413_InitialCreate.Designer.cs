@@ -12,7 +12,7 @@ using Omnichannel.Flows.Platform.Data;
 namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerFlowsDbContext))]
-    [Migration("20261125154331_InitialCreate")]
+    [Migration("20261125155413_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -362,6 +362,95 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.HasIndex("ContactId");
 
                     b.ToTable("WebChatSessions");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Consent.ConsentChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ChangedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ChangedByUserId")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("OptedIn")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId", "OccurredAt");
+
+                    b.HasIndex("MessageId", "Source");
+
+                    b.ToTable("ConsentChanges");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Consent.ContactConsent", b =>
+                {
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<Guid>("ChangeId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("OptedIn")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.HasKey("ContactId", "Channel", "Scope");
+
+                    b.HasIndex("Channel", "OptedIn", "Scope", "ContactId");
+
+                    b.ToTable("ContactConsents");
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.ChannelIdentity", b =>
@@ -1144,6 +1233,24 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
+                {
+                    b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Consent.ConsentChange", b =>
+                {
+                    b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Consent.ContactConsent", b =>
                 {
                     b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
                         .WithMany()
