@@ -7,11 +7,12 @@ namespace Omnichannel.Flows.Engine.Expressions;
 
 /// <summary>
 /// A path into <see cref="IFlowFacts"/> as Liquid sees it: <c>contact</c> then <c>contact.first_name</c>. A path with
-/// no value of its own behaves as nil (renders empty, is falsy) but can still be navigated further.
+/// no value of its own renders empty, is falsy and equals nil, but can still be navigated further (Fluid stops at a
+/// real nil, so it is typed as an object).
 /// </summary>
 internal sealed class FactsFluidValue(IFlowFacts facts, string? path) : FluidValue
 {
-    public override FluidValues Type => FluidValues.Nil;
+    public override FluidValues Type => FluidValues.Object;
 
     public override bool Equals(FluidValue other) => other.IsNil();
 
@@ -22,8 +23,6 @@ internal sealed class FactsFluidValue(IFlowFacts facts, string? path) : FluidVal
     public override string ToStringValue() => "";
 
     public override object ToObjectValue() => null!;
-
-    public override bool IsNil() => true;
 
     public override ValueTask<FluidValue> GetValueAsync(string name, TemplateContext context)
     {

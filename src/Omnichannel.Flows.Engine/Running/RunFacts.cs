@@ -71,7 +71,10 @@ internal static class JsonFacts
         return true;
     }
 
-    /// <summary>Texts, numbers and booleans as themselves; arrays as lists of their scalar items; objects as their JSON text.</summary>
+    /// <summary>
+    /// Texts, numbers and booleans as themselves; arrays as lists of their scalar items; objects as no value (they are
+    /// walked into, <c>flow.reply.text</c>, not read whole).
+    /// </summary>
     public static FactValue ToFact(JsonElement json) => json.ValueKind switch
     {
         JsonValueKind.String => FactValue.From(json.GetString()),
@@ -82,7 +85,6 @@ internal static class JsonFacts
             .Where(item => item.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
             .Select(item => item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText())
             .ToImmutableArray()),
-        JsonValueKind.Object => FactValue.From(json.GetRawText()),
         _ => FactValue.None,
     };
 }
