@@ -12,14 +12,16 @@ namespace Omnichannel.Flows.Engine.Tests.Support;
 /// <summary>The engine wired on in-memory stores and a fake clock, with test activities registered beside the built-ins.</summary>
 internal sealed class FlowHarness
 {
-    public FlowHarness(IFlowStore? store = null, HttpMessageHandler? http = null)
+    /// <param name="store">Wraps the in-memory store (e.g. to simulate a crash).</param>
+    public FlowHarness(Func<InMemoryFlowStore, IFlowStore>? store = null, HttpMessageHandler? http = null)
     {
         Store = new InMemoryFlowStore();
         Registry = new ActivityRegistry([.. BuiltInActivities.Create(new StubHttpClientFactory(http ?? new StubHandler())), Send, Flaky, new MessageReceivedTrigger()]);
         Liquid = new LiquidTemplates(Clock);
         Compiler = new FlowCompiler(Registry, Liquid);
         Validator = new FlowValidator(new FlowSchema(), Compiler);
-        Runner = new FlowRunner(new CompiledFlowCache(Definitions, Compiler), store ?? Store, new LocalFlowInstanceLocks(), Timers, Clock);
+        var runnerStore = store?.Invoke(Store) ?? Store;
+        Runner = new FlowRunner(new CompiledFlowCache(Definitions, Compiler), runnerStore, new LocalFlowInstanceLocks(), Timers, Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
