@@ -22,4 +22,31 @@ internal static class BuiltInInputs
         context.AddError("Expected a variable name: letters, digits and _, not starting with a digit.");
         return null;
     }
+
+    /// <summary>Parses each member of a JSON object; null (errors reported by <paramref name="parse"/>) unless all parse.</summary>
+    public static T[]? ParseMembers<T>(JsonElement value, InputParseContext context, string expected, Func<JsonProperty, T?> parse)
+        where T : class
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            context.AddError(expected);
+            return null;
+        }
+
+        var parsed = new List<T>();
+        var all = true;
+        foreach (var member in value.EnumerateObject())
+        {
+            if (parse(member) is { } item)
+            {
+                parsed.Add(item);
+            }
+            else
+            {
+                all = false;
+            }
+        }
+
+        return all ? parsed.ToArray() : null;
+    }
 }

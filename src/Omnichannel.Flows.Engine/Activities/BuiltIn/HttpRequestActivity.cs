@@ -89,57 +89,35 @@ public sealed class HttpRequestActivity(IHttpClientFactory clients) : IActivity
         }
     }
 
-    private static object? ParseHeaders(JsonElement value, InputParseContext context)
-    {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            context.AddError("Expected an object of header name → value.");
-            return null;
-        }
-
-        var headers = new List<Header>();
-        foreach (var header in value.EnumerateObject())
+    private static object? ParseHeaders(JsonElement value, InputParseContext context) =>
+        BuiltInInputs.ParseMembers(value, context, "Expected an object of header name → value.", header =>
         {
             if (header.Name.Length == 0 || header.Name.Any(c => c <= ' ' || c >= 127 || c == ':'))
             {
                 context.AddError("Not a valid header name.", header.Name);
+                return null;
             }
-            else if (context.ParseLiquid(header.Value, header.Name) is { } text)
-            {
-                headers.Add(new Header(header.Name, text));
-            }
-        }
 
-        return headers.Count == value.EnumerateObject().Count() ? headers.ToArray() : null;
-    }
+            return context.ParseLiquid(header.Value, header.Name) is { } text ? new Header(header.Name, text) : null;
+        });
 
-    private static object? ParseMapping(JsonElement value, InputParseContext context)
-    {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            context.AddError("Expected an object of variable → JSON pointer.");
-            return null;
-        }
-
-        var mappings = new List<Mapping>();
-        foreach (var map in value.EnumerateObject())
+    private static object? ParseMapping(JsonElement value, InputParseContext context) =>
+        BuiltInInputs.ParseMembers(value, context, "Expected an object of variable → JSON pointer.", map =>
         {
             if (!BuiltInInputs.IsVariableName(map.Name))
             {
                 context.AddError("Not a variable name: letters, digits and _, not starting with a digit.", map.Name);
+                return null;
             }
-            else if (map.Value.ValueKind != JsonValueKind.String || !JsonPointers.IsValid(map.Value.GetString()!))
+
+            if (map.Value.ValueKind != JsonValueKind.String || !JsonPointers.IsValid(map.Value.GetString()!))
             {
                 context.AddError("Expected a JSON pointer such as \"/data/id\".", map.Name);
+                return null;
             }
-            else
-            {
-                mappings.Add(new Mapping(map.Name, map.Value.GetString()!));
-            }
-        }
 
-        return mappings.Count == value.EnumerateObject().Count() ? mappings.ToArray() : null;
-    }
+            return new Mapping(map.Name, map.Value.GetString()!);
+        });
 
     private sealed record Header(string Name, LiquidText Value);
 
