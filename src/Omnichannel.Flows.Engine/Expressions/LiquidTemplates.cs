@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Fluid;
 
 namespace Omnichannel.Flows.Engine.Expressions;
@@ -11,6 +12,8 @@ public sealed class LiquidTemplates
 {
     /// <summary>Loop iterations and statements one render may take before it is stopped.</summary>
     public const int MaxSteps = 10_000;
+
+    private static readonly Regex FileTags = new(@"\{%-?\s*(include|render)\b", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     private readonly FluidParser parser = new();
     private readonly TemplateOptions options;
@@ -35,6 +38,13 @@ public sealed class LiquidTemplates
         {
             text = new LiquidText(source, null, options);
             return true;
+        }
+
+        if (FileTags.IsMatch(source))
+        {
+            text = null!;
+            error = "Liquid 'include' and 'render' read files; flows cannot use them.";
+            return false;
         }
 
         if (parser.TryParse(source, out var template, out var message))
@@ -81,7 +91,7 @@ public sealed class LiquidText
         {
             return template.Render(context);
         }
-        catch (Exception exception) when (exception is InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             throw new LiquidRenderException($"The Liquid text could not be rendered: {exception.Message}", exception);
         }
