@@ -85,6 +85,32 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task Retry_TimerOfAnotherBranchFiredWhileFaulted_IsScheduledAgainAndResumes()
+    {
+        var harness = new FlowHarness();
+        var flow = harness.Publish(new FlowBuilder("branches")
+            .Node("start", "flow.manualTrigger")
+            .Node("wait", "flow.wait", new { duration = "PT1H" })
+            .Node("call", "test.flaky")
+            .Node("later", "test.send", new { text = "after the wait" })
+            .Connect("start", "done", "wait")
+            .Connect("start", "done", "call")
+            .Connect("wait", "done", "later")
+            .Build());
+        var instance = (await harness.StartAsync(flow)).Instance!;
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+        var whileFaulted = await harness.FireDueTimersAsync();
+
+        await harness.Runner.RetryAsync(instance.Id, harness.Facts, TestContext.Current.CancellationToken);
+        var afterRetry = await harness.FireDueTimersAsync();
+
+        Assert.Equal(ResumeOutcome.AlreadyConsumed, Assert.Single(whileFaulted).Outcome);
+        Assert.Equal(ResumeOutcome.Resumed, Assert.Single(afterRetry).Outcome);
+        Assert.Equal(["after the wait"], harness.Send.Texts);
+        Assert.Equal(FlowStatus.Finished, harness.Instance(instance.Id).Status);
+    }
+
+    [Fact]
     public async Task Cancel_FaultedInstance_StopsIt()
     {
         var harness = new FlowHarness();

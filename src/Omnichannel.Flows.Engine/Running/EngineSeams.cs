@@ -11,7 +11,8 @@ public interface IFlowDefinitionStore
 /// <summary>
 /// Wakes timers: called after the checkpoint that created a timer bookmark is durable. The platform enqueues a
 /// job at <see cref="Bookmark.DueAt"/> that calls <see cref="FlowRunner.ResumeAsync"/>; a timer whose group was
-/// consumed meanwhile (the reply came first) resumes nothing, so nothing needs unscheduling.
+/// consumed meanwhile (the reply came first) resumes nothing, so nothing needs unscheduling. The same timer may be
+/// scheduled again (after a retry of its instance); resuming it twice is harmless.
 /// </summary>
 public interface IFlowTimerScheduler
 {

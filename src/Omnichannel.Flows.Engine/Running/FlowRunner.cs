@@ -105,7 +105,7 @@ public sealed class FlowRunner
         var run = new FlowRun(flow, instance, facts, time, cancellationToken);
         var item = new WorkItem(bookmark.NodeId, bookmark.Activation, bookmark.Attempt);
         var outcome = await FlowStepper.InvokeAsync(run, node, item, bookmark, payload?.Clone());
-        var group = instance.Bookmarks.Where(b => b.GroupId == bookmark.GroupId).ToImmutableArray();
+        var group = SameGroup(instance, bookmark);
         var checkpoint = FlowStepper.Apply(run, node, item, outcome, group);
         if (!await store.TryConsumeAsync(bookmark, checkpoint, cancellationToken))
         {
@@ -130,7 +130,10 @@ public sealed class FlowRunner
         return results;
     }
 
-    /// <summary>Re-runs a faulted instance's failed step with attempt + 1 (so a new idempotency key), then carries on.</summary>
+    /// <summary>
+    /// Re-runs a faulted instance's failed step with attempt + 1 (so a new idempotency key), then carries on. Timers of
+    /// other branches are scheduled again: one that fired while the instance was faulted resumed nothing.
+    /// </summary>
     public async Task<FlowInstance?> RetryAsync(string instanceId, IFlowFacts facts, CancellationToken cancellationToken = default)
     {
         await using var held = await locks.AcquireAsync(instanceId, cancellationToken);
@@ -147,7 +150,7 @@ public sealed class FlowRunner
             Fault = null,
             Pending = instance.Pending.SetItem(0, failed with { Attempt = failed.Attempt + 1 }),
         };
-        return await RunAsync(instance, facts, cancellationToken);
+        return await RunAsync(instance, facts, cancellationToken, rescheduleTimers: true);
     }
 
     /// <summary>
@@ -186,12 +189,31 @@ public sealed class FlowRunner
         return cancelled;
     }
 
-    private async Task<FlowInstance> RunAsync(FlowInstance instance, IFlowFacts facts, CancellationToken cancellationToken)
+    private async Task<FlowInstance> RunAsync(FlowInstance instance, IFlowFacts facts, CancellationToken cancellationToken, bool rescheduleTimers = false)
     {
         var flow = await flows.GetAsync(instance.FlowId, instance.Version, cancellationToken);
         var run = new FlowRun(flow, instance, facts, time, cancellationToken);
+        if (rescheduleTimers)
+        {
+            run.NewTimers = [.. instance.Bookmarks.Where(b => b.Kind == BookmarkKind.Timer)];
+        }
+
         await stepper.RunAsync(run);
         return run.Instance;
+    }
+
+    private static ImmutableArray<Bookmark> SameGroup(FlowInstance instance, Bookmark bookmark)
+    {
+        var group = ImmutableArray.CreateBuilder<Bookmark>();
+        foreach (var candidate in instance.Bookmarks)
+        {
+            if (candidate.GroupId == bookmark.GroupId)
+            {
+                group.Add(candidate);
+            }
+        }
+
+        return group.ToImmutable();
     }
 
     private static Bookmark? FindBookmark(FlowInstance instance, string bookmarkId)
