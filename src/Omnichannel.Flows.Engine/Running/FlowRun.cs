@@ -17,7 +17,7 @@ internal sealed class FlowRun
         Time = time;
         CancellationToken = cancellationToken;
         Facts = new RunFacts(this);
-        Context = new ActivityContext(this);
+        Context = new StepContext(this);
     }
 
     public CompiledFlow Flow { get; }
@@ -37,7 +37,7 @@ internal sealed class FlowRun
     public CancellationToken CancellationToken { get; }
 
     /// <summary>Reused for every step of the slice.</summary>
-    public ActivityContext Context { get; }
+    public StepContext Context { get; }
 
     /// <summary>Timers created in this slice, scheduled once the slice is durable.</summary>
     public List<Bookmark>? NewTimers { get; set; }

@@ -34,6 +34,7 @@ public sealed class FlowRunner
     public async Task<FlowStartResult> StartAsync(
         string flowId, int version, string triggerNodeId, TriggerEvent trigger, IFlowFacts facts, CancellationToken cancellationToken = default)
     {
+        using var span = FlowTracing.Start("flow start", flowId, null);
         var flow = await flows.GetAsync(flowId, version, cancellationToken);
         if (flow.Find(triggerNodeId) is not { Descriptor.IsTrigger: true })
         {
@@ -70,6 +71,7 @@ public sealed class FlowRunner
 
         var run = new FlowRun(flow, instance, facts, time, cancellationToken);
         await stepper.RunAsync(run);
+        FlowTracing.Finish(span, run.Instance);
         return new FlowStartResult(StartOutcome.Started, run.Instance, decision.CancelledInstanceIds);
     }
 
@@ -81,6 +83,7 @@ public sealed class FlowRunner
     public async Task<FlowResumeResult> ResumeAsync(
         string instanceId, string bookmarkId, JsonElement? payload, IFlowFacts facts, CancellationToken cancellationToken = default)
     {
+        using var span = FlowTracing.Start("flow resume", null, instanceId);
         await using var held = await locks.AcquireAsync(instanceId, cancellationToken);
         var instance = await store.FindInstanceAsync(instanceId, cancellationToken);
         if (instance is null)
@@ -113,6 +116,7 @@ public sealed class FlowRunner
         }
 
         await stepper.RunAsync(run);
+        FlowTracing.Finish(span, run.Instance);
         return new FlowResumeResult(ResumeOutcome.Resumed, run.Instance);
     }
 
@@ -198,7 +202,9 @@ public sealed class FlowRunner
             run.NewTimers = [.. instance.Bookmarks.Where(b => b.Kind == BookmarkKind.Timer)];
         }
 
+        using var span = FlowTracing.Start(rescheduleTimers ? "flow retry" : "flow continue", instance.FlowId, instance.Id);
         await stepper.RunAsync(run);
+        FlowTracing.Finish(span, run.Instance);
         return run.Instance;
     }
 

@@ -16,7 +16,7 @@ internal sealed class RecordingSendActivity : IActivity
         ],
         [Ports.Done]);
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context)
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         Sent.Enqueue((context.IdempotencyKey, context.Render("text"), context.NodeId));
         return ValueTask.FromResult(ActivityOutcome.Done);
@@ -34,7 +34,7 @@ internal sealed class FlakyActivity : IActivity
 
     public ActivityDescriptor Descriptor { get; } = new("test.flaky", "Test", "Flaky", "Fails, then works.", [], [Ports.Done]);
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context)
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         Keys.Add(context.IdempotencyKey);
         context.SetVariable("touched", System.Text.Json.JsonSerializer.SerializeToElement("yes"));
@@ -55,5 +55,5 @@ internal sealed class MessageReceivedTrigger : IActivity
         [new("channel", InputKind.Channel, "Channel", "Only messages on this channel.")],
         [Ports.Done]) { IsTrigger = true };
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context) => ValueTask.FromResult(ActivityOutcome.Done);
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
 }

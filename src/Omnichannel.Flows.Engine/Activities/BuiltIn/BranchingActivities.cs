@@ -8,7 +8,7 @@ public sealed class ConditionActivity : IActivity
         [new("condition", InputKind.Condition, "Condition", "All or any of field comparisons.") { Required = true }],
         [Ports.True, Ports.False]);
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context) =>
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) =>
         ValueTask.FromResult(ActivityOutcome.Continue(context.Evaluate("condition") ? Ports.True : Ports.False));
 }
 
@@ -36,7 +36,7 @@ public sealed class SwitchActivity : IActivity
         return null;
     }
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context)
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         var value = context.HasInput("value") ? context.Render("value") : null;
         foreach (var candidate in context.Input<IReadOnlyList<SwitchCase>>("cases"))
@@ -65,7 +65,7 @@ public sealed class SetVariableActivity : IActivity
         ],
         [Ports.Done]);
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context)
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         var value = context.Render("value");
         context.SetVariable(context.Input<string>("name"), BuiltInInputs.Json(value));
@@ -78,5 +78,5 @@ public sealed class EndActivity : IActivity
 {
     public ActivityDescriptor Descriptor { get; } = new("flow.end", "Flow", "End", "Finishes the flow, including its other branches.", [], []);
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context) => ValueTask.FromResult(ActivityOutcome.End());
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.End());
 }

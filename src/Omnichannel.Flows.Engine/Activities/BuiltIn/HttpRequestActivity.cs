@@ -29,7 +29,7 @@ public sealed class HttpRequestActivity(IHttpClientFactory clients) : IActivity
         ],
         [Ports.Done, Ports.Failed]);
 
-    public async ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context)
+    public async ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         var url = context.Render("url");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
@@ -76,7 +76,7 @@ public sealed class HttpRequestActivity(IHttpClientFactory clients) : IActivity
         return ActivityOutcome.Done;
     }
 
-    private static async Task MapResponseAsync(ActivityContext context, HttpContent content, Mapping[] mappings, CancellationToken cancellationToken)
+    private static async Task MapResponseAsync(StepContext context, HttpContent content, Mapping[] mappings, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);

@@ -9,7 +9,7 @@ public sealed class ManualTriggerActivity : IActivity
         "flow.manualTrigger", "Triggers", "Manual start", "Starts the flow when someone runs it for a contact.",
         [], [Ports.Done]) { IsTrigger = true };
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context) => ValueTask.FromResult(ActivityOutcome.Done);
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
 }
 
 /// <summary>
@@ -30,7 +30,7 @@ public sealed class ScheduleTriggerActivity : IActivity
     public object? Prepare(NodeInputs inputs) =>
         new Schedule(inputs.Get<CronExpression>("cron"), inputs.Get<TimeZoneInfo>("timeZone"));
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context) => ValueTask.FromResult(ActivityOutcome.Done);
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
 
     /// <summary>The first occurrence after <paramref name="after"/> of a schedule trigger node; null if it never fires again.</summary>
     public static DateTimeOffset? NextOccurrence(Running.CompiledNode trigger, DateTimeOffset after) =>

@@ -12,7 +12,7 @@ public sealed class WaitActivity : IActivity
         [new("duration", InputKind.Duration, "Duration", "ISO 8601, e.g. PT30M, PT24H, P2D.") { Required = true }],
         [Ports.Done]);
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context)
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         var due = context.Now + context.Input<TimeSpan>("duration");
         context.Record("dueAt", due.ToString("O", CultureInfo.InvariantCulture));
@@ -37,7 +37,7 @@ public sealed class WaitForReplyActivity : IActivity
         ],
         [Ports.Replied, Ports.TimedOut]);
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context)
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         if (context.SubjectId is not { } contact)
         {
@@ -54,7 +54,7 @@ public sealed class WaitForReplyActivity : IActivity
         return ValueTask.FromResult(ActivityOutcome.Suspend(reply, BookmarkRequest.Timer(due, Ports.TimedOut)));
     }
 
-    public ValueTask<ActivityOutcome> ResumeAsync(ActivityContext context, Bookmark bookmark, JsonElement? payload)
+    public ValueTask<ActivityOutcome> ResumeAsync(StepContext context, Bookmark bookmark, JsonElement? payload)
     {
         if (bookmark.Port == Ports.Replied && payload is { } reply && context.HasInput("saveAs"))
         {

@@ -57,7 +57,7 @@ public sealed class WaitUntilActivity : IActivity
         return new Plan(Cron(opens, cronDays), zone, new Hours(opens, closes, days));
     }
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context)
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         var plan = context.State<Plan>();
         var now = context.Now;

@@ -8,7 +8,7 @@ namespace Omnichannel.Flows.Engine.Activities;
 /// What an activity sees during a step: its parsed inputs, the facts, the flow's variables, the clock and an
 /// <see cref="IdempotencyKey"/> for every side effect. Inputs read through it are recorded in the journal as resolved.
 /// </summary>
-public sealed class ActivityContext
+public sealed class StepContext
 {
     private readonly FlowRun run;
     private CompiledNode node = null!;
@@ -16,7 +16,7 @@ public sealed class ActivityContext
     private Dictionary<string, string>? resolved;
     private string? idempotencyKey;
 
-    internal ActivityContext(FlowRun run) => this.run = run;
+    internal StepContext(FlowRun run) => this.run = run;
 
     public string InstanceId => run.Instance.Id;
 
