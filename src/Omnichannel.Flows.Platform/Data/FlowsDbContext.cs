@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.WebChat;
@@ -42,6 +43,8 @@ public abstract class FlowsDbContext(DbContextOptions options)
 
     public DbSet<ConsentChange> ConsentChanges => Set<ConsentChange>();
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
+
+    public DbSet<AutomationEvent> AutomationEvents => Set<AutomationEvent>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();

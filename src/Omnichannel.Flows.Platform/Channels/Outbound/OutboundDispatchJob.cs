@@ -177,6 +177,7 @@ public sealed class OutboundDispatchJob(
         message.ErrorCode = code;
         message.ErrorReason = reason;
         message.NextAttemptAt = null;
+        SendFailures.RaiseAutomationEvent(db, message, time.GetUtcNow().UtcDateTime);
         FlowsTelemetry.MessagesFailed.Add(1, new KeyValuePair<string, object?>("channel", message.Channel.ToName()));
         logger.LogWarning("{Channel} send of {MessageId} failed: {Code} {Reason}", message.Channel, message.Id, code, reason);
     }
