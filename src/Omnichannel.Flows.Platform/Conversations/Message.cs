@@ -69,6 +69,9 @@ public sealed class Message
     public string? PricingType { get; set; }
 
     public Guid? InboundEventId { get; init; }
+
+    /// <summary>The key of the request that queued it (a flow step's): unique, so a repeated request queues nothing new.</summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<MessageDirection>))]

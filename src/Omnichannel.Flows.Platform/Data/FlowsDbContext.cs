@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Automation;
+using Omnichannel.Flows.Platform.Automation.Activities;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.WebChat;
@@ -36,6 +37,7 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<PendingDeliveryStatus> PendingDeliveryStatuses => Set<PendingDeliveryStatus>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<ConversationNote> ConversationNotes => Set<ConversationNote>();
 
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
     public DbSet<RateCardVersion> RateCardVersions => Set<RateCardVersion>();
@@ -45,6 +47,7 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
 
     public DbSet<AutomationEvent> AutomationEvents => Set<AutomationEvent>();
+    public DbSet<RoundRobinTurn> RoundRobinTurns => Set<RoundRobinTurn>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();

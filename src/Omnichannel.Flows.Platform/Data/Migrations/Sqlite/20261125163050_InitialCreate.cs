@@ -552,6 +552,29 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConversationNotes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    AuthorUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConversationNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConversationNotes_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Messages",
                 columns: table => new
                 {
@@ -591,7 +614,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     PricingCategory = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     PricingBillable = table.Column<bool>(type: "INTEGER", nullable: true),
                     PricingType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    InboundEventId = table.Column<Guid>(type: "TEXT", nullable: true)
+                    InboundEventId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -656,6 +680,28 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                         principalTable: "Teams",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RoundRobinTurns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    TakenAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RoundRobinTurns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RoundRobinTurns_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -797,6 +843,18 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 column: "Tag");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConversationNotes_ContactId_CreatedAt",
+                table: "ConversationNotes",
+                columns: new[] { "ContactId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConversationNotes_IdempotencyKey",
+                table: "ConversationNotes",
+                column: "IdempotencyKey",
+                unique: true,
+                filter: "[IdempotencyKey] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Conversations_AssignedTeamId",
                 table: "Conversations",
                 column: "AssignedTeamId");
@@ -851,6 +909,13 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 column: "EmailMessageId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Messages_IdempotencyKey",
+                table: "Messages",
+                column: "IdempotencyKey",
+                unique: true,
+                filter: "[IdempotencyKey] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Messages_Status_NextAttemptAt",
                 table: "Messages",
                 columns: new[] { "Status", "NextAttemptAt" });
@@ -880,6 +945,18 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "IX_RateCardVersions_Channel_EffectiveFrom",
                 table: "RateCardVersions",
                 columns: new[] { "Channel", "EffectiveFrom" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RoundRobinTurns_IdempotencyKey",
+                table: "RoundRobinTurns",
+                column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RoundRobinTurns_TeamId_Sequence",
+                table: "RoundRobinTurns",
+                columns: new[] { "TeamId", "Sequence" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_SavedReplies_Name",
@@ -964,6 +1041,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ContactTags");
 
             migrationBuilder.DropTable(
+                name: "ConversationNotes");
+
+            migrationBuilder.DropTable(
                 name: "Conversations");
 
             migrationBuilder.DropTable(
@@ -986,6 +1066,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "RateCardVersions");
+
+            migrationBuilder.DropTable(
+                name: "RoundRobinTurns");
 
             migrationBuilder.DropTable(
                 name: "SavedReplies");

@@ -11,7 +11,7 @@ using Omnichannel.Flows.Platform.Data;
 namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFlowsDbContext))]
-    [Migration("20261125161548_InitialCreate")]
+    [Migration("20261125163050_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -234,6 +234,41 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Activities.RoundRobinTurn", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("TakenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("TeamId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("RoundRobinTurns");
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.AutomationEvent", b =>
@@ -840,6 +875,45 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.ToTable("Conversations");
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.ConversationNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("[IdempotencyKey] IS NOT NULL");
+
+                    b.HasIndex("ContactId", "CreatedAt");
+
+                    b.ToTable("ConversationNotes");
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Message", b =>
                 {
                     b.Property<Guid>("Id")
@@ -915,6 +989,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("InboundEventId")
                         .HasColumnType("TEXT");
 
@@ -981,6 +1059,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EmailMessageId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("[IdempotencyKey] IS NOT NULL");
 
                     b.HasIndex("Channel", "ExternalId")
                         .IsUnique()
@@ -1271,6 +1353,15 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Activities.RoundRobinTurn", b =>
+                {
+                    b.HasOne("Omnichannel.Flows.Platform.Conversations.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
                 {
                     b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
@@ -1350,6 +1441,15 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                         .HasForeignKey("AssignedTeamId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.ConversationNote", b =>
+                {
                     b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
                         .WithMany()
                         .HasForeignKey("ContactId")

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Engine.Definitions;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation;
+using Omnichannel.Flows.Platform.Contacts;
+using Omnichannel.Flows.Web.Tests.Channels;
+using Omnichannel.Flows.Web.Tests.Infrastructure;
+using Endpoint = Omnichannel.Flows.Engine.Definitions.Endpoint;
+
+namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
+
+/// <summary>Steps the activity tests share: one-action flows, customers on channels, profile data.</summary>
+public static class ActivitySteps
+{
+    public const string ActionNode = "act";
+
+    /// <summary>A flow that runs one action when started by hand: start → act.</summary>
+    public static FlowDefinition OneAction(string type, object inputs) => new(
+        $"test-{Guid.NewGuid():N}", "One action", null, 1, FlowConcurrency.Parallel, false,
+        [Node("start", "flow.manualTrigger", new { }, 0), Node(ActionNode, type, inputs, 300)],
+        [new FlowConnection(new Endpoint("start", "done"), new Endpoint(ActionNode, Endpoint.InputPort))]);
+
+    public static FlowNode Node(string id, string type, object inputs, double x) => new(
+        id, type, JsonSerializer.SerializeToElement(inputs).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal),
+        new NodePosition(x, 0));
+
+    /// <summary>Publishes and runs a one-action flow for the contact.</summary>
+    /// <returns>The instance and the action's journal entry (its port, and what it recorded).</returns>
+    public static async Task<(FlowInstance Instance, JournalEntry Step)> RunActionAsync(
+        this AutomationAppFactory app, Guid contactId, string type, object inputs, JsonElement? payload = null)
+    {
+        var flow = app.Publish(OneAction(type, inputs));
+        var started = await app.StartAsync(flow, contactId, payload);
+        var instance = started.Instance ?? throw new InvalidOperationException($"Not started: {started.Outcome}.");
+        return (instance, Assert.Single(app.StepsOf(instance.Id, ActionNode)));
+    }
+
+    /// <summary>The payload of the contact's latest <c>message.received</c> event: what hosting hands a message trigger.</summary>
+    public static async Task<JsonElement> MessageReceivedPayloadAsync(this FlowsAppFactory app, Guid contactId)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        var payload = await db.AutomationEvents.Where(e => e.ContactId == contactId && e.Type == AutomationEventTypes.MessageReceived)
+            .OrderByDescending(e => e.Id).Select(e => e.Payload).FirstAsync();
+        return JsonDocument.Parse(payload!).RootElement.Clone();
+    }
+
+    /// <returns>The contact id.</returns>
+    public static Task<Guid> CustomerWritesOnInstagramAsync(this FlowsAppFactory app, string text, DateTimeOffset? sentAt = null) =>
+        app.CustomerWritesAsync(MetaChannelUnderTest.For(app, "instagram"), MetaPayloads.NewScopedId(), text, sentAt);
+
+    public static async Task AddVerifiedPhoneAsync(this FlowsAppFactory app, Guid contactId, string phone)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        db.ContactPhones.Add(new ContactPhone
+        {
+            ContactId = contactId, Number = phone, MatchKey = PhoneNumberNormalizer.MatchKey(phone), Verified = true, AddedAt = app.Clock.GetUtcNow().UtcDateTime,
+        });
+        await db.SaveChangesAsync();
+    }
+
+    public static async Task SetFirstNameAsync(this FlowsAppFactory app, Guid contactId, string firstName)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        await db.Contacts.Where(c => c.Id == contactId).ExecuteUpdateAsync(s => s.SetProperty(c => c.FirstName, firstName));
+    }
+
+    public static string Recorded(this JournalEntry step, string name) =>
+        step.Inputs.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"The step recorded no '{name}' ({string.Join(", ", step.Inputs.Keys)}).");
+}
