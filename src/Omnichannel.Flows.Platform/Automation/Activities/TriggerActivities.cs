@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Omnichannel.Flows.Engine.Activities;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.ServiceWindows;
 
@@ -119,13 +120,19 @@ public sealed class SendFailedTriggerActivity : IActivity
         ],
         [Ports.Done]) { IsTrigger = true };
 
-    /// <summary>True when a failure with <paramref name="code"/> (the event's <c>code</c>) starts a node with <paramref name="reason"/>.</summary>
-    public static bool Matches(string reason, string? code) => reason switch
-    {
-        Any => true,
-        Other => code is not (SendFailures.WindowClosed or OptedOut),
-        _ => string.Equals(reason, code, StringComparison.Ordinal),
-    };
+    /// <summary>
+    /// The reason a failure belongs to: <c>window_closed</c> (our code for the providers' closed-window errors),
+    /// <c>opted_out</c> (a provider enforcing an opt-out: Twilio 21610, WhatsApp 131050), or <c>other</c>.
+    /// </summary>
+    /// <param name="code">The event's <c>code</c>: the failed message's error code.</param>
+    public static string ReasonOf(ChannelKind channel, string? code) =>
+        code == SendFailures.WindowClosed ? SendFailures.WindowClosed
+        : code == OptedOut || ProviderOptOutJob.OptOutScope(channel, code) is not null ? OptedOut
+        : Other;
+
+    /// <summary>True when a failure on <paramref name="channel"/> with <paramref name="code"/> starts a node set to <paramref name="reason"/>.</summary>
+    public static bool Matches(string reason, ChannelKind channel, string? code) =>
+        reason == Any || string.Equals(reason, ReasonOf(channel, code), StringComparison.Ordinal);
 
     public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
 }
