@@ -92,30 +92,6 @@ public sealed class PlatformActivityCatalogTests : IDisposable
     }
 
     [Theory]
-    [InlineData("whatsapp", "I need a REFUND please", false, true)]
-    [InlineData("whatsapp", "refunded already", false, false)]
-    [InlineData("sms", "refund", false, false)]
-    [InlineData("telegram", "refund", false, true)]
-    [InlineData("telegram", "", false, false)]
-    public void MessageReceivedFilter_MatchesTheKeywordAsAWholeWord_OnTheChosenChannels(string channel, string text, bool first, bool matches)
-    {
-        var filter = Trigger<MessageReceivedFilter>("trigger.messageReceived", """{ "channels": ["whatsapp", "telegram"], "keyword": "refund" }""");
-
-        ChannelNames.TryParse(channel, out var kind);
-        Assert.Equal(matches, filter.Matches(kind, text, first));
-    }
-
-    [Fact]
-    public void MessageReceivedFilter_PatternAndFirstMessageOnly_BothApply()
-    {
-        var filter = Trigger<MessageReceivedFilter>("trigger.messageReceived", """{ "pattern": "order\\s+#?\\d{4}", "firstMessageOnly": true }""");
-
-        Assert.True(filter.Matches(ChannelKind.Email, "about order #1042", firstMessage: true));
-        Assert.False(filter.Matches(ChannelKind.Email, "about order #1042", firstMessage: false));
-        Assert.False(filter.Matches(ChannelKind.Email, "about my order", firstMessage: true));
-    }
-
-    [Theory]
     [InlineData("any", "whatsapp", "window_closed", true)]
     [InlineData("any", "sms", "30003", true)]
     [InlineData("window_closed", "instagram", "window_closed", true)]
@@ -133,13 +109,31 @@ public sealed class PlatformActivityCatalogTests : IDisposable
         Assert.Equal(matches, SendFailedTriggerActivity.Matches(reason, kind, code));
     }
 
+    [Fact]
+    public void TriggerInputs_CompileToTheShapesHostingReads()
+    {
+        var trigger = CompiledTrigger("trigger.messageReceived",
+            """{ "channels": ["WhatsApp", "sms"], "keyword": "refund", "pattern": "order\\s+\\d+" }""");
+
+        Assert.Equal("""["whatsapp","sms"]""", trigger.Input<JsonElement>("channels").GetRawText());
+        Assert.Equal("refund", trigger.Input<string>("keyword"));
+        Assert.Equal(@"order\s+\d+", trigger.Input<string>("pattern"));
+        Assert.False(trigger.Input<bool>("firstMessageOnly"));
+        var tag = CompiledTrigger("trigger.tagAdded", """{ "tag": "  VIP " }""");
+        Assert.Equal("vip", tag.Input<string>("tag"));
+        var idle = CompiledTrigger("trigger.conversationIdle", """{ "duration": "PT24H" }""");
+        Assert.Equal(TimeSpan.FromHours(24), idle.Input<TimeSpan>("duration"));
+        var closing = CompiledTrigger("trigger.windowClosing", "{}");
+        Assert.Equal(("whatsapp", TimeSpan.FromHours(1)), (closing.Input<string>("channel"), closing.Input<TimeSpan>("leadTime")));
+    }
+
     private string Default(string type, string input) => Input(type, input).Default!.Value.GetRawText();
 
     private InputDescriptor Input(string type, string input) =>
         Registry.Descriptors.Single(d => d.Type == type).Inputs.Single(i => i.Name == input);
 
-    /// <summary>The prepared state of a trigger node with <paramref name="inputs"/>, as hosting reads it from the compiled flow.</summary>
-    private T Trigger<T>(string type, string inputs)
+    /// <summary>A trigger node with <paramref name="inputs"/>, validated and compiled as hosting indexes it.</summary>
+    private CompiledNode CompiledTrigger(string type, string inputs)
     {
         var json = $$"""
             {
@@ -153,7 +147,6 @@ public sealed class PlatformActivityCatalogTests : IDisposable
             """;
         var result = services.GetRequiredService<FlowValidator>().Validate(json);
         Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => $"{e.Path}: {e.Message}")));
-        var trigger = services.GetRequiredService<FlowCompiler>().Compile(result.Definition!).Find("trigger")!;
-        return Assert.IsType<T>(trigger.State);
+        return services.GetRequiredService<FlowCompiler>().Compile(result.Definition!).Find("trigger")!;
     }
 }

@@ -124,7 +124,7 @@ public sealed class ContactFactsFactory(IDbContextFactory<FlowsDbContext> dbs, S
     {
         var latest = await db.Messages.AsNoTracking()
             .Where(m => m.ContactId == contactId && m.Direction == MessageDirection.Inbound)
-            .OrderByDescending(m => m.SentAt)
+            .OrderByDescending(m => m.SentAt).ThenByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
             .Select(m => new
             {
                 m.Text,

@@ -26,7 +26,7 @@ public static class PlatformInputs
     public static object? WindowedChannelName(JsonElement value, InputParseContext context) =>
         ChannelNameOf(value, context, ContactFactsFactory.WindowedChannels.Select(c => c.ToName()).ToArray());
 
-    /// <summary>A JSON array of channel names, each known and listed once; kept as its JSON.</summary>
+    /// <summary>A JSON array of channel names, each known and listed once; kept as a JSON array of their lower-case names.</summary>
     public static object? ChannelList(JsonElement value, InputParseContext context)
     {
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
@@ -36,6 +36,7 @@ public static class PlatformInputs
         }
 
         var seen = new HashSet<ChannelKind>();
+        var names = new List<string>();
         var valid = true;
         var index = 0;
         foreach (var item in value.EnumerateArray())
@@ -51,18 +52,14 @@ public static class PlatformInputs
                 context.AddError($"'{channel.ToName()}' is listed twice.", at);
                 valid = false;
             }
+            else
+            {
+                names.Add(channel.ToName());
+            }
         }
 
-        return valid ? value.Clone() : null;
+        return valid ? JsonSerializer.SerializeToElement(names) : null;
     }
-
-    /// <summary>The channels of a <see cref="ChannelList"/> input; null when it is not set (any channel).</summary>
-    public static IReadOnlySet<ChannelKind>? Channels(NodeInputs inputs, string name) =>
-        inputs.Has(name) ? ChannelsOf(inputs.Get<JsonElement>(name)) : null;
-
-    /// <summary>The channels named in a checked channel list.</summary>
-    public static IReadOnlySet<ChannelKind> ChannelsOf(JsonElement list) =>
-        list.EnumerateArray().Select(item => ChannelNames.TryParse(item.GetString(), out var channel) ? channel : default).ToHashSet();
 
     /// <summary>A tag as contacts store it: trimmed and lower-cased.</summary>
     public static object? Tag(JsonElement value, InputParseContext context)

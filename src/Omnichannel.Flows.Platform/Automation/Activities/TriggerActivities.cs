@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Omnichannel.Flows.Engine.Activities;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Consent;
@@ -8,8 +7,8 @@ using Omnichannel.Flows.Platform.ServiceWindows;
 namespace Omnichannel.Flows.Platform.Automation.Activities;
 
 // The platform's triggers: descriptors the designer and the validator read. Hosting matches events and times to them
-// (their parsed inputs through CompiledNode.Input<T>, or the filter each Prepare leaves in CompiledNode.State) and
-// starts the flow; executing a trigger node just continues through done.
+// (their parsed inputs through CompiledNode.Input<T>: channels as a JSON array, tag/keyword/pattern/reason/channel as
+// text, durations as TimeSpan) and starts the flow; executing a trigger node just continues through done.
 
 /// <summary><c>trigger.messageReceived</c>: a customer wrote (event <c>message.received</c>).</summary>
 public sealed class MessageReceivedTriggerActivity : IActivity
@@ -25,48 +24,7 @@ public sealed class MessageReceivedTriggerActivity : IActivity
         ],
         [Ports.Done]) { IsTrigger = true };
 
-    public object? Prepare(NodeInputs inputs) => new MessageReceivedFilter(
-        PlatformInputs.Channels(inputs, "channels"),
-        inputs.GetOrDefault<string>("keyword") is { } keyword
-            ? new Regex($@"(?<!\w){Regex.Escape(keyword.Trim())}(?!\w)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, PlatformInputs.PatternTimeout)
-            : null,
-        inputs.GetOrDefault<string>("pattern") is { } pattern ? new Regex(pattern, RegexOptions.CultureInvariant, PlatformInputs.PatternTimeout) : null,
-        inputs.Get<bool>("firstMessageOnly"));
-
     public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
-}
-
-/// <summary>What a <c>trigger.messageReceived</c> node lets through (its prepared state).</summary>
-/// <param name="Channels">Null: any channel.</param>
-public sealed record MessageReceivedFilter(IReadOnlySet<ChannelKind>? Channels, Regex? Keyword, Regex? Pattern, bool FirstMessageOnly)
-{
-    /// <summary>True when the message passes every filter set; a keyword or pattern that runs out of time does not match.</summary>
-    public bool Matches(ChannelKind channel, string? text, bool firstMessage)
-    {
-        if ((Channels is not null && !Channels.Contains(channel)) || (FirstMessageOnly && !firstMessage))
-        {
-            return false;
-        }
-
-        return IsMatch(Keyword, text) && IsMatch(Pattern, text);
-    }
-
-    private static bool IsMatch(Regex? regex, string? text)
-    {
-        if (regex is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            return text is not null && regex.IsMatch(text);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
-    }
 }
 
 /// <summary><c>trigger.tagAdded</c>: a tag was added to the contact (event <c>tag.added</c>).</summary>

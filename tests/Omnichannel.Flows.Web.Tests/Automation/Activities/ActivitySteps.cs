@@ -31,7 +31,7 @@ public static class ActivitySteps
     /// <summary>Publishes and runs a one-action flow for the contact.</summary>
     /// <returns>The instance and the action's journal entry (its port, and what it recorded).</returns>
     public static async Task<(FlowInstance Instance, JournalEntry Step)> RunActionAsync(
-        this AutomationAppFactory app, Guid contactId, string type, object inputs, JsonElement? payload = null)
+        this ActivityAppFactory app, Guid contactId, string type, object inputs, JsonElement? payload = null)
     {
         var flow = app.Publish(OneAction(type, inputs));
         var started = await app.StartAsync(flow, contactId, payload);
@@ -39,13 +39,18 @@ public static class ActivitySteps
         return (instance, Assert.Single(app.StepsOf(instance.Id, ActionNode)));
     }
 
-    /// <summary>The payload of the contact's latest <c>message.received</c> event: what hosting hands a message trigger.</summary>
-    public static async Task<JsonElement> MessageReceivedPayloadAsync(this FlowsAppFactory app, Guid contactId)
+    /// <summary>
+    /// The payload of the contact's <c>message.received</c> event for the message with <paramref name="text"/> (or its
+    /// only one): what hosting hands a message trigger. Picked by text, as events written in the same millisecond have
+    /// no reliable order.
+    /// </summary>
+    public static async Task<JsonElement> MessageReceivedPayloadAsync(this FlowsAppFactory app, Guid contactId, string? text = null)
     {
         await using var db = await app.CreateDbContextAsync();
-        var payload = await db.AutomationEvents.Where(e => e.ContactId == contactId && e.Type == AutomationEventTypes.MessageReceived)
-            .OrderByDescending(e => e.Id).Select(e => e.Payload).FirstAsync();
-        return JsonDocument.Parse(payload!).RootElement.Clone();
+        var payloads = await db.AutomationEvents.Where(e => e.ContactId == contactId && e.Type == AutomationEventTypes.MessageReceived)
+            .Select(e => e.Payload).ToListAsync();
+        var parsed = payloads.Select(p => JsonDocument.Parse(p!).RootElement.Clone()).ToList();
+        return text is null ? Assert.Single(parsed) : Assert.Single(parsed, p => p.GetProperty("text").GetString() == text);
     }
 
     /// <returns>The contact id.</returns>
@@ -74,7 +79,7 @@ public static class ActivitySteps
     /// <summary>Runs a one-action flow whose action step is lost once after it acted (a crash), then carries on, as hosting would.</summary>
     /// <returns>The instance id and the action's single journaled step.</returns>
     public static async Task<(string InstanceId, JournalEntry Step)> RunActionThroughACrashAsync(
-        this AutomationAppFactory app, Guid contactId, string type, object inputs)
+        this ActivityAppFactory app, Guid contactId, string type, object inputs)
     {
         var flow = app.Publish(OneAction(type, inputs));
         app.CrashAfterStepOf = ActionNode;

@@ -5,7 +5,7 @@ using Omnichannel.Flows.Web.Tests.Infrastructure;
 namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 
 /// <summary><c>conversation.assign</c>: to an agent, a team, or a team's members in turn.</summary>
-public sealed class AssignConversationActivityTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
+public sealed class AssignConversationActivityTests(ActivityAppFactory app) : IClassFixture<ActivityAppFactory>
 {
     [Fact]
     public async Task ToATeam_ByName_AssignsTheTeam()

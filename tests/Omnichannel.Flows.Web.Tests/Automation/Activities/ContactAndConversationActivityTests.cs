@@ -7,7 +7,7 @@ using Omnichannel.Flows.Web.Tests.Infrastructure;
 namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 
 /// <summary>Tags, fields, notes and the conversation's status, changed by flow steps over the real database.</summary>
-public sealed class ContactAndConversationActivityTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
+public sealed class ContactAndConversationActivityTests(ActivityAppFactory app) : IClassFixture<ActivityAppFactory>
 {
     [Fact]
     public async Task AddTag_TagsTheContact_WithAnEventMarkedAsAutomations()

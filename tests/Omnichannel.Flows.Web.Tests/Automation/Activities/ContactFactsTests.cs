@@ -8,7 +8,7 @@ using Omnichannel.Flows.Web.Tests.Infrastructure;
 namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 
 /// <summary>The facts <see cref="IFlowFactsFactory"/> gives a flow about a contact, read from the real database.</summary>
-public sealed class ContactFactsTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
+public sealed class ContactFactsTests(ActivityAppFactory app) : IClassFixture<ActivityAppFactory>
 {
     [Fact]
     public async Task Contact_Conversation_Window_AndLatestMessage_AreFacts()
@@ -17,6 +17,7 @@ public sealed class ContactFactsTests(AutomationAppFactory app) : IClassFixture<
         var email = TestData.NewEmail();
         var contactId = await app.CustomerWritesOnWhatsAppAsync(phone, "first");
         await app.CustomerWritesOnInstagramAsync("unrelated profile");
+        app.Clock.Advance(TimeSpan.FromSeconds(5));
         await app.CustomerWritesOnWhatsAppAsync(phone, "Do you have it in blue?");
         await using (var db = await app.CreateDbContextAsync())
         {

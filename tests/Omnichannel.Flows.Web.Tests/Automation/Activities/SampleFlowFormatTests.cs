@@ -6,12 +6,12 @@ using Omnichannel.Flows.Engine.Validation;
 namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 
 /// <summary>Every shipped flow in flows/ validates against the platform's full catalog and survives a JSON round trip.</summary>
-public sealed class SampleFlowFormatTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
+public sealed class SampleFlowFormatTests(ActivityAppFactory app) : IClassFixture<ActivityAppFactory>
 {
     public static TheoryData<string> Samples() => new(SampleFileNames());
 
     private static IEnumerable<string> SampleFileNames() =>
-        Directory.GetFiles(Path.GetDirectoryName(SampleFlows.PathOf("README.md"))!, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+        Directory.GetFiles(Path.GetDirectoryName(SampleFlowFiles.PathOf("README.md"))!, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
 
     [Fact]
     public void TheThreeIssueSamples_AreShipped()
@@ -27,7 +27,7 @@ public sealed class SampleFlowFormatTests(AutomationAppFactory app) : IClassFixt
     [MemberData(nameof(Samples))]
     public void Sample_ValidatesAgainstThePlatformCatalog(string fileName)
     {
-        var result = app.Services.GetRequiredService<FlowValidator>().Validate(File.ReadAllText(SampleFlows.PathOf(fileName)));
+        var result = app.Services.GetRequiredService<FlowValidator>().Validate(File.ReadAllText(SampleFlowFiles.PathOf(fileName)));
 
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Errors.Select(e => $"{e.Path}: {e.Message}")));
         Assert.Equal(Path.GetFileNameWithoutExtension(fileName), result.Definition!.Id);
@@ -37,7 +37,7 @@ public sealed class SampleFlowFormatTests(AutomationAppFactory app) : IClassFixt
     [MemberData(nameof(Samples))]
     public void Sample_ReadThenWritten_IsTheSameDocument(string fileName)
     {
-        var json = File.ReadAllText(SampleFlows.PathOf(fileName));
+        var json = File.ReadAllText(SampleFlowFiles.PathOf(fileName));
 
         var written = FlowJsonWriter.Write(FlowJsonReader.Read(json));
 

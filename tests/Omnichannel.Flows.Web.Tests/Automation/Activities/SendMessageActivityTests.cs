@@ -12,13 +12,13 @@ using Omnichannel.Flows.Web.Tests.ServiceWindows;
 namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 
 /// <summary><c>message.send</c> run by the engine over the real outbox, service windows, consent and providers.</summary>
-public sealed class SendMessageActivityTests : IClassFixture<AutomationAppFactory>
+public sealed class SendMessageActivityTests : IClassFixture<ActivityAppFactory>
 {
     private const string WhatsAppMessagesPath = "/109876543210/messages";
     private const string TwilioMessagesPath = "/2010-04-01/Accounts/ACtest/Messages.json";
-    private readonly AutomationAppFactory app;
+    private readonly ActivityAppFactory app;
 
-    public SendMessageActivityTests(AutomationAppFactory app)
+    public SendMessageActivityTests(ActivityAppFactory app)
     {
         this.app = app;
         app.Provider.RespondWith(WhatsAppMessagesPath, _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));

@@ -8,12 +8,12 @@ using Omnichannel.Flows.Web.Tests.ServiceWindows;
 namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 
 /// <summary><c>whatsapp.sendTemplate</c> through the real outbox, pricing and the fake WhatsApp Cloud API.</summary>
-public sealed class SendTemplateActivityTests : IClassFixture<AutomationAppFactory>
+public sealed class SendTemplateActivityTests : IClassFixture<ActivityAppFactory>
 {
     private const string WhatsAppMessagesPath = "/109876543210/messages";
-    private readonly AutomationAppFactory app;
+    private readonly ActivityAppFactory app;
 
-    public SendTemplateActivityTests(AutomationAppFactory app)
+    public SendTemplateActivityTests(ActivityAppFactory app)
     {
         this.app = app;
         app.Provider.RespondWith(WhatsAppMessagesPath, _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));

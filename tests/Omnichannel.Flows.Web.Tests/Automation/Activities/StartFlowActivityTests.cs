@@ -6,7 +6,7 @@ using Endpoint = Omnichannel.Flows.Engine.Definitions.Endpoint;
 namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 
 /// <summary><c>flow.start</c>: one flow starting another published flow for the same contact.</summary>
-public sealed class StartFlowActivityTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
+public sealed class StartFlowActivityTests(ActivityAppFactory app) : IClassFixture<ActivityAppFactory>
 {
     [Fact]
     public async Task StartsThePublishedFlow_ForTheSameContact_WithTheTriggerAndWhoStartedIt()

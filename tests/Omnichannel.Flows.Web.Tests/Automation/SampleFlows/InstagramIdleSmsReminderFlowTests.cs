@@ -15,13 +15,13 @@ namespace Omnichannel.Flows.Web.Tests.Automation.SampleFlows;
 /// flows/instagram-idle-sms-reminder.json run by the engine over the real platform: 24 h after the customer's last
 /// Instagram message (the fake clock moved on), started as hosting starts a <c>trigger.conversationIdle</c> flow.
 /// </summary>
-public sealed class InstagramIdleSmsReminderFlowTests : IClassFixture<AutomationAppFactory>
+public sealed class InstagramIdleSmsReminderFlowTests : IClassFixture<ActivityAppFactory>
 {
     private const string TwilioMessagesPath = "/2010-04-01/Accounts/ACtest/Messages.json";
-    private readonly AutomationAppFactory app;
+    private readonly ActivityAppFactory app;
     private readonly Engine.Definitions.FlowDefinition flow;
 
-    public InstagramIdleSmsReminderFlowTests(AutomationAppFactory app)
+    public InstagramIdleSmsReminderFlowTests(ActivityAppFactory app)
     {
         this.app = app;
         flow = app.PublishSample("instagram-idle-sms-reminder.json");

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Engine.Definitions;
 using Omnichannel.Flows.Engine.Running;
-using Omnichannel.Flows.Platform.Automation.Activities;
-using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Web.Tests.Automation.Activities;
 using Omnichannel.Flows.Web.Tests.Channels;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
@@ -13,25 +11,26 @@ namespace Omnichannel.Flows.Web.Tests.Automation.SampleFlows;
 /// flows/tag-based-assignment.json run by the engine over the real platform for each new customer message, started as
 /// hosting starts a <c>trigger.messageReceived</c> flow (with the event's payload).
 /// </summary>
-public sealed class TagBasedAssignmentFlowTests : IClassFixture<AutomationAppFactory>
+public sealed class TagBasedAssignmentFlowTests : IClassFixture<ActivityAppFactory>
 {
-    private readonly AutomationAppFactory app;
+    private readonly ActivityAppFactory app;
     private readonly FlowDefinition flow;
 
-    public TagBasedAssignmentFlowTests(AutomationAppFactory app)
+    public TagBasedAssignmentFlowTests(ActivityAppFactory app)
     {
         this.app = app;
         flow = app.PublishSample("tag-based-assignment.json");
     }
 
     [Fact]
-    public async Task Trigger_LetsEveryCustomerMessageThrough()
+    public async Task Trigger_IsEveryCustomerMessage_OnAnyChannel()
     {
         var compiled = await app.Services.GetRequiredService<CompiledFlowCache>().GetAsync(flow.Id, flow.Version, CancellationToken.None);
 
-        var filter = Assert.IsType<MessageReceivedFilter>(Assert.Single(compiled.Triggers).State);
-        Assert.True(filter.Matches(ChannelKind.Telegram, "anything", firstMessage: false));
-        Assert.True(filter.Matches(ChannelKind.WhatsApp, null, firstMessage: true));
+        var trigger = Assert.Single(compiled.Triggers);
+        Assert.Equal("trigger.messageReceived", trigger.Descriptor.Type);
+        Assert.Equal((null, null, null, false),
+            (trigger.Input<object>("channels"), trigger.Input<string>("keyword"), trigger.Input<string>("pattern"), trigger.Input<bool>("firstMessageOnly")));
     }
 
     [Fact]
@@ -102,17 +101,17 @@ public sealed class TagBasedAssignmentFlowTests : IClassFixture<AutomationAppFac
         await CustomerMessageStartsTheFlowAsync(contactId);
         await app.CustomerWritesOnWhatsAppAsync(phone, "and my invoice?");
 
-        var instance = await CustomerMessageStartsTheFlowAsync(contactId);
+        var instance = await CustomerMessageStartsTheFlowAsync(contactId, "and my invoice?");
 
         Assert.Equal("false", Assert.Single(app.StepsOf(instance.Id, "unassigned")).Port);
         Assert.Equal(vip, (await app.ConversationAsync(contactId)).AssignedTeamId);
         Assert.DoesNotContain("billing", await app.TagsAsync(contactId));
     }
 
-    /// <summary>Starts the flow for the contact's latest message as hosting does: the event's payload, facts read now.</summary>
-    private async Task<FlowInstance> CustomerMessageStartsTheFlowAsync(Guid contactId)
+    /// <summary>Starts the flow for the contact's message (<paramref name="text"/>, or their only one) as hosting does: the event's payload, facts read now.</summary>
+    private async Task<FlowInstance> CustomerMessageStartsTheFlowAsync(Guid contactId, string? text = null)
     {
-        var payload = await app.MessageReceivedPayloadAsync(contactId);
+        var payload = await app.MessageReceivedPayloadAsync(contactId, text);
         var started = await app.StartAsync(flow, contactId, payload, $"message:{payload.GetProperty("messageId").GetString()}");
         return started.Instance ?? throw new InvalidOperationException($"Not started: {started.Outcome}.");
     }

@@ -16,14 +16,14 @@ namespace Omnichannel.Flows.Web.Tests.Automation.SampleFlows;
 /// flows/whatsapp-window-close-utility-template.json run by the engine over the real platform when the customer's
 /// WhatsApp window has closed (the fake clock moved past it), started as hosting starts a <c>trigger.windowClosed</c> flow.
 /// </summary>
-public sealed class WhatsAppWindowCloseFlowTests : IClassFixture<AutomationAppFactory>
+public sealed class WhatsAppWindowCloseFlowTests : IClassFixture<ActivityAppFactory>
 {
     private const string WhatsAppMessagesPath = "/109876543210/messages";
     private const string TemplateName = "order_update";
-    private readonly AutomationAppFactory app;
+    private readonly ActivityAppFactory app;
     private readonly FlowDefinition flow;
 
-    public WhatsAppWindowCloseFlowTests(AutomationAppFactory app)
+    public WhatsAppWindowCloseFlowTests(ActivityAppFactory app)
     {
         this.app = app;
         flow = app.PublishSample("whatsapp-window-close-utility-template.json");

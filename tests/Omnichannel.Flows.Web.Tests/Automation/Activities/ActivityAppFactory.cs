@@ -17,11 +17,11 @@ namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 /// <see cref="FlowRunner"/> and assert what the platform did. The store can lose a step as a crash would
 /// (<see cref="CrashAfterStepOf"/>), so a test can re-run it with the same idempotency key.
 /// </summary>
-public sealed class AutomationAppFactory : FlowsAppFactory
+public sealed class ActivityAppFactory : FlowsAppFactory
 {
     private readonly CrashingFlowStore crashing;
 
-    public AutomationAppFactory() => crashing = new CrashingFlowStore(Store);
+    public ActivityAppFactory() => crashing = new CrashingFlowStore(Store);
 
     public InMemoryFlowStore Store { get; } = new();
 
@@ -71,7 +71,7 @@ public sealed class AutomationAppFactory : FlowsAppFactory
     }
 
     /// <summary>Publishes a sample from the repository's flows/ folder.</summary>
-    public FlowDefinition PublishSample(string fileName) => Publish(FlowJsonReader.Read(JsonDocument.Parse(File.ReadAllText(SampleFlows.PathOf(fileName))).RootElement));
+    public FlowDefinition PublishSample(string fileName) => Publish(FlowJsonReader.Read(JsonDocument.Parse(File.ReadAllText(SampleFlowFiles.PathOf(fileName))).RootElement));
 
     /// <summary>Starts <paramref name="flow"/> from its first trigger for the contact, with facts read now, as hosting would.</summary>
     public async Task<FlowStartResult> StartAsync(FlowDefinition flow, Guid contactId, JsonElement? payload = null, string? eventId = null)
@@ -143,7 +143,7 @@ public sealed class CrashingFlowStore(InMemoryFlowStore inner) : IFlowStore
 }
 
 /// <summary>The repository's flows/ folder, found from the test's output folder.</summary>
-public static class SampleFlows
+public static class SampleFlowFiles
 {
     public static string PathOf(string fileName)
     {
