@@ -7,7 +7,8 @@ namespace Omnichannel.Flows.Platform.Conversations;
 /// <summary>
 /// An internal note on a customer's thread: for agents, never sent to the customer. Kept apart from
 /// <see cref="Message"/> (which is also the outbox, and which service windows, costs and "last message" read), so no
-/// message query has to learn to skip notes; the inbox shows notes in the thread by <see cref="CreatedAt"/>.
+/// message query has to learn to skip notes. Read with <c>GET /api/contacts/{id}/notes</c>; a merge moves them to the
+/// surviving profile and an erasure deletes them with it.
 /// </summary>
 public sealed class ConversationNote
 {

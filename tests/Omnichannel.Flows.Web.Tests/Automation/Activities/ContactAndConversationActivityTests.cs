@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation;
@@ -76,6 +79,25 @@ public sealed class ContactAndConversationActivityTests(ActivityAppFactory app) 
         Assert.Equal($"{instance.Id}:{ActivitySteps.ActionNode}:1:1", note.IdempotencyKey);
         await using var db = await app.CreateDbContextAsync();
         Assert.False(await db.Messages.AnyAsync(m => m.ContactId == contactId && m.Direction == MessageDirection.Outbound));
+    }
+
+    [Fact]
+    public async Task Note_IsListedForAgents_AndFollowsAMerge()
+    {
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "I also wrote on Instagram");
+        var other = await app.CustomerWritesOnInstagramAsync("it's me again");
+        await app.RunActionAsync(other, "conversation.note", new { text = "Asked about {{ message.text }}" });
+        using var agent = await app.CreateClientWithRoleAsync("Agent");
+
+        (await agent.PostAsJsonAsync($"/api/contacts/{contactId}/merge", new { otherContactId = other })).EnsureSuccessStatusCode();
+        var notes = await agent.GetFromJsonAsync<JsonElement>($"/api/contacts/{contactId}/notes");
+        var badLimit = await agent.GetAsync($"/api/contacts/{contactId}/notes?limit=0");
+
+        var note = Assert.Single(notes.EnumerateArray());
+        Assert.Equal("Asked about it's me again", note.GetProperty("text").GetString());
+        Assert.StartsWith("Automation: ", note.GetProperty("authorName").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.Equal("limit", (await badLimit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Single().Name);
     }
 
     [Fact]
