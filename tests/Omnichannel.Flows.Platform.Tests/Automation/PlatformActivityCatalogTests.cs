@@ -127,6 +127,17 @@ public sealed class PlatformActivityCatalogTests : IDisposable
         Assert.Equal(("whatsapp", TimeSpan.FromHours(1)), (closing.Input<string>("channel"), closing.Input<TimeSpan>("leadTime")));
     }
 
+    [Fact]
+    public void StartFlowEventIds_FitTheStore_AndStayDistinct()
+    {
+        var longKey = $"{Guid.NewGuid():N}{Guid.NewGuid():N}:{new string('n', 100)}:12345678901234:1";
+        var otherLongKey = longKey[..^1] + "2";
+
+        Assert.Equal("flow.start:i:n:1:1", StartFlowActivity.EventIdOf("i:n:1:1"));
+        Assert.True(StartFlowActivity.EventIdOf(longKey).Length <= 200);
+        Assert.NotEqual(StartFlowActivity.EventIdOf(longKey), StartFlowActivity.EventIdOf(otherLongKey));
+    }
+
     private string Default(string type, string input) => Input(type, input).Default!.Value.GetRawText();
 
     private InputDescriptor Input(string type, string input) =>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +48,8 @@ public sealed class StartFlowActivity(IServiceProvider services, ILogger<StartFl
     /// <summary>How many flows deep a chain of <c>flow.start</c>s may go (it runs inside the starting step).</summary>
     public const int MaxDepth = 5;
 
+    private const int MaxKeyInEventId = 180;
+
     public ActivityDescriptor Descriptor { get; } = new(
         "flow.start", "Flow", "Start flow",
         "Starts another published flow (from its manual start) for the same contact, passing this flow's trigger.",
@@ -80,7 +84,7 @@ public sealed class StartFlowActivity(IServiceProvider services, ILogger<StartFl
         var facts = await services.GetRequiredService<IFlowFactsFactory>().CreateAsync(contactId, cancellationToken);
         var payload = await PayloadAsync(context, depth);
         var started = await runner.StartAsync(flowId, version, trigger.Id,
-            new TriggerEvent($"flow.start:{context.IdempotencyKey}", context.SubjectId, payload), facts, cancellationToken);
+            new TriggerEvent(EventIdOf(context.IdempotencyKey), context.SubjectId, payload), facts, cancellationToken);
         context.Record("started", $"{flowId} v{version}: {started.Outcome}{(started.Instance is { } instance ? $" ({instance.Id}, {instance.Status})" : "")}");
         switch (started.Outcome)
         {
@@ -94,6 +98,12 @@ public sealed class StartFlowActivity(IServiceProvider services, ILogger<StartFl
                     : $"The flow '{flowId}' was not started ({started.Outcome}).");
         }
     }
+
+    /// <summary>The started flow's event id: the step's key, hashed when long ids would not fit the store's 200 characters.</summary>
+    public static string EventIdOf(string idempotencyKey) =>
+        idempotencyKey.Length <= MaxKeyInEventId
+            ? $"flow.start:{idempotencyKey}"
+            : $"flow.start:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))}";
 
     private ActivityOutcome Failed(StepContext context, string reason)
     {
