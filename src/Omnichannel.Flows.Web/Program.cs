@@ -1,4 +1,5 @@
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
@@ -22,6 +23,7 @@ builder.Services.AddConversations();
 builder.Services.AddChannels();
 builder.Services.AddTemplates();
 builder.Services.AddServiceWindowsAndPricing();
+builder.Services.AddBroadcasts();
 builder.Services.AddSimulator();
 builder.Services.AddFlowsApi();
 builder.Services.AddFlowsUi(builder.Configuration);
@@ -40,6 +42,7 @@ api.MapConversationsApi();
 api.MapChannelsApi();
 api.MapContactChannelsApi();
 api.MapPricingApi();
+api.MapBroadcastsApi();
 api.MapUsersApi();
 
 app.MapJobsDashboard();

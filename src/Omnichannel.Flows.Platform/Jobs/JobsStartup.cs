@@ -1,11 +1,12 @@
 using Hangfire;
 using Microsoft.Extensions.Hosting;
+using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.Outbound;
 
 namespace Omnichannel.Flows.Platform.Jobs;
 
-/// <summary>Registers the recurring jobs and re-reads the outbox from the database when the app starts.</summary>
+/// <summary>Registers the recurring jobs and re-reads the outbox and the broadcasts from the database when the app starts.</summary>
 internal sealed class JobsStartup(IRecurringJobManager recurring, IBackgroundJobClient jobs) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -13,6 +14,8 @@ internal sealed class JobsStartup(IRecurringJobManager recurring, IBackgroundJob
         recurring.AddOrUpdate<InboundEventRetention>(InboundEventRetention.JobId, j => j.PurgeAsync(CancellationToken.None), Cron.Daily());
         recurring.AddOrUpdate<OutboxRecovery>(OutboxRecovery.JobId, j => j.RecoverAsync(false, CancellationToken.None), Cron.Minutely());
         jobs.Enqueue<OutboxRecovery>(j => j.RecoverAsync(true, CancellationToken.None));
+        recurring.AddOrUpdate<BroadcastRecovery>(BroadcastRecovery.JobId, j => j.RecoverAsync(false, CancellationToken.None), Cron.Minutely());
+        jobs.Enqueue<BroadcastRecovery>(j => j.RecoverAsync(true, CancellationToken.None));
         return Task.CompletedTask;
     }
 
