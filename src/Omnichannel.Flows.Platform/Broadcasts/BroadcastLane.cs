@@ -17,7 +17,7 @@ namespace Omnichannel.Flows.Platform.Broadcasts;
 internal sealed class BroadcastLane(ChannelKind channel, BroadcastRunContext context, SendThrottle throttle, ILogger logger)
 {
     /// <summary>Codes that say the number as a whole goes too fast (not one customer): the whole lane slows down.</summary>
-    private static readonly HashSet<string> ThroughputCodes = ["429", "130429", "80007", "4", "17", "32", "613"];
+    private static readonly HashSet<string> ThroughputCodes = ["429", "130429", "80007", "4", "17", "32", "613", "20429"];
 
     private readonly int chunkSize = Math.Clamp(throttle.Limit, 1, context.Options.ChunkSize);
     private readonly int batchSize = Math.Clamp(throttle.Limit / 20, 1, 50);

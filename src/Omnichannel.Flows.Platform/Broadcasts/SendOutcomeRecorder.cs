@@ -199,7 +199,7 @@ public sealed class SendOutcomeRecorder : IAsyncDisposable
         switch (result.Outcome)
         {
             case SendOutcome.Accepted sent:
-                if (taken.Contains(sent.ExternalId))
+                if (!taken.Add(sent.ExternalId))
                 {
                     logger.LogError("{Channel} provider id {ExternalId} of broadcast message {MessageId} already belongs to another message",
                         message.Channel, sent.ExternalId, message.Id);

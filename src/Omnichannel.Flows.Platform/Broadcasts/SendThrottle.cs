@@ -76,8 +76,10 @@ public sealed class SendThrottle(int limit, TimeProvider time)
                     }
                 }
 
+                // The timer is set before anyone hears of the wait, so a clock moved on hearing of it always wakes it.
+                var delay = Task.Delay(wait, time, cancellationToken);
                 Waiting?.Invoke(wait);
-                await Task.Delay(wait, time, cancellationToken);
+                await delay;
             }
         }
         finally
