@@ -150,8 +150,21 @@ public sealed class BroadcastOutbox(IDbContextFactory<FlowsDbContext> dbs, Inbou
                 .SetProperty(m => m.SentAt, now)
                 .SetProperty(m => m.NextAttemptAt, (DateTime?)null)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
+
+        // Only a message this transaction moved may be sent. One that was not queued any more is someone else's send
+        // (nothing else should send broadcast messages): its recipient is left unknown rather than sent twice.
+        var sendable = (await db.Messages.Where(m => moved.Contains(m.Id) && m.Status == DeliveryStatus.Sending && m.StatusAt == now)
+            .Select(m => m.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var elsewhere = moved.Where(id => !sendable.Contains(id)).ToList();
+        if (elsewhere.Count > 0)
+        {
+            await db.BroadcastRecipients.Where(r => elsewhere.Contains(r.Id)).ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.State, RecipientState.Unknown)
+                .SetProperty(r => r.ErrorReason, "Its message was not queued any more when its turn came; not sent by the broadcast."), cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return moved.ToHashSet();
+        return sendable;
     }
 
     /// <summary>Gives back what this run claimed or marked but never sent (it is stopping): they go back to pending.</summary>

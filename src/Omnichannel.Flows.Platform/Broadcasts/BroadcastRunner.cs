@@ -96,19 +96,24 @@ public sealed class BroadcastRunner(
 
                 var (at, reason) = wake.Value;
                 var wait = at - services.Time.GetUtcNow().UtcDateTime;
-                await SetWaitingAsync(run, reason, at, stopping);
-                waiting = true;
                 if (wait > LongestInlineWait)
                 {
+                    await SetWaitingAsync(run, reason, at, stopping);
                     jobs.Schedule<BroadcastRunJob>(j => j.RunAsync(run.BroadcastId, CancellationToken.None), wait);
                     logger.LogInformation("Broadcast {BroadcastId} waits ({Reason}) until {Until:o}", run.BroadcastId, reason, at);
                     return;
                 }
 
-                if (wait > TimeSpan.Zero && await context.KeepLeaseAsync(wait, stopping))
+                if (!await context.KeepLeaseAsync(wait, stopping))
                 {
-                    await Task.Delay(wait, services.Time, stopping);
+                    return;
                 }
+
+                // The timer is set before the wait is told, so a clock moved on hearing of it always ends the wait.
+                var delay = wait > TimeSpan.Zero ? Task.Delay(wait, services.Time, stopping) : Task.CompletedTask;
+                await SetWaitingAsync(run, reason, at, stopping);
+                waiting = true;
+                await delay;
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

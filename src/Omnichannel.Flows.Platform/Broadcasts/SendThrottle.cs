@@ -78,7 +78,7 @@ public sealed class SendThrottle(int limit, TimeProvider time)
 
                 // The timer is set before anyone hears of the wait, so a clock moved on hearing of it always wakes it.
                 var delay = Task.Delay(wait, time, cancellationToken);
-                Waiting?.Invoke(wait);
+                Tell(wait);
                 await delay;
             }
         }
@@ -99,6 +99,22 @@ public sealed class SendThrottle(int limit, TimeProvider time)
             if (retryAfter is { } delay && delay > TimeSpan.Zero)
             {
                 heldUntil = Math.Max(heldUntil, now + (long)(delay.TotalSeconds * time.TimestampFrequency));
+            }
+        }
+    }
+
+    /// <summary>An observer that fails never stops a send.</summary>
+    private void Tell(TimeSpan wait)
+    {
+        foreach (var observer in Waiting?.GetInvocationList().Cast<Action<TimeSpan>>() ?? [])
+        {
+            try
+            {
+                observer(wait);
+            }
+            catch (Exception exception) when (exception is ObjectDisposedException or InvalidOperationException)
+            {
+                // A test or view that stopped listening without unsubscribing.
             }
         }
     }
