@@ -154,32 +154,18 @@ public static class BroadcastControlApi
     }
 
     /// <summary>Stops for good: recipients not sent yet are skipped as cancelled; sends under way finish.</summary>
-    private static async Task<IResult> CancelAsync(Guid id, FlowsDbContext db, BroadcastProgressQuery progress, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CancelAsync(
+        Guid id, FlowsDbContext db, BroadcastOutbox outbox, BroadcastProgressQuery progress, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await ChangeAsync(db, progress, id, [BroadcastState.Draft, BroadcastState.Scheduled, BroadcastState.Running, BroadcastState.Paused],
+        return await ChangeAsync(db, progress, id, [BroadcastState.Draft, BroadcastState.Scheduled, BroadcastState.Running, BroadcastState.Paused],
             "cancelled", cancellationToken, set => set
                 .SetProperty(b => b.State, BroadcastState.Cancelled)
                 .SetProperty(b => b.CancelledAt, now)
                 .SetProperty(b => b.WaitingReason, (string?)null)
                 .SetProperty(b => b.WaitingUntil, (DateTime?)null)
                 .SetProperty(b => b.UpdatedAt, now),
-            async () =>
-            {
-                var waiting = db.BroadcastRecipients.Where(r => r.BroadcastId == id && r.State == RecipientState.Pending);
-                await db.Messages.Where(m => m.BroadcastId == id && m.Status == DeliveryStatus.Queued && waiting.Any(r => r.Id == m.Id))
-                    .ExecuteUpdateAsync(set => set
-                        .SetProperty(m => m.Status, DeliveryStatus.Failed)
-                        .SetProperty(m => m.StatusAt, now)
-                        .SetProperty(m => m.ErrorCode, SkipReasons.Cancelled)
-                        .SetProperty(m => m.ErrorReason, "Not sent: the broadcast was cancelled."), cancellationToken);
-                await waiting.ExecuteUpdateAsync(set => set
-                    .SetProperty(r => r.State, RecipientState.Skipped)
-                    .SetProperty(r => r.SkipReason, SkipReasons.Cancelled), cancellationToken);
-            });
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+            () => outbox.SkipCancelledAsync(id, cancellationToken));
     }
 
     private static async Task<IResult> ChangeAsync(

@@ -190,6 +190,30 @@ public sealed class BroadcastOutbox(IDbContextFactory<FlowsDbContext> dbs, Inbou
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A cancelled broadcast's recipients not sent yet are skipped as cancelled (a message kept from an earlier attempt
+    /// fails). Does nothing while the broadcast is not cancelled.
+    /// </summary>
+    public async Task SkipCancelledAsync(Guid broadcastId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        using var turn = await gate.EnterAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var waiting = db.BroadcastRecipients.Where(r => r.BroadcastId == broadcastId && r.State == RecipientState.Pending
+            && db.Broadcasts.Any(b => b.Id == broadcastId && b.State == BroadcastState.Cancelled));
+        await db.Messages.Where(m => m.BroadcastId == broadcastId && m.Status == DeliveryStatus.Queued && waiting.Any(r => r.Id == m.Id))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(m => m.Status, DeliveryStatus.Failed)
+                .SetProperty(m => m.StatusAt, now)
+                .SetProperty(m => m.ErrorCode, SkipReasons.Cancelled)
+                .SetProperty(m => m.ErrorReason, "Not sent: the broadcast was cancelled."), cancellationToken);
+        await waiting.ExecuteUpdateAsync(set => set
+            .SetProperty(r => r.State, RecipientState.Skipped)
+            .SetProperty(r => r.SkipReason, SkipReasons.Cancelled), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Consent said no just before the send: the recipients are skipped (a message kept from an earlier attempt fails).</summary>
     public async Task SkipAsync(IReadOnlyList<Guid> ids, string reason, CancellationToken cancellationToken)
     {

@@ -126,6 +126,7 @@ public sealed class BroadcastRunner(
             await recorder.FlushAsync();
             await recorder.DisposeAsync();
             await services.Outbox.ReleaseAsync(run.Token, null, CancellationToken.None);
+            await services.Outbox.SkipCancelledAsync(run.BroadcastId, CancellationToken.None);
             services.Activity.Publish(run.BroadcastId);
         }
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -23,7 +22,7 @@ public sealed class SendOutcomeRecorder : IAsyncDisposable
     public static readonly IReadOnlySet<string> NeverRetried = new HashSet<string> { "131049", "131050" };
 
     private const int MaxBatch = 500;
-    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(100);
 
     private readonly Channel<SendResult> queue = Channel.CreateUnbounded<SendResult>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock gate = new();
@@ -81,47 +80,39 @@ public sealed class SendOutcomeRecorder : IAsyncDisposable
         var batch = new List<SendResult>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync())
         {
-            // Real time, not the business clock: this paces commits.
-            var began = Stopwatch.GetTimestamp();
-            while (batch.Count < MaxBatch)
+            // Let answers gather for a moment (real time, not the business clock: this paces commits), then take them all.
+            await Task.Delay(Gather);
+            while (queue.Reader.TryRead(out var result))
             {
-                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var result))
+                batch.Add(result);
+                if (batch.Count == MaxBatch)
                 {
-                    batch.Add(result);
-                }
-
-                var left = Gather - Stopwatch.GetElapsedTime(began);
-                if (batch.Count >= MaxBatch || left <= TimeSpan.Zero || !await WaitForMoreAsync(left))
-                {
-                    break;
+                    await CommitBatchAsync(batch);
                 }
             }
 
-            await CommitWithRetriesAsync(batch);
-            lock (gate)
-            {
-                outstanding -= batch.Count;
-                if (outstanding == 0)
-                {
-                    idle.TrySetResult();
-                }
-            }
-
-            batch.Clear();
+            await CommitBatchAsync(batch);
         }
     }
 
-    private async Task<bool> WaitForMoreAsync(TimeSpan left)
+    private async Task CommitBatchAsync(List<SendResult> batch)
     {
-        using var timeout = new CancellationTokenSource(left);
-        try
+        if (batch.Count == 0)
         {
-            return await queue.Reader.WaitToReadAsync(timeout.Token);
+            return;
         }
-        catch (OperationCanceledException)
+
+        await CommitWithRetriesAsync(batch);
+        lock (gate)
         {
-            return false;
+            outstanding -= batch.Count;
+            if (outstanding == 0)
+            {
+                idle.TrySetResult();
+            }
         }
+
+        batch.Clear();
     }
 
     private async Task CommitWithRetriesAsync(List<SendResult> batch)
@@ -150,35 +141,39 @@ public sealed class SendOutcomeRecorder : IAsyncDisposable
     private async Task CommitAsync(List<SendResult> batch)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var ids = batch.Select(r => r.RecipientId).ToList();
-        var accepted = batch.Select(r => r.Outcome).OfType<SendOutcome.Accepted>().Select(a => a.ExternalId).ToList();
-        List<Message> changed;
+        var accepted = batch.Where(r => r.Outcome is SendOutcome.Accepted).ToList();
+        var others = batch.Where(r => r.Outcome is not SendOutcome.Accepted).Select(r => r.RecipientId).ToList();
+        var changed = new List<Message>();
         await using (var db = await dbs.CreateDbContextAsync())
         {
             using var turn = await writeGate.EnterAsync(CancellationToken.None);
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var messages = await db.Messages.Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id);
-            var recipients = await db.BroadcastRecipients.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id);
-            var taken = (await db.Messages.Where(m => accepted.Contains(m.ExternalId!) && !ids.Contains(m.Id))
-                .Select(m => m.ExternalId).ToListAsync()).ToHashSet();
-            var before = messages.Values.ToDictionary(m => m.Id, m => m.Status);
-            foreach (var result in batch)
+            if (accepted.Count > 0)
             {
-                if (messages.TryGetValue(result.RecipientId, out var message) && recipients.TryGetValue(result.RecipientId, out var recipient))
+                await RecordAcceptedAsync(db, accepted, now);
+            }
+
+            if (others.Count > 0)
+            {
+                // Refusals and unclear answers are few: each message and recipient is loaded and moved on its own.
+                var messages = await db.Messages.Where(m => others.Contains(m.Id)).ToDictionaryAsync(m => m.Id);
+                var recipients = await db.BroadcastRecipients.Where(r => others.Contains(r.Id)).ToDictionaryAsync(r => r.Id);
+                var before = messages.Values.ToDictionary(m => m.Id, m => m.Status);
+                foreach (var result in batch.Where(r => messages.ContainsKey(r.RecipientId) && recipients.ContainsKey(r.RecipientId)))
                 {
-                    Apply(result, message, recipient, taken, now);
+                    Apply(result, messages[result.RecipientId], recipients[result.RecipientId], now);
                 }
+
+                await db.SaveChangesAsync();
+                changed.AddRange(messages.Values.Where(m => m.Status != before[m.Id]));
             }
 
-            var early = await db.PendingDeliveryStatuses.Where(s => accepted.Contains(s.ExternalId)).Select(s => s.ExternalId).ToListAsync();
-            foreach (var message in messages.Values.Where(m => m.ExternalId is not null && early.Contains(m.ExternalId)))
-            {
-                await statuses.ApplyPendingAsync(db, message, CancellationToken.None);
-            }
-
-            await db.SaveChangesAsync();
             await transaction.CommitAsync();
-            changed = [.. messages.Values.Where(m => m.Status != before[m.Id])];
+        }
+
+        foreach (var sent in accepted)
+        {
+            events.Publish(new MessageStatusChanged(sent.ContactId, sent.RecipientId, sent.Channel, DeliveryStatus.Sent));
         }
 
         foreach (var message in changed)
@@ -191,35 +186,58 @@ public sealed class SendOutcomeRecorder : IAsyncDisposable
             }
         }
 
+        foreach (var channel in accepted.GroupBy(r => r.Channel))
+        {
+            FlowsTelemetry.MessagesSent.Add(channel.Count(), new KeyValuePair<string, object?>("channel", channel.Key.ToName()));
+        }
+
         activity.Publish(broadcastId);
     }
 
-    private void Apply(SendResult result, Message message, BroadcastRecipient recipient, HashSet<string?> taken, DateTime now)
+    /// <summary>Accepted sends: their messages sent with the provider's id, their recipients sent; statuses that came first applied.</summary>
+    private async Task RecordAcceptedAsync(FlowsDbContext db, List<SendResult> accepted, DateTime now)
+    {
+        var ids = accepted.Select(r => r.RecipientId).ToList();
+        var externalIds = accepted.Select(r => ((SendOutcome.Accepted)r.Outcome).ExternalId).ToList();
+        var taken = (await db.Messages.Where(m => externalIds.Contains(m.ExternalId!) && !ids.Contains(m.Id)).Select(m => m.ExternalId!).ToListAsync()).ToHashSet();
+        var sends = new List<AcceptedSend>(accepted.Count);
+        foreach (var result in accepted)
+        {
+            var externalId = ((SendOutcome.Accepted)result.Outcome).ExternalId;
+            if (!taken.Add(externalId))
+            {
+                logger.LogError("{Channel} provider id {ExternalId} of broadcast message {MessageId} already belongs to another message",
+                    result.Channel, externalId, result.RecipientId);
+                externalId = null;
+            }
+
+            sends.Add(new AcceptedSend(result.RecipientId, externalId, result.Sandbox));
+        }
+
+        await AcceptedSends.RecordAsync(db, sends, now, CancellationToken.None);
+        await db.BroadcastRecipients.Where(r => ids.Contains(r.Id) && r.State == RecipientState.Sending)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.State, RecipientState.Sent)
+                .SetProperty(r => r.ErrorCode, (string?)null)
+                .SetProperty(r => r.ErrorReason, (string?)null));
+
+        // Statuses that arrived before the send's answer (no correlation id to match them by) are applied now.
+        if (await db.PendingDeliveryStatuses.AnyAsync(s => externalIds.Contains(s.ExternalId)))
+        {
+            var early = await db.PendingDeliveryStatuses.Where(s => externalIds.Contains(s.ExternalId)).Select(s => s.ExternalId).ToListAsync();
+            foreach (var message in await db.Messages.Where(m => early.Contains(m.ExternalId!)).ToListAsync())
+            {
+                await statuses.ApplyPendingAsync(db, message, CancellationToken.None);
+            }
+
+            await db.SaveChangesAsync();
+        }
+    }
+
+    private void Apply(SendResult result, Message message, BroadcastRecipient recipient, DateTime now)
     {
         switch (result.Outcome)
         {
-            case SendOutcome.Accepted sent:
-                if (!taken.Add(sent.ExternalId))
-                {
-                    logger.LogError("{Channel} provider id {ExternalId} of broadcast message {MessageId} already belongs to another message",
-                        message.Channel, sent.ExternalId, message.Id);
-                }
-                else
-                {
-                    message.ExternalId ??= sent.ExternalId;
-                }
-
-                Move(message, DeliveryStatus.Sent, now);
-                message.IsSandbox = result.Sandbox;
-                message.NextAttemptAt = null;
-                if (message.Channel == ChannelKind.Email)
-                {
-                    message.EmailMessageId ??= sent.ExternalId;
-                }
-
-                (recipient.State, recipient.ErrorCode, recipient.ErrorReason) = (RecipientState.Sent, null, null);
-                FlowsTelemetry.MessagesSent.Add(1, new KeyValuePair<string, object?>("channel", message.Channel.ToName()));
-                break;
             case SendOutcome.RetryLater retry when recipient.Attempts < options.MaxAttempts && !NeverRetried.Contains(retry.Code)
                 && message.Status == DeliveryStatus.Sending:
                 var at = now + (retry.After ?? Backoff(recipient.Attempts));
@@ -282,4 +300,4 @@ public sealed class SendOutcomeRecorder : IAsyncDisposable
 
 /// <param name="RecipientId">The recipient's id, which is also its message's id.</param>
 /// <param name="Sandbox">The channel runs in sandbox mode: nothing left the building.</param>
-public sealed record SendResult(Guid RecipientId, SendOutcome Outcome, bool Sandbox);
+public sealed record SendResult(Guid RecipientId, Guid ContactId, ChannelKind Channel, SendOutcome Outcome, bool Sandbox);

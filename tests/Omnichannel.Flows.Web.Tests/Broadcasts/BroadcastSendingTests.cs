@@ -43,6 +43,7 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         await using var db = await app.CreateDbContextAsync();
         var message = await db.Messages.SingleAsync(m => m.Id == recipient.Id);
         Assert.Equal((DeliveryStatus.Sent, 2, id), (message.Status, message.Attempts, message.BroadcastId!.Value));
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime, message.StatusAt);
         Assert.StartsWith("wamid.", message.ExternalId, StringComparison.Ordinal);
     }
 
@@ -84,6 +85,34 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         Assert.All(recorded, r => Assert.Equal((ChannelKind.WhatsApp, MessagePurpose.Marketing), (r.Channel, r.Purpose)));
         // Both refused sends, and the one that failed later by the webhook's word.
         Assert.Equal(3, (await admin.BroadcastAsync(id)).GetProperty("progress").GetProperty("failed").GetInt32());
+    }
+
+    [Fact]
+    public async Task StatusWebhook_BeforeTheSendsAnswer_IsNotUndoneByTheAnswer()
+    {
+        var (tag, template) = (BroadcastSteps.NewTag(), await app.TemplateAsync("Early {{1}}", TemplateCategory.Marketing));
+        var phone = TestData.NewGermanMobile();
+        await app.CustomerAsync(new(Phone: phone, Tags: [tag]));
+        var answer = new TaskCompletionSource();
+        var wamid = $"wamid.{Guid.NewGuid():N}";
+        app.Provider.AnswerWhatsAppSends(to => to == phone.TrimStart('+')
+            ? FakeResponse.Json($$"""{ "messages": [{ "id": "{{wamid}}" }] }""") with { Hold = answer.Task } : null);
+        var admin = await app.CreateAdminClientAsync();
+        var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));
+
+        await admin.StartBroadcastAsync(id);
+        var send = await app.Provider.WaitForRequestAsync(r => r.Body.Contains(phone.TrimStart('+'), StringComparison.Ordinal));
+        var messageId = Guid.Parse(System.Text.Json.JsonDocument.Parse(send.Body).RootElement.GetProperty("biz_opaque_callback_data").GetString()!);
+        await app.CreateClient().PostMetaAsync("/webhooks/whatsapp", WhatsAppPayloads.Status(wamid, "delivered", app.Clock.GetUtcNow(), phone.TrimStart('+'),
+            $", \"biz_opaque_callback_data\": \"{messageId}\""), app.Secrets.WhatsAppAppSecret);
+        await app.WaitForInboundProcessingAsync();
+        answer.SetResult();
+        await app.WaitUntilCompletedAsync(id);
+
+        await using var db = await app.CreateDbContextAsync();
+        var message = await db.Messages.SingleAsync(m => m.Id == messageId);
+        Assert.Equal((DeliveryStatus.Delivered, wamid), (message.Status, message.ExternalId));
+        Assert.Equal(RecipientState.Sent, (await db.BroadcastRecipients.SingleAsync(r => r.Id == messageId)).State);
     }
 
     [Fact]
