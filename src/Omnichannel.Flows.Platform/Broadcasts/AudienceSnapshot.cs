@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
 
 namespace Omnichannel.Flows.Platform.Broadcasts;
@@ -54,7 +55,7 @@ public sealed class AudienceSnapshot(BroadcastServices services, RecipientPlanne
     {
         await using var scope = services.Scopes.CreateAsyncScope();
         var plan = new BroadcastPlan(run.Broadcast.Name, run.Broadcast.Purpose, run.Definition, run.Template,
-            scope.ServiceProvider.GetRequiredService<IBroadcastConsent>());
+            scope.ServiceProvider.GetRequiredService<ConsentPolicy>());
         var now = services.Time.GetUtcNow().UtcDateTime;
         await using var db = await services.Dbs.CreateDbContextAsync(cancellationToken);
         db.ChangeTracker.AutoDetectChangesEnabled = false;

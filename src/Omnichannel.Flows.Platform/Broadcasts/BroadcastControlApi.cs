@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Api;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Channels;
@@ -29,7 +30,7 @@ public static class BroadcastControlApi
 
     /// <summary>Sends the broadcast's message, as the contact would get it, to one contact (the marketer's own test profile).</summary>
     private static async Task<IResult> TestAsync(
-        Guid id, TestSendRequest request, FlowsDbContext db, BroadcastValidator validator, RecipientPlanner planner, IBroadcastConsent consent,
+        Guid id, TestSendRequest request, FlowsDbContext db, BroadcastValidator validator, RecipientPlanner planner, ConsentPolicy consent,
         ContactQueries contacts, MessageSender sender, ClaimsPrincipal user, TimeProvider time, CancellationToken cancellationToken)
     {
         var broadcast = await db.Broadcasts.FirstOrDefaultAsync(b => b.Id == id, cancellationToken);

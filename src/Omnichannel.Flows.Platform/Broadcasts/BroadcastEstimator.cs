@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Pricing;
@@ -13,7 +14,7 @@ namespace Omnichannel.Flows.Platform.Broadcasts;
 /// template is free to a customer whose window is open). Other channels are not priced here.
 /// </summary>
 public sealed class BroadcastEstimator(
-    FlowsDbContext db, RecipientPlanner planner, CostEstimator costs, RateCardStore cards, IBroadcastConsent consent, TimeProvider time,
+    FlowsDbContext db, RecipientPlanner planner, CostEstimator costs, RateCardStore cards, ConsentPolicy consent, TimeProvider time,
     IOptions<BroadcastOptions> options)
 {
     public async Task<BroadcastEstimate> EstimateAsync(string name, MessagePurpose purpose, BroadcastDefinition definition, MessageTemplate? template,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Outbound;
 using Omnichannel.Flows.Platform.ServiceWindows;
@@ -110,7 +111,7 @@ internal sealed class BroadcastLane(ChannelKind channel, BroadcastRunContext con
     private async Task<IReadOnlySet<Guid>> AllowedAsync(IReadOnlyList<Candidate> candidates, CancellationToken cancellationToken)
     {
         await using var scope = context.Scopes.CreateAsyncScope();
-        var consent = scope.ServiceProvider.GetRequiredService<IBroadcastConsent>();
+        var consent = scope.ServiceProvider.GetRequiredService<ConsentPolicy>();
         var allowed = await consent.MayReceiveAsync(channel, context.Run.Broadcast.Purpose, [.. candidates.Select(c => c.ContactId).Distinct()], cancellationToken);
         var refused = candidates.Where(c => !allowed.Contains(c.ContactId)).Select(c => c.Id).ToList();
         if (refused.Count > 0)

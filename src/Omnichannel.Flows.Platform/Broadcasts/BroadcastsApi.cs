@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Api;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Data;
@@ -117,7 +118,7 @@ public static class BroadcastsApi
 
     /// <summary>The live size of an audience and a few of its customers, with the channel each would get (when channels are given).</summary>
     private static async Task<IResult> PreviewAsync(
-        PreviewRequest request, FlowsDbContext db, BroadcastValidator validator, RecipientPlanner planner, IBroadcastConsent consent, TimeProvider time,
+        PreviewRequest request, FlowsDbContext db, BroadcastValidator validator, RecipientPlanner planner, ConsentPolicy consent, TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (request.SampleSize is < 1 or > 50)

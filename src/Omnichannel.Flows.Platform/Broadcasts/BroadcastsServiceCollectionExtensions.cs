@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Omnichannel.Flows.Platform.Broadcasts;
 
@@ -9,9 +8,6 @@ public static class BroadcastsServiceCollectionExtensions
     public static IServiceCollection AddBroadcasts(this IServiceCollection services)
     {
         services.AddOptions<BroadcastOptions>().BindConfiguration(BroadcastOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-
-        // The consent seam: a placeholder until the consent capability registers its policy (see IBroadcastConsent).
-        services.TryAddScoped<IBroadcastConsent, EveryoneMayReceive>();
 
         services.AddSingleton<BroadcastInstance>();
         services.AddSingleton<BroadcastActivity>();
@@ -27,7 +23,6 @@ public static class BroadcastsServiceCollectionExtensions
         services.AddScoped<BroadcastValidator>();
         services.AddScoped<BroadcastEstimator>();
         services.AddScoped<BroadcastProgressQuery>();
-        services.AddHostedService<BroadcastOptOutListener>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.ServiceWindows;
@@ -170,7 +171,7 @@ public sealed class RecipientPlanner(ChannelRegistry channels, ServiceWindowPoli
 }
 
 /// <summary>What planning needs besides the customers: the definition, the template it sends on WhatsApp, and consent.</summary>
-public sealed record BroadcastPlan(string Name, MessagePurpose Purpose, BroadcastDefinition Definition, MessageTemplate? Template, IBroadcastConsent Consent);
+public sealed record BroadcastPlan(string Name, MessagePurpose Purpose, BroadcastDefinition Definition, MessageTemplate? Template, ConsentPolicy Consent);
 
 /// <param name="Identity">Where the message goes; <see cref="PlannedIdentity.IsNew"/> when derived and not stored yet.</param>
 /// <param name="Window">The channel's service window now (decides what a WhatsApp template costs).</param>

@@ -1,4 +1,5 @@
 using Omnichannel.Flows.Platform.Conversations;
+using Omnichannel.Flows.Platform.Templates;
 
 namespace Omnichannel.Flows.Platform.Channels;
 
@@ -79,4 +80,32 @@ public sealed record InboundReadWatermark : InboundItem
     public DateTime? ReadUpTo { get; init; }
     public string? UpToExternalId { get; init; }
     public required DateTime OccurredAt { get; init; }
+}
+
+/// <summary>Meta's word on a WhatsApp message template, identified by Meta's id, else by name and language.</summary>
+public abstract record InboundTemplateChange : InboundItem
+{
+    public string? TemplateExternalId { get; init; }
+    public string? Name { get; init; }
+    public string? Language { get; init; }
+}
+
+/// <summary>The template was approved, rejected, paused, disabled… (<c>message_template_status_update</c>).</summary>
+public sealed record InboundTemplateStatus : InboundTemplateChange
+{
+    public required TemplateStatus Status { get; init; }
+    public string? Reason { get; init; }
+    public TemplateCategory? Category { get; init; }
+}
+
+/// <summary>The template's category was changed (<c>template_category_update</c>).</summary>
+public sealed record InboundTemplateCategory : InboundTemplateChange
+{
+    public required TemplateCategory Category { get; init; }
+}
+
+/// <summary>The template's quality rating changed (<c>message_template_quality_update</c>).</summary>
+public sealed record InboundTemplateQuality : InboundTemplateChange
+{
+    public required TemplateQuality Quality { get; init; }
 }

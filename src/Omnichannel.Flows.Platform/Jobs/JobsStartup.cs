@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.Outbound;
+using Omnichannel.Flows.Platform.Templates;
 
 namespace Omnichannel.Flows.Platform.Jobs;
 
@@ -13,6 +14,7 @@ internal sealed class JobsStartup(IRecurringJobManager recurring, IBackgroundJob
     {
         recurring.AddOrUpdate<InboundEventRetention>(InboundEventRetention.JobId, j => j.PurgeAsync(CancellationToken.None), Cron.Daily());
         recurring.AddOrUpdate<OutboxRecovery>(OutboxRecovery.JobId, j => j.RecoverAsync(false, CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<WhatsAppTemplateSync>(WhatsAppTemplateSync.JobId, j => j.RunScheduledAsync(CancellationToken.None), Cron.Hourly());
         jobs.Enqueue<OutboxRecovery>(j => j.RecoverAsync(true, CancellationToken.None));
         recurring.AddOrUpdate<BroadcastRecovery>(BroadcastRecovery.JobId, j => j.RecoverAsync(false, CancellationToken.None), Cron.Minutely());
         jobs.Enqueue<BroadcastRecovery>(j => j.RecoverAsync(true, CancellationToken.None));

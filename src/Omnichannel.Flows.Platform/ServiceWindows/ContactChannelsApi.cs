@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Omnichannel.Flows.Platform.Api;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
@@ -20,7 +21,7 @@ public static class ContactChannelsApi
 
     private static async Task<IResult> ListAsync(
         Guid id, FlowsDbContext db, ContactQueries contacts, RecipientResolver recipients, ServiceWindowPolicy windows,
-        IEnumerable<IChannelReachability> reachability, TimeProvider time, CancellationToken cancellationToken)
+        ConsentPolicy consent, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await contacts.ResolveSurvivorAsync(id, cancellationToken) is not { } contactId)
         {
@@ -33,13 +34,10 @@ public static class ContactChannelsApi
         {
             var identity = await recipients.ResolveAsync(db, contactId, channel, cancellationToken);
             var window = windows.Evaluate(channel, identity?.LastInboundAt, identity?.LastInboundFromFreeEntryPoint ?? false, now);
-            var optedOut = false;
-            foreach (var check in reachability)
-            {
-                optedOut |= await check.IsOptedOutAsync(contactId, channel, cancellationToken);
-            }
-
-            items.Add(new ContactChannelView(channel, window.Open, window.HasWindow ? window.ClosesAt : null, window.HumanAgentUntil, optedOut));
+            // Opted out = an agent may not write at all; a marketing-only opt-out still allows conversation.
+            var conversation = await consent.CheckAsync(contactId, channel, SendPurpose.Conversation, cancellationToken);
+            items.Add(new ContactChannelView(channel, window.Open, window.HasWindow ? window.ClosesAt : null, window.HumanAgentUntil,
+                !conversation.IsAllowed));
         }
 
         // Resolving may derive identities (a phone's SMS identity) for the first time: keep them.
@@ -50,9 +48,3 @@ public static class ContactChannelsApi
 
 /// <param name="WindowClosesAt">When free-form messages stop being allowed; null for channels without a window.</param>
 public sealed record ContactChannelView(ChannelKind Channel, bool WindowOpen, DateTime? WindowClosesAt, DateTime? HumanAgentUntil, bool OptedOut);
-
-/// <summary>Another capability's say on whether a customer may be written to on a channel (consent plugs in here).</summary>
-public interface IChannelReachability
-{
-    Task<bool> IsOptedOutAsync(Guid contactId, ChannelKind channel, CancellationToken cancellationToken);
-}

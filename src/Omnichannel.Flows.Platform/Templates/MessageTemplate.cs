@@ -72,8 +72,21 @@ public static class TemplateNames
     public static bool TryParse<TEnum>(string? value, out TEnum result) where TEnum : struct, Enum
     {
         result = default;
-        return value is not null && Enum.TryParse(value.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out result);
+        var name = value?.Replace("_", "", StringComparison.Ordinal);
+        // Letters only: Enum.TryParse would also take numbers ("3") and lists ("marketing,utility").
+        return name is { Length: > 0 } && name.All(char.IsAsciiLetter) && Enum.TryParse(name, ignoreCase: true, out result);
     }
+
+    /// <summary>
+    /// A status as Meta spells it in the template list and in <c>message_template_status_update</c> events; null for
+    /// events that are not a status (<c>FLAGGED</c>, <c>LOCKED</c>, <c>ARCHIVED</c>…) or that we do not know.
+    /// </summary>
+    public static TemplateStatus? StatusFromMeta(string? value) => value?.ToUpperInvariant() switch
+    {
+        "PENDING_DELETION" or "DELETED" => TemplateStatus.Deleted,
+        "REINSTATED" => TemplateStatus.Approved,
+        _ => TryParse<TemplateStatus>(value, out var status) ? status : null,
+    };
 
     public static string ToMeta<TEnum>(this TEnum value) where TEnum : struct, Enum =>
         string.Concat(value.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? $"_{c}" : c.ToString())).ToUpperInvariant();

@@ -16,5 +16,18 @@ internal sealed class MessageTemplateConfiguration : IEntityTypeConfiguration<Me
         // One template per channel, name and language: Meta's own identity of a template.
         builder.HasIndex(t => new { t.Channel, t.Name, t.Language }).IsUnique();
         builder.HasIndex(t => new { t.Channel, t.Status });
+        // Template webhooks name the template by Meta's id.
+        builder.HasIndex(t => new { t.Channel, t.ExternalId });
+    }
+}
+
+internal sealed class SavedReplyConfiguration : IEntityTypeConfiguration<SavedReply>
+{
+    public void Configure(EntityTypeBuilder<SavedReply> builder)
+    {
+        builder.Property(r => r.Name).HasMaxLength(SavedReplyAdministration.MaxNameLength);
+        builder.Property(r => r.Text).HasMaxLength(SavedReplyAdministration.MaxTextLength);
+        builder.PrimitiveCollection(r => r.Channels).ElementType().HasConversion<string>();
+        builder.HasIndex(r => r.Name).IsUnique();
     }
 }

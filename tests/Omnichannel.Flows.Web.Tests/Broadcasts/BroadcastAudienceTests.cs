@@ -38,8 +38,8 @@ public sealed class BroadcastAudienceTests(BroadcastAppFactory app) : IClassFixt
         var smsBecauseOptedOutOfWhatsApp = await app.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag], FirstName: "Sam"));
         var optedOut = await app.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag], FirstName: "Olga"));
         var unreachable = await app.CustomerAsync(new(Tags: [tag], FirstName: "Una"));
-        app.Consent.OptOut(smsBecauseOptedOutOfWhatsApp, ChannelKind.WhatsApp);
-        app.Consent.OptOut(optedOut, ChannelKind.WhatsApp, ChannelKind.Sms, ChannelKind.Email);
+        await app.OptOutAsync(smsBecauseOptedOutOfWhatsApp, ChannelKind.WhatsApp);
+        await app.OptOutAsync(optedOut, ChannelKind.WhatsApp, ChannelKind.Sms, ChannelKind.Email);
         var admin = await app.CreateAdminClientAsync();
 
         var response = await admin.PostAsJsonAsync("/api/broadcasts/audience/preview", new
@@ -81,7 +81,7 @@ public sealed class BroadcastAudienceTests(BroadcastAppFactory app) : IClassFixt
         }
 
         var noWhatsApp = await app.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag], OnWhatsApp: false));
-        app.Consent.OptOut(ids[2], ChannelKind.WhatsApp);
+        await app.OptOutAsync(ids[2], ChannelKind.WhatsApp);
         app.Provider.AnswerWhatsAppSends();
         var admin = await app.CreateAdminClientAsync();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));

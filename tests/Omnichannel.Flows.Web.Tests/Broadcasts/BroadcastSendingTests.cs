@@ -5,9 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Outbound;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Templates;
 using Omnichannel.Flows.Web.Tests.Channels;
+using Omnichannel.Flows.Web.Tests.Consent;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 using Omnichannel.Flows.Web.Tests.ServiceWindows;
 
@@ -79,10 +81,13 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         Assert.Equal(["131049", "131050"], recipients.Where(r => r.State == RecipientState.Failed).Select(r => r.ErrorCode).Order());
         Assert.Single(app.Provider.WhatsAppSendsTo(limitedPhone));
         Assert.Single(app.Provider.WhatsAppSendsTo(stoppedPhone));
-        await WaitUntilAsync(() => app.Consent.Recorded.Count(r => r.ContactId == later) == 1);
-        var recorded = app.Consent.Recorded.Where(r => r.ContactId == stopped || r.ContactId == later).ToList();
-        Assert.Equal(2, recorded.Count);
-        Assert.All(recorded, r => Assert.Equal((ChannelKind.WhatsApp, MessagePurpose.Marketing), (r.Channel, r.Purpose)));
+        // Both are marketing opt-outs on WhatsApp now, by the provider's word: later broadcasts leave them out.
+        foreach (var contactId in new[] { stopped, later })
+        {
+            var optOut = await app.WaitForConsentAsync(contactId, ChannelKind.WhatsApp, ConsentScope.Marketing, optedIn: false);
+            Assert.Equal(ConsentSource.ProviderError, optOut.Source);
+        }
+
         // Both refused sends, and the one that failed later by the webhook's word.
         Assert.Equal(3, (await admin.BroadcastAsync(id)).GetProperty("progress").GetProperty("failed").GetInt32());
     }
@@ -236,7 +241,7 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         var admin = await app.CreateAdminClientAsync();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));
         await CrashedRunAsync(id, template, phones, [RecipientState.Pending, RecipientState.Pending]);
-        app.Consent.OptOut(contacts[0], ChannelKind.WhatsApp);
+        await app.OptOutAsync(contacts[0], ChannelKind.WhatsApp);
         app.Provider.AnswerWhatsAppSends();
 
         await using (var scope = app.Services.CreateAsyncScope())

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
+using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
 namespace Omnichannel.Flows.Web.Tests.Broadcasts;
@@ -142,12 +144,26 @@ public static class BroadcastSteps
         }
     }
 
+    /// <summary>An agent records that the customer wants no messages at all on <paramref name="channels"/>.</summary>
+    public static async Task OptOutAsync(this FlowsAppFactory app, Guid contactId, params ChannelKind[] channels)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlowsDbContext>();
+        var ledger = scope.ServiceProvider.GetRequiredService<ConsentLedger>();
+        foreach (var channel in channels)
+        {
+            await ledger.RecordAsync(db, new ConsentEntry(contactId, channel, ConsentScope.All, OptedIn: false, ConsentSource.Agent), CancellationToken.None);
+        }
+
+        await db.SaveChangesAsync();
+    }
+
     public static Task<Broadcast> WaitUntilCompletedAsync(this FlowsAppFactory app, Guid id) =>
         app.WaitForBroadcastAsync(id, b => b.State == BroadcastState.Completed);
 
     /// <summary>The Graph API fake answers every send with a fresh wamid (or what <paramref name="answer"/> says for a recipient).</summary>
     public static void AnswerWhatsAppSends(this FakeProviderServer provider, Func<string, FakeResponse?>? answer = null) =>
-        provider.Respond("/messages", request =>
+        provider.RespondWith("/messages", request =>
             answer?.Invoke(JsonDocument.Parse(request.Body).RootElement.GetProperty("to").GetString()!)
             ?? FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
 

@@ -18,8 +18,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeResponse>> scripted = new();
-    private readonly ConcurrentDictionary<string, FakeResponse> defaults = new();
-    private readonly ConcurrentDictionary<string, Func<RecordedRequest, FakeResponse>> computed = new();
+    private readonly ConcurrentDictionary<string, Func<RecordedRequest, FakeResponse>> defaults = new();
     private readonly List<(Func<RecordedRequest, bool> Predicate, TaskCompletionSource<RecordedRequest> Signal)> waiters = [];
     private readonly Lock gate = new();
     private readonly WebApplication app;
@@ -43,25 +42,31 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>Answers requests whose path contains <paramref name="pathContains"/> with these responses in order; the last one repeats.</summary>
     public void Respond(string pathContains, params FakeResponse[] responses)
     {
-        computed.TryRemove(pathContains, out _);
         var queue = new ConcurrentQueue<FakeResponse>(responses[..^1]);
         scripted[pathContains] = queue;
-        defaults[pathContains] = responses[^1];
+        var last = responses[^1];
+        defaults[pathContains] = _ => last;
     }
 
-    /// <summary>Answers requests whose path contains <paramref name="pathContains"/> with what <paramref name="respond"/> makes of each (e.g. a fresh id per send).</summary>
-    public void Respond(string pathContains, Func<RecordedRequest, FakeResponse> respond)
+    /// <summary>Answers requests whose path contains <paramref name="pathContains"/> with a response made per request (e.g. a fresh id).</summary>
+    public void RespondWith(string pathContains, Func<RecordedRequest, FakeResponse> respond)
     {
-        scripted.TryRemove(pathContains, out _);
-        computed[pathContains] = respond;
+        scripted[pathContains] = new ConcurrentQueue<FakeResponse>();
+        defaults[pathContains] = respond;
     }
+
+    /// <summary>
+    /// Accepts every WhatsApp send with a fresh <c>wamid</c>, as the Cloud API does. One fixed id for several sends
+    /// would break the unique (channel, external id) of stored messages — including a job left over from an earlier test.
+    /// </summary>
+    public void AcceptWhatsAppSends() =>
+        RespondWith("/messages", _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
 
     public void Reset()
     {
         requests.Clear();
         scripted.Clear();
         defaults.Clear();
-        computed.Clear();
     }
 
     /// <summary>Completes with the first request (past or future) that matches.</summary>
@@ -101,10 +106,9 @@ public sealed class FakeProviderServer : IAsyncDisposable
                 waiter.Signal.TrySetResult(recorded);
             }
 
-            var key = scripted.Keys.Concat(computed.Keys).Where(k => recorded.Path.Contains(k, StringComparison.Ordinal)).OrderByDescending(k => k.Length).FirstOrDefault();
+            var key = scripted.Keys.Where(k => recorded.Path.Contains(k, StringComparison.Ordinal)).OrderByDescending(k => k.Length).FirstOrDefault();
             response = key is null ? FakeResponse.Json("{}")
-                : computed.TryGetValue(key, out var respond) ? respond(recorded)
-                : scripted[key].TryDequeue(out var next) ? next : defaults[key];
+                : scripted[key].TryDequeue(out var next) ? next : defaults[key](recorded);
         }
 
         if (response.Hold is { } hold)

@@ -110,6 +110,15 @@ public class FlowsAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task<HttpClient> CreateAdminClientAsync() => await CreateClientForAsync(AdminEmail, AdminPassword);
 
+    /// <summary>A new user with <paramref name="role"/> (Admin, Marketing, Agent), signed in.</summary>
+    public async Task<HttpClient> CreateClientWithRoleAsync(string role)
+    {
+        using var admin = await CreateAdminClientAsync();
+        var email = TestData.NewEmail();
+        (await admin.PostAsJsonAsync("/api/users", new { email, password = "Some-Pa55word!", roles = new[] { role } })).EnsureSuccessStatusCode();
+        return await CreateClientForAsync(email, "Some-Pa55word!");
+    }
+
     public async Task<HttpClient> CreateClientForAsync(string email, string password)
     {
         var client = CreateClient();

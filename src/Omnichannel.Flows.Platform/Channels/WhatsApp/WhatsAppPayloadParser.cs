@@ -26,6 +26,10 @@ public sealed class WhatsAppPayloadParser(PhoneNumberNormalizer phoneNumbers)
                     items.AddRange(ReadMessages(value, pointer));
                     items.AddRange(ReadStatuses(value, pointer));
                 }
+                else if (WhatsAppTemplateWebhook.Read(change.String("field"), change.Object("value")) is { } template)
+                {
+                    items.Add(template);
+                }
 
                 changeIndex++;
             }

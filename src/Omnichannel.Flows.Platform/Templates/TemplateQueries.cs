@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Templates;
+
+public enum TemplateItemKind
+{
+    /// <summary>A WhatsApp message template, reviewed by Meta.</summary>
+    Template,
+
+    /// <summary>A saved reply: free text with contact variables.</summary>
+    SavedReply,
+}
+
+/// <summary>
+/// One entry of the template picker: a WhatsApp template (language, category, status, quality…) or a saved reply
+/// (<see cref="Channels"/>). <see cref="Text"/> is the body text, <see cref="Placeholders"/> its placeholders in order.
+/// </summary>
+public sealed record TemplateItem(
+    TemplateItemKind Kind,
+    Guid Id,
+    string Name,
+    string Text,
+    IReadOnlyList<string> Placeholders)
+{
+    public string? Language { get; init; }
+    public TemplateCategory? Category { get; init; }
+    public TemplateStatus? Status { get; init; }
+    public TemplateQuality? Quality { get; init; }
+    public string? RejectedReason { get; init; }
+    public DateTime? LastSyncedAt { get; init; }
+    public IReadOnlyList<ChannelKind>? Channels { get; init; }
+
+    /// <summary>Meta's components (header, body, footer, buttons); only on a single template.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonElement? Components { get; init; }
+
+    public static TemplateItem From(MessageTemplate template, bool withComponents = false) =>
+        new(TemplateItemKind.Template, template.Id, template.Name, template.BodyText ?? "", template.BodyParameters)
+        {
+            Language = template.Language,
+            Category = template.Category,
+            Status = template.Status,
+            Quality = template.Quality,
+            RejectedReason = template.RejectedReason,
+            LastSyncedAt = template.LastSyncedAt,
+            Components = withComponents ? JsonSerializer.Deserialize<JsonElement>(template.Components) : null,
+        };
+
+    public static TemplateItem From(SavedReplyView reply) =>
+        new(TemplateItemKind.SavedReply, reply.Id, reply.Name, reply.Text, [])
+        {
+            Channels = reply.Channels,
+        };
+}
+
+/// <summary>What may be sent on a channel, filtered in the database.</summary>
+public sealed record TemplateFilter(ChannelKind? Channel, TemplateCategory? Category, TemplateStatus? Status, string? Search);
+
+/// <summary>The template picker's reads: WhatsApp templates and the saved replies that apply to a channel.</summary>
+public sealed class TemplateQueries(FlowsDbContext db, SavedReplyAdministration savedReplies)
+{
+    /// <summary>
+    /// WhatsApp templates (unless another channel is asked for; deleted ones only when asked for by status) and the saved
+    /// replies offered on the channel. Category and status filter templates; saved replies have neither, so those
+    /// filters leave them out.
+    /// </summary>
+    public async Task<List<TemplateItem>> ListAsync(TemplateFilter filter, CancellationToken cancellationToken)
+    {
+        var items = new List<TemplateItem>();
+        if (filter.Channel is null or ChannelKind.WhatsApp)
+        {
+            var templates = db.MessageTemplates.AsNoTracking().Where(t => t.Channel == ChannelKind.WhatsApp);
+            templates = filter.Status is { } status ? templates.Where(t => t.Status == status) : templates.Where(t => t.Status != TemplateStatus.Deleted);
+            if (filter.Category is { } category)
+            {
+                templates = templates.Where(t => t.Category == category);
+            }
+
+            if (Pattern(filter.Search) is { } pattern)
+            {
+                templates = templates.Where(t => EF.Functions.Like(t.Name, pattern) || EF.Functions.Like(t.BodyText!, pattern));
+            }
+
+            var found = await templates.OrderBy(t => t.Name).ThenBy(t => t.Language).ToListAsync(cancellationToken);
+            items.AddRange(found.Select(t => TemplateItem.From(t)));
+        }
+
+        if (filter.Category is null && filter.Status is null)
+        {
+            var replies = await savedReplies.ListAsync(filter.Channel, filter.Search, cancellationToken);
+            items.AddRange(replies.Select(TemplateItem.From));
+        }
+
+        return items;
+    }
+
+    /// <summary>The WhatsApp templates named <paramref name="name"/>, in <paramref name="language"/> when given.</summary>
+    public Task<List<MessageTemplate>> FindAsync(string name, string? language, CancellationToken cancellationToken) =>
+        db.MessageTemplates.AsNoTracking()
+            .Where(t => t.Channel == ChannelKind.WhatsApp && t.Name == name && (language == null || t.Language == language))
+            .OrderBy(t => t.Language)
+            .ToListAsync(cancellationToken);
+
+    private static string? Pattern(string? search) => string.IsNullOrWhiteSpace(search) ? null : $"%{search.Trim()}%";
+}
