@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Automation.Activities;
 using Omnichannel.Flows.Platform.Channels;
@@ -48,6 +49,9 @@ public abstract class FlowsDbContext(DbContextOptions options)
 
     public DbSet<AutomationEvent> AutomationEvents => Set<AutomationEvent>();
     public DbSet<RoundRobinTurn> RoundRobinTurns => Set<RoundRobinTurn>();
+
+    public DbSet<Broadcast> Broadcasts => Set<Broadcast>();
+    public DbSet<BroadcastRecipient> BroadcastRecipients => Set<BroadcastRecipient>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();
