@@ -61,7 +61,7 @@ public sealed class TemplatesPageTests(FlowsAppFactory app) : ComponentTest(app)
         Assert.Equal($"Hi Anna, your order 1042 has shipped. {token}", view.Page.Find("[data-testid=preview-rendered]").TextContent.Trim());
         Assert.Equal("Germany", view.Page.Find("[data-testid=cost-market]").TextContent.Trim());
         Assert.Equal("0.055 USD", view.Page.Find("[data-testid=cost-amount]").TextContent.Trim());
-        Assert.Equal("0.055 USD", view.Page.Find("[data-testid=preview-cost] [data-testid=cost-chip]").TextContent.Trim());
+        Assert.Equal("no", view.Page.Find("[data-testid=cost-free]").TextContent.Trim());
         Assert.Equal("Utility templates are charged outside the service window.", view.Page.Find("[data-testid=cost-reason]").TextContent.Trim());
     }
 
