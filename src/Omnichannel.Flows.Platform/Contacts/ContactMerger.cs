@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 
@@ -9,7 +10,7 @@ namespace Omnichannel.Flows.Platform.Contacts;
 
 /// <summary>
 /// Folds one profile into another in a single transaction: identities, messages, phones, emails, tags, fields, web chat
-/// sessions and the conversation move to the kept profile; the other becomes a tombstone that points to it; and an
+/// sessions, consent and the conversation move to the kept profile; the other becomes a tombstone that points to it; and an
 /// audit record says who moved what, when. Nothing is lost: on conflicting fields the kept profile's value wins and
 /// the other value is recorded.
 /// </summary>
@@ -54,6 +55,7 @@ public sealed class ContactMerger(FlowsDbContext db, ConversationEvents events, 
         MoveTags(keep, other);
         await MergeConversationsAsync(keepId, otherId, now, cancellationToken);
         await ResolveSuggestionsAsync(keepId, otherId, userId, now, cancellationToken);
+        await ConsentMerge.MoveAsync(db, keepId, otherId, now, userId, userName, cancellationToken);
 
         keep.FirstName ??= other.FirstName;
         keep.LastName ??= other.LastName;

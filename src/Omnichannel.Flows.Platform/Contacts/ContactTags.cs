@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Contacts;
@@ -18,8 +19,9 @@ public sealed class ContactTags(FlowsDbContext db, TimeProvider time)
         _ => null,
     };
 
+    /// <param name="causedByAutomation">A flow added it: flows do not start on the resulting event unless they opt in.</param>
     /// <returns>True when the tag was added, false when the contact already had it.</returns>
-    public async Task<bool> AddAsync(Guid contactId, string tag, CancellationToken cancellationToken)
+    public async Task<bool> AddAsync(Guid contactId, string tag, CancellationToken cancellationToken, bool causedByAutomation = false)
     {
         var normalized = Normalize(tag)!;
         if (await db.ContactTags.AnyAsync(t => t.ContactId == contactId && t.Tag == normalized, cancellationToken))
@@ -29,15 +31,25 @@ public sealed class ContactTags(FlowsDbContext db, TimeProvider time)
 
         var now = time.GetUtcNow().UtcDateTime;
         db.ContactTags.Add(new ContactTag { ContactId = contactId, Tag = normalized, AddedAt = now });
+        db.RaiseAutomationEvent(AutomationEventTypes.TagAdded, contactId, new { tag = normalized }, causedByAutomation, now);
         await db.Contacts.Where(c => c.Id == contactId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
 
     /// <returns>True when the tag was removed, false when the contact did not have it.</returns>
-    public async Task<bool> RemoveAsync(Guid contactId, string tag, CancellationToken cancellationToken)
+    public async Task<bool> RemoveAsync(Guid contactId, string tag, CancellationToken cancellationToken, bool causedByAutomation = false)
     {
         var normalized = Normalize(tag);
-        return await db.ContactTags.Where(t => t.ContactId == contactId && t.Tag == normalized).ExecuteDeleteAsync(cancellationToken) > 0;
+        var existing = await db.ContactTags.FirstOrDefaultAsync(t => t.ContactId == contactId && t.Tag == normalized, cancellationToken);
+        if (existing is null)
+        {
+            return false;
+        }
+
+        db.ContactTags.Remove(existing);
+        db.RaiseAutomationEvent(AutomationEventTypes.TagRemoved, contactId, new { tag = normalized }, causedByAutomation, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 
 namespace Omnichannel.Flows.Platform.Conversations;
 
@@ -11,6 +12,17 @@ public sealed record MessageRecorded(Guid ContactId, Guid MessageId, ChannelKind
 public sealed record MessageStatusChanged(Guid ContactId, Guid MessageId, ChannelKind Channel, DeliveryStatus Status) : ConversationEvent(ContactId);
 
 public sealed record ContactsMerged(Guid ContactId, Guid SourceContactId) : ConversationEvent(ContactId);
+
+/// <summary>The customer opted in or out on a channel (a keyword, a button, a provider's error, an agent).</summary>
+public sealed record ConsentChanged(Guid ContactId, ChannelKind Channel, ConsentScope Scope, bool OptedIn, ConsentSource Source, Guid ChangeId)
+    : ConversationEvent(ContactId)
+{
+    public static ConsentChanged Of(ConsentChange change) =>
+        new(change.ContactId, change.Channel, change.Scope, change.OptedIn, change.Source, change.Id);
+}
+
+/// <summary>The customer's message <paramref name="MessageId"/> was a help keyword (SMS HELP / INFO).</summary>
+public sealed record ConsentHelpRequested(Guid ContactId, ChannelKind Channel, Guid MessageId) : ConversationEvent(ContactId);
 
 /// <summary>
 /// In-process notifications for live views (inbox, simulator, web chat hub). Each instance sees its own events; scaled

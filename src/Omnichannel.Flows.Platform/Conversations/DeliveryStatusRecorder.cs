@@ -47,6 +47,11 @@ public sealed class DeliveryStatusRecorder(Pricing.CostEstimator costs, TimeProv
         }
 
         var changed = Apply(message, status.Status, status.OccurredAt, status.ErrorCode, status.ErrorReason);
+        if (changed && message.Status == DeliveryStatus.Failed)
+        {
+            SendFailures.RaiseAutomationEvent(db, message, time.GetUtcNow().UtcDateTime);
+        }
+
         await ApplyPricingAsync(message, status.PricingCategory, status.PricingBillable, status.PricingType, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return changed ? message : null;
@@ -109,7 +114,11 @@ public sealed class DeliveryStatusRecorder(Pricing.CostEstimator costs, TimeProv
             .ToListAsync(cancellationToken);
         foreach (var status in pending.OrderBy(s => s.OccurredAt))
         {
-            Apply(message, status.Status, status.OccurredAt, status.ErrorCode, status.ErrorReason);
+            if (Apply(message, status.Status, status.OccurredAt, status.ErrorCode, status.ErrorReason) && message.Status == DeliveryStatus.Failed)
+            {
+                SendFailures.RaiseAutomationEvent(db, message, time.GetUtcNow().UtcDateTime);
+            }
+
             await ApplyPricingAsync(message, status.PricingCategory, status.PricingBillable, status.PricingType, cancellationToken);
         }
 

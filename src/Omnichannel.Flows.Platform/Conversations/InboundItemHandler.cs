@@ -1,12 +1,14 @@
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Templates;
 
 namespace Omnichannel.Flows.Platform.Conversations;
 
 /// <summary>Routes each parsed item of a delivery to what records it, collecting the events to publish after commit.</summary>
-public sealed class InboundItemHandler(InboundMessageRecorder messages, DeliveryStatusRecorder statuses, TemplateChangeRecorder templates)
+public sealed class InboundItemHandler(
+    InboundMessageRecorder messages, DeliveryStatusRecorder statuses, TemplateChangeRecorder templates, InboundConsentHandler consent)
 {
     public async Task HandleAsync(FlowsDbContext db, InboundEvent delivery, InboundItem item,
         List<ConversationEvent> notifications, CancellationToken cancellationToken)
@@ -18,6 +20,7 @@ public sealed class InboundItemHandler(InboundMessageRecorder messages, Delivery
                 if (stored is not null)
                 {
                     notifications.Add(new MessageRecorded(stored.ContactId, stored.Id, stored.Channel, stored.Direction));
+                    await consent.HandleAsync(db, stored, notifications, cancellationToken);
                 }
 
                 break;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Contacts;
@@ -64,8 +65,23 @@ public sealed class InboundMessageRecorder(
         var conversation = await db.ForContactAsync(contact.Id, now, cancellationToken);
         conversation.LastMessageAt = Max(conversation.LastMessageAt, message.SentAt);
         conversation.UpdatedAt = now;
+        if (db.Entry(contact).State == EntityState.Added)
+        {
+            db.RaiseAutomationEvent(AutomationEventTypes.ContactCreated, contact.Id, new { channel }, causedByAutomation: false, now);
+        }
+
         if (item.Direction == MessageDirection.Inbound)
         {
+            db.RaiseAutomationEvent(AutomationEventTypes.MessageReceived, contact.Id, new
+            {
+                messageId = message.Id,
+                channel,
+                text = message.Text,
+                kind = message.Kind,
+                sentAt = message.SentAt,
+                firstMessage = conversation.LastCustomerMessageAt is null,
+            }, causedByAutomation: false, now);
+
             // The service window runs from the customer's latest message on this identity, by the provider's clock
             // (deliveries can arrive late and out of order).
             if (identity.LastInboundAt is null || message.SentAt >= identity.LastInboundAt)

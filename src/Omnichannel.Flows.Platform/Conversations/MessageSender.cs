@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Channels.Outbound;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Pricing;
@@ -26,6 +27,7 @@ public sealed class MessageSender(
     TemplateCatalog templates,
     TemplateSuggestions suggestions,
     CostEstimator costs,
+    ConsentPolicy consent,
     IBackgroundJobClient jobs,
     ConversationEvents events,
     TimeProvider time)
@@ -37,6 +39,11 @@ public sealed class MessageSender(
         if (target is null)
         {
             return refused!;
+        }
+
+        if (await RefusedByConsentAsync(target, SendPurposes.Of(request.Origin, null), cancellationToken) is { } optedOut)
+        {
+            return optedOut;
         }
 
         var window = WindowOf(target.Identity, now);
@@ -100,6 +107,11 @@ public sealed class MessageSender(
             return SendRequestResult.Refused(SendRefusal.InvalidTemplateParameters, problem!, "/template/parameters" + pointer);
         }
 
+        if (await RefusedByConsentAsync(target, SendPurposes.Of(request.Origin, template.Category), cancellationToken) is { } optedOut)
+        {
+            return optedOut;
+        }
+
         var window = WindowOf(target.Identity, now);
         var message = NewOutbound(target, request.Origin, request.AuthorUserId, request.AuthorName, now,
             new OutboundContent(MessageKind.Template, TemplateParameters.Render(template, parameters))
@@ -140,6 +152,12 @@ public sealed class MessageSender(
             ? (null, SendRequestResult.Refused(SendRefusal.NoRecipient,
                 $"The customer cannot be reached on {chosen.ToName()}: no identity, phone or email for it.", "/channel"))
             : (new SendTarget(contactId, contact.Locale, chosen, identity, conversation), null);
+    }
+
+    private async Task<SendRequestResult?> RefusedByConsentAsync(SendTarget target, SendPurpose purpose, CancellationToken cancellationToken)
+    {
+        var decision = await consent.CheckAsync(target.ContactId, target.Channel, purpose, cancellationToken);
+        return decision.IsAllowed ? null : SendRequestResult.Refused(SendRefusal.OptedOut, decision.Reason!, "/channel");
     }
 
     private ChannelWindow WindowOf(ChannelIdentity identity, DateTime now) =>
@@ -255,6 +273,7 @@ public enum SendRefusal
     NoRecipient,
     ChannelDisabled,
     WindowClosed,
+    OptedOut,
     TemplateNotFound,
     TemplateNotApproved,
     InvalidTemplateParameters,

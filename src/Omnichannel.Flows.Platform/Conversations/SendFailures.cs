@@ -1,4 +1,6 @@
+using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Conversations;
 
@@ -13,6 +15,12 @@ public static class SendFailures
     public const string WindowClosed = "window_closed";
 
     private static readonly HashSet<string> WindowClosedCodes = ["131047", "10/2018278", "10/2534022"];
+
+    /// <summary>Records the failure for flows (<c>send.failed</c>), with the change that failed the message.</summary>
+    public static void RaiseAutomationEvent(FlowsDbContext db, Message message, DateTime now) =>
+        db.RaiseAutomationEvent(AutomationEventTypes.SendFailed, message.ContactId,
+            new { messageId = message.Id, channel = message.Channel, code = message.ErrorCode, reason = message.ErrorReason },
+            causedByAutomation: message.Origin is MessageOrigin.Automation, now);
 
     /// <returns>The code and reason to store: ours for failures we name (keeping the provider's in the reason).</returns>
     public static (string? Code, string? Reason) Classify(string? providerCode, string? reason) =>

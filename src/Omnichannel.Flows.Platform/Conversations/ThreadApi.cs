@@ -90,6 +90,8 @@ public static class ThreadApi
             new SendMessageAccepted(message.Id, message.Channel, message.Status, MessageView.From(message).Cost)),
         { Refusal: SendRefusal.ContactNotFound } => ApiProblems.NotFound(result.Detail!),
         { Refusal: SendRefusal.ChannelDisabled } => ApiProblems.Conflict("Channel disabled", result.Detail!, result.Pointer),
+        { Refusal: SendRefusal.OptedOut } => ApiProblems.Conflict("Opted out", result.Detail!, result.Pointer,
+            new Dictionary<string, object?> { ["code"] = "opted_out" }),
         { Refusal: SendRefusal.WindowClosed } => ApiProblems.Conflict("Service window closed", result.Detail!, result.Pointer,
             new Dictionary<string, object?>
             {

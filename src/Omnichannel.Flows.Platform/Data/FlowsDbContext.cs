@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.WebChat;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Pricing;
@@ -38,6 +40,11 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
     public DbSet<RateCardVersion> RateCardVersions => Set<RateCardVersion>();
     public DbSet<SavedReply> SavedReplies => Set<SavedReply>();
+
+    public DbSet<ConsentChange> ConsentChanges => Set<ConsentChange>();
+    public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
+
+    public DbSet<AutomationEvent> AutomationEvents => Set<AutomationEvent>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();

@@ -1,4 +1,5 @@
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
@@ -18,7 +19,7 @@ public sealed record ContactChannelState(ChannelKind Channel, ChannelWindow Wind
 /// </summary>
 public sealed class ContactChannelStates(
     FlowsDbContext db, ContactQueries contacts, RecipientResolver recipients, ServiceWindowPolicy windows,
-    IEnumerable<IChannelReachability> reachability, TimeProvider time)
+    ConsentPolicy consent, TimeProvider time)
 {
     /// <returns>Every reachable channel's state; null when there is no such contact (a merged-away id answers for its survivor).</returns>
     public async Task<IReadOnlyList<ContactChannelState>?> ListAsync(Guid contactId, CancellationToken cancellationToken)
@@ -53,11 +54,9 @@ public sealed class ContactChannelStates(
         CancellationToken cancellationToken)
     {
         var window = windows.Evaluate(channel, identity?.LastInboundAt, identity?.LastInboundFromFreeEntryPoint ?? false, now);
-        var optedOut = false;
-        foreach (var check in reachability)
-        {
-            optedOut |= await check.IsOptedOutAsync(contactId, channel, cancellationToken);
-        }
+        // Opted out = an agent may not write at all; a marketing-only opt-out still allows conversation.
+        var conversation = await consent.CheckAsync(contactId, channel, SendPurpose.Conversation, cancellationToken);
+        var optedOut = !conversation.IsAllowed;
 
         var phone = channel == ChannelKind.WhatsApp && identity is { ExternalId: { Length: > 0 } waId } && waId.All(char.IsAsciiDigit) ? "+" + waId : null;
         return new ContactChannelState(channel, window, optedOut, phone);

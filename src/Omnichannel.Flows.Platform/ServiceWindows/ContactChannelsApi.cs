@@ -23,9 +23,3 @@ public static class ContactChannelsApi
 
 /// <param name="WindowClosesAt">When free-form messages stop being allowed; null for channels without a window.</param>
 public sealed record ContactChannelView(ChannelKind Channel, bool WindowOpen, DateTime? WindowClosesAt, DateTime? HumanAgentUntil, bool OptedOut);
-
-/// <summary>Another capability's say on whether a customer may be written to on a channel (consent plugs in here).</summary>
-public interface IChannelReachability
-{
-    Task<bool> IsOptedOutAsync(Guid contactId, ChannelKind channel, CancellationToken cancellationToken);
-}

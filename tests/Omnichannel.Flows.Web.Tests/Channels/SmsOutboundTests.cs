@@ -109,7 +109,7 @@ public sealed class SmsOutboundTests(FlowsAppFactory app) : IClassFixture<FlowsA
     [InlineData(21211, "The 'To' number is not a valid phone number.")]
     public async Task RefusedSend_FailsWithTwiliosCode(int code, string reason)
     {
-        var contactId = await app.CustomerTextsAsync(TestData.NewGermanMobile(), "STOP");
+        var contactId = await app.CustomerTextsAsync(TestData.NewGermanMobile(), "hello");
         var admin = await app.CreateAdminClientAsync();
         app.Provider.Respond(MessagesPath, FakeResponse.Json(
             $$"""{ "code": {{code}}, "message": "{{reason}}", "more_info": "https://www.twilio.com/docs/errors/{{code}}", "status": 400 }""", 400));

@@ -18,7 +18,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeResponse>> scripted = new();
-    private readonly ConcurrentDictionary<string, FakeResponse> defaults = new();
+    private readonly ConcurrentDictionary<string, Func<RecordedRequest, FakeResponse>> defaults = new();
     private readonly List<(Func<RecordedRequest, bool> Predicate, TaskCompletionSource<RecordedRequest> Signal)> waiters = [];
     private readonly Lock gate = new();
     private readonly WebApplication app;
@@ -44,7 +44,15 @@ public sealed class FakeProviderServer : IAsyncDisposable
     {
         var queue = new ConcurrentQueue<FakeResponse>(responses[..^1]);
         scripted[pathContains] = queue;
-        defaults[pathContains] = responses[^1];
+        var last = responses[^1];
+        defaults[pathContains] = _ => last;
+    }
+
+    /// <summary>Answers requests whose path contains <paramref name="pathContains"/> with a response made per request (e.g. a fresh id).</summary>
+    public void RespondWith(string pathContains, Func<RecordedRequest, FakeResponse> respond)
+    {
+        scripted[pathContains] = new ConcurrentQueue<FakeResponse>();
+        defaults[pathContains] = respond;
     }
 
     public void Reset()
@@ -93,7 +101,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
 
             var key = scripted.Keys.Where(k => recorded.Path.Contains(k, StringComparison.Ordinal)).OrderByDescending(k => k.Length).FirstOrDefault();
             response = key is null ? FakeResponse.Json("{}")
-                : scripted[key].TryDequeue(out var next) ? next : defaults[key];
+                : scripted[key].TryDequeue(out var next) ? next : defaults[key](recorded);
         }
 
         if (response.Hold is { } hold)

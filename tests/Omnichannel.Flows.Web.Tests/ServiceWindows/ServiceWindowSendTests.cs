@@ -190,5 +190,8 @@ public sealed class ServiceWindowSendTests(FlowsAppFactory app) : IClassFixture<
         Assert.Equal("window_closed", message.ErrorCode);
         Assert.StartsWith("131047: Re-engagement message", message.ErrorReason, StringComparison.Ordinal);
         Assert.Equal("window_closed", Assert.Single(failures).Code);
+        // …and flows can start on it.
+        var raised = await db.AutomationEvents.SingleAsync(e => e.ContactId == contactId && e.Type == "send.failed");
+        Assert.Equal("window_closed", JsonDocument.Parse(raised.Payload!).RootElement.GetProperty("code").GetString());
     }
 }

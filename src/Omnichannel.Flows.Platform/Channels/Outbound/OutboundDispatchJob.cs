@@ -4,7 +4,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Omnichannel.Flows.Platform.Channels.Meta;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
@@ -22,11 +22,15 @@ public sealed class OutboundDispatchJob(
     DeliveryStatusRecorder statuses,
     OutboundEchoMatcher echoes,
     ConversationEvents events,
+    ConsentPolicy consent,
     IBackgroundJobClient jobs,
     TimeProvider time,
     IOptions<OutboxOptions> options,
     ILogger<OutboundDispatchJob> logger)
 {
+    /// <summary>The failure code of a send the customer had opted out of by the time it went.</summary>
+    public const string OptedOutCode = "opted_out";
+
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Send message {0}")]
     public async Task RunAsync(Guid messageId, CancellationToken cancellationToken)
@@ -59,6 +63,13 @@ public sealed class OutboundDispatchJob(
 
     private async Task<SendOutcome> SendAsync(Message message, CancellationToken cancellationToken)
     {
+        // Consent is checked again at the last moment: a STOP may have arrived while the message waited in the queue.
+        var decision = await consent.CheckAsync(message.ContactId, message.Channel, SendPurposes.Of(message.Origin, message.TemplateCategory), cancellationToken);
+        if (!decision.IsAllowed)
+        {
+            return new SendOutcome.Failed(OptedOutCode, decision.Reason!);
+        }
+
         switch (channels.ModeOf(message.Channel))
         {
             case ChannelMode.Disabled:
@@ -166,6 +177,7 @@ public sealed class OutboundDispatchJob(
         message.ErrorCode = code;
         message.ErrorReason = reason;
         message.NextAttemptAt = null;
+        SendFailures.RaiseAutomationEvent(db, message, time.GetUtcNow().UtcDateTime);
         FlowsTelemetry.MessagesFailed.Add(1, new KeyValuePair<string, object?>("channel", message.Channel.ToName()));
         logger.LogWarning("{Channel} send of {MessageId} failed: {Code} {Reason}", message.Channel, message.Id, code, reason);
     }

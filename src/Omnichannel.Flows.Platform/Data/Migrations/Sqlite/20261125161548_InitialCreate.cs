@@ -53,6 +53,28 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AutomationEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: true),
+                    CausedByAutomation = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LockedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DispatchedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AutomationEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ContactErasures",
                 columns: table => new
                 {
@@ -398,6 +420,57 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConsentChanges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ChangedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    ChangedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsentChanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConsentChanges_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactConsents",
+                columns: table => new
+                {
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ChangedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ChangeId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactConsents", x => new { x.ContactId, x.Channel, x.Scope });
+                    table.ForeignKey(
+                        name: "FK_ContactConsents_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ContactEmails",
                 columns: table => new
                 {
@@ -641,6 +714,16 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AutomationEvents_ContactId",
+                table: "AutomationEvents",
+                column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AutomationEvents_State_OccurredAt",
+                table: "AutomationEvents",
+                columns: new[] { "State", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ChannelIdentities_Channel_ExternalId",
                 table: "ChannelIdentities",
                 columns: new[] { "Channel", "ExternalId" },
@@ -650,6 +733,21 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "IX_ChannelIdentities_ContactId",
                 table: "ChannelIdentities",
                 column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentChanges_ContactId_OccurredAt",
+                table: "ConsentChanges",
+                columns: new[] { "ContactId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentChanges_MessageId_Source",
+                table: "ConsentChanges",
+                columns: new[] { "MessageId", "Source" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactConsents_Channel_OptedIn_Scope_ContactId",
+                table: "ContactConsents",
+                columns: new[] { "Channel", "OptedIn", "Scope", "ContactId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ContactEmails_Address",
@@ -836,7 +934,16 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AutomationEvents");
+
+            migrationBuilder.DropTable(
                 name: "ChannelIdentities");
+
+            migrationBuilder.DropTable(
+                name: "ConsentChanges");
+
+            migrationBuilder.DropTable(
+                name: "ContactConsents");
 
             migrationBuilder.DropTable(
                 name: "ContactEmails");

@@ -53,6 +53,28 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "AutomationEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Type = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Payload = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    CausedByAutomation = table.Column<bool>(type: "bit", nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    State = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    LockedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    DispatchedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AutomationEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ContactErasures",
                 columns: table => new
                 {
@@ -398,6 +420,57 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConsentChanges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "bit", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Detail = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    MessageId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ChangedByUserId = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ChangedByName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    OccurredAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsentChanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConsentChanges_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactConsents",
+                columns: table => new
+                {
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "bit", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ChangedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ChangeId = table.Column<Guid>(type: "uniqueidentifier", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactConsents", x => new { x.ContactId, x.Channel, x.Scope });
+                    table.ForeignKey(
+                        name: "FK_ContactConsents_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ContactEmails",
                 columns: table => new
                 {
@@ -643,6 +716,16 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 filter: "[NormalizedUserName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AutomationEvents_ContactId",
+                table: "AutomationEvents",
+                column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AutomationEvents_State_OccurredAt",
+                table: "AutomationEvents",
+                columns: new[] { "State", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ChannelIdentities_Channel_ExternalId",
                 table: "ChannelIdentities",
                 columns: new[] { "Channel", "ExternalId" },
@@ -652,6 +735,21 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 name: "IX_ChannelIdentities_ContactId",
                 table: "ChannelIdentities",
                 column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentChanges_ContactId_OccurredAt",
+                table: "ConsentChanges",
+                columns: new[] { "ContactId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentChanges_MessageId_Source",
+                table: "ConsentChanges",
+                columns: new[] { "MessageId", "Source" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactConsents_Channel_OptedIn_Scope_ContactId",
+                table: "ContactConsents",
+                columns: new[] { "Channel", "OptedIn", "Scope", "ContactId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ContactEmails_Address",
@@ -838,7 +936,16 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AutomationEvents");
+
+            migrationBuilder.DropTable(
                 name: "ChannelIdentities");
+
+            migrationBuilder.DropTable(
+                name: "ConsentChanges");
+
+            migrationBuilder.DropTable(
+                name: "ContactConsents");
 
             migrationBuilder.DropTable(
                 name: "ContactEmails");

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Omnichannel.Flows.Platform.Automation;
+
+/// <summary>
+/// Something happened that flows may start on (a customer wrote, a tag was added, a send failed…). Written in the same
+/// transaction as the change itself, so no trigger is ever lost or raised for a change that did not commit; dispatched
+/// to flows afterwards. Its id is the trigger's event id: a flow starts at most once per event.
+/// </summary>
+public sealed class AutomationEvent
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    /// <summary>One of <see cref="AutomationEventTypes"/>.</summary>
+    public required string Type { get; init; }
+    public Guid? ContactId { get; init; }
+
+    /// <summary>What the trigger and the flow see as <c>trigger.*</c>, as JSON.</summary>
+    public string? Payload { get; init; }
+
+    /// <summary>Raised by a flow's own action: flows do not start on it unless they opt in (no loops).</summary>
+    public bool CausedByAutomation { get; init; }
+    public DateTime OccurredAt { get; init; }
+
+    public AutomationEventState State { get; set; }
+    public int Attempts { get; set; }
+    public DateTime? LockedUntil { get; set; }
+    public Guid? LockedBy { get; set; }
+    public DateTime? DispatchedAt { get; set; }
+    public string? Error { get; set; }
+}
+
+public enum AutomationEventState { Pending, Dispatched, Failed }
+
+/// <summary>The event types flows can start on. Payload fields are camelCase JSON.</summary>
+public static class AutomationEventTypes
+{
+    /// <summary>A customer message was stored: <c>{ messageId, channel, text, kind, sentAt, firstMessage }</c>.</summary>
+    public const string MessageReceived = "message.received";
+
+    /// <summary>A profile was created (by a first message, the API, an import): <c>{ channel? }</c>.</summary>
+    public const string ContactCreated = "contact.created";
+
+    /// <summary><c>{ tag }</c>.</summary>
+    public const string TagAdded = "tag.added";
+
+    /// <summary><c>{ tag }</c>.</summary>
+    public const string TagRemoved = "tag.removed";
+
+    /// <summary>A send failed for good: <c>{ messageId, channel, code, reason }</c> (<c>code</c> e.g. <c>window_closed</c>).</summary>
+    public const string SendFailed = "send.failed";
+}
+
+internal sealed class AutomationEventConfiguration : IEntityTypeConfiguration<AutomationEvent>
+{
+    public void Configure(EntityTypeBuilder<AutomationEvent> builder)
+    {
+        builder.Property(e => e.Type).HasMaxLength(64);
+        builder.Property(e => e.Error).HasMaxLength(2000);
+        builder.HasIndex(e => new { e.State, e.OccurredAt });
+        builder.HasIndex(e => e.ContactId);
+    }
+}

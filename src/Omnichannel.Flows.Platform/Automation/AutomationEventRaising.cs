@@ -1,0 +1,24 @@
+using System.Text.Json;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation;
+
+public static class AutomationEventRaising
+{
+    /// <summary>Adds the event to <paramref name="db"/>: it is stored by the caller's own SaveChanges, with the change it reports.</summary>
+    public static AutomationEvent RaiseAutomationEvent(this FlowsDbContext db, string type, Guid? contactId, object? payload,
+        bool causedByAutomation, DateTime occurredAt)
+    {
+        var raised = new AutomationEvent
+        {
+            Type = type,
+            ContactId = contactId,
+            Payload = payload is null ? null : JsonSerializer.Serialize(payload, JsonSerializerOptions.Web),
+            CausedByAutomation = causedByAutomation,
+            OccurredAt = occurredAt,
+            State = AutomationEventState.Pending,
+        };
+        db.AutomationEvents.Add(raised);
+        return raised;
+    }
+}
