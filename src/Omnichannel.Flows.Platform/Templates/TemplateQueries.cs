@@ -61,7 +61,11 @@ public sealed record TemplateItem(
 public sealed record TemplateItemPage(IReadOnlyList<TemplateItem> Items, int Total);
 
 /// <summary>What may be sent on a channel, filtered in the database.</summary>
-public sealed record TemplateFilter(ChannelKind? Channel, TemplateCategory? Category, TemplateStatus? Status, string? Search);
+public sealed record TemplateFilter(ChannelKind? Channel, TemplateCategory? Category, TemplateStatus? Status, string? Search)
+{
+    /// <summary>Meta's language code (<c>en_US</c>, <c>de</c>), matched exactly; null for every language.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>The template picker's reads: WhatsApp templates and the saved replies that apply to a channel.</summary>
 public sealed class TemplateQueries(FlowsDbContext db, SavedReplyAdministration savedReplies)
@@ -70,8 +74,8 @@ public sealed class TemplateQueries(FlowsDbContext db, SavedReplyAdministration 
 
     /// <summary>
     /// WhatsApp templates (unless another channel is asked for; deleted ones only when asked for by status) and the saved
-    /// replies offered on the channel. Category and status filter templates; saved replies have neither, so those
-    /// filters leave them out.
+    /// replies offered on the channel. Category, status and language filter templates; saved replies have none of them,
+    /// so those filters leave them out.
     /// </summary>
     public async Task<List<TemplateItem>> ListAsync(TemplateFilter filter, CancellationToken cancellationToken)
     {
@@ -82,7 +86,7 @@ public sealed class TemplateQueries(FlowsDbContext db, SavedReplyAdministration 
             items.AddRange(found.Select(t => TemplateItem.From(t)));
         }
 
-        if (filter.Category is null && filter.Status is null)
+        if (filter.Category is null && filter.Status is null && filter.Language is null)
         {
             var replies = await savedReplies.ListAsync(filter.Channel, filter.Search, cancellationToken);
             items.AddRange(replies.Select(TemplateItem.From));
@@ -102,6 +106,15 @@ public sealed class TemplateQueries(FlowsDbContext db, SavedReplyAdministration 
         return new TemplateItemPage([.. found.Select(t => TemplateItem.From(t))], total);
     }
 
+    /// <summary>The languages the WhatsApp templates (but deleted ones) are in, for a language filter to offer.</summary>
+    public Task<List<string>> LanguagesAsync(CancellationToken cancellationToken) =>
+        db.MessageTemplates.AsNoTracking()
+            .Where(t => t.Channel == ChannelKind.WhatsApp && t.Status != TemplateStatus.Deleted)
+            .Select(t => t.Language)
+            .Distinct()
+            .OrderBy(language => language)
+            .ToListAsync(cancellationToken);
+
     /// <summary>The WhatsApp templates named <paramref name="name"/>, in <paramref name="language"/> when given.</summary>
     public Task<List<MessageTemplate>> FindAsync(string name, string? language, CancellationToken cancellationToken) =>
         db.MessageTemplates.AsNoTracking()
@@ -116,6 +129,11 @@ public sealed class TemplateQueries(FlowsDbContext db, SavedReplyAdministration 
         if (filter.Category is { } category)
         {
             templates = templates.Where(t => t.Category == category);
+        }
+
+        if (filter.Language is { Length: > 0 } language)
+        {
+            templates = templates.Where(t => t.Language == language);
         }
 
         if (Pattern(filter.Search) is { } pattern)

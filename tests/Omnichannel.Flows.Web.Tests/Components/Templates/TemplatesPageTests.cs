@@ -38,6 +38,23 @@ public sealed class TemplatesPageTests(FlowsAppFactory app) : ComponentTest(app)
     }
 
     [Fact]
+    public async Task TemplatesPage_FilteredByLanguage_ListsOnlyTemplatesInIt()
+    {
+        Authorization.SignInAs(Roles.Agent);
+        var token = Token();
+        var english = await App.TemplateAsync($"Your parcel {{{{1}}}} left us ({token}).", TemplateCategory.Utility);
+        var german = await App.TemplateAsync($"Ihr Paket {{{{1}}}} ist unterwegs ({token}).", TemplateCategory.Utility, language: "de");
+        var view = RenderPage();
+        await view.Page.Find("input[data-testid=templates-search]").InputAsync(token);
+        view.Page.WaitForAssertion(() => Assert.Equal(Sorted(english.Name, german.Name), Listed(view.Page)), Eventually);
+
+        await ChooseAsync<string>(view, "de");
+
+        view.Page.WaitForAssertion(() => Assert.Equal([german.Name], Listed(view.Page)), Eventually);
+        Assert.Equal("de", RowOf(view.Page, german.Name).QuerySelector("[data-testid=template-language]")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Preview_WithSampleValuesAndACustomer_ShowsTheRenderedTextAndItsCost()
     {
         Authorization.SignInAs(Roles.Agent);
