@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Templates;
 using Omnichannel.Flows.Web.Components.Contacts;
@@ -35,12 +36,15 @@ public sealed class ReplyBoxWindowTests(ContactPagesAppFactory app) : ContactPag
             page.Find("[data-testid=reply-window]").TextContent.Trim()), Eventually);
         Assert.Contains("Free text is off", page.Find("[data-testid=reply-text-disabled]").TextContent);
         Assert.Empty(page.FindAll("[data-testid=reply-text]"));
-        page.WaitForElement($"[data-testid=picker-template][data-template={template.Name}]", Eventually);
+        var offered = page.WaitForElement($"[data-testid=picker-template][data-template={template.Name}]", Eventually);
+        Assert.Equal("0.055 USD", offered.QuerySelector("[data-testid=cost-chip]")!.TextContent.Trim());
         Assert.True(page.Find("[data-testid=reply-send-template]").HasAttribute("disabled"));
 
-        await page.Find($"[data-testid=picker-template][data-template={template.Name}]").ClickAsync(new());
+        await offered.ClickAsync(new());
         await page.WaitForElement("#picker-param-1", Eventually).InputAsync("Paula");
         await page.Find("#picker-param-2").InputAsync("1042");
+        Assert.StartsWith("Costs 0.055 USD — Utility templates are charged outside the service window.", page.Find("[data-testid=picker-cost]").TextContent.Trim());
+        Assert.Equal("Send template · 0.055 USD", page.Find("[data-testid=reply-send-template]").TextContent.Trim());
         await page.Find("[data-testid=reply-send-template]").ClickAsync(new());
 
         page.WaitForAssertion(() =>
@@ -116,6 +120,27 @@ public sealed class ReplyBoxWindowTests(ContactPagesAppFactory app) : ContactPag
         page.WaitForElement($"[data-testid=picker-template][data-template={template.Name}]", Eventually);
         await using var db = await App.CreateDbContextAsync();
         Assert.False(await db.Messages.AnyAsync(m => m.ContactId == contactId && m.Direction == MessageDirection.Outbound));
+    }
+
+    [Fact]
+    public async Task Reply_ToACustomerWhoOptedOutOfTheChannel_OffersNoFreeTextAndSaysWhy()
+    {
+        await SignInAsAdminAsync();
+        var contactId = await App.CustomerTextsOnWhatsAppAsync(TestData.NewGermanMobile(), "Otto Optout", App.Clock.GetUtcNow().AddHours(-1), "STOP please");
+        await using (var services = App.Services.CreateAsyncScope())
+        {
+            var (refusal, _) = await services.ServiceProvider.GetRequiredService<ConsentAdministration>()
+                .RecordAsync(contactId, new RecordConsentRequest("whatsapp", "all", false, "asked on the phone"), null, "Seed", CancellationToken.None);
+            Assert.Null(refusal);
+        }
+
+        var page = RenderProfile(contactId).Page;
+
+        page.WaitForAssertion(() => Assert.Equal("The customer opted out of WhatsApp: free text cannot be sent there until they opt in again.",
+            page.Find("[data-testid=reply-text-disabled]").TextContent.Trim()), Eventually);
+        Assert.StartsWith("Window open until", page.Find("[data-testid=reply-window]").TextContent.Trim());
+        Assert.True(Field(page, "reply-text").HasAttribute("disabled"));
+        Assert.True(page.Find("[data-testid=reply-send]").HasAttribute("disabled"));
     }
 
     [Fact]
