@@ -83,6 +83,32 @@ public sealed class TemplatesPageTests(FlowsAppFactory app) : ComponentTest(app)
     }
 
     [Fact]
+    public async Task Preview_ForACustomer_FillsNamedSamplesFromTheirProfileButKeepsWhatWasTyped()
+    {
+        Authorization.SignInAs(Roles.Agent);
+        var token = Token();
+        var template = await App.TemplateAsync($"Hi {{{{first_name}}}}, your {{{{plan}}}} plan renews on {{{{renewal}}}}. {token}", TemplateCategory.Utility);
+        var phone = TestData.NewGermanMobile();
+        await App.CustomerAsync("Greta Gold", App.Clock.GetUtcNow().AddHours(-1), firstName: "Greta",
+            fields: new Dictionary<string, string> { ["plan"] = "Gold", ["renewal"] = "1 May" }, phone: phone);
+        var view = RenderPage();
+        await view.Page.Find("input[data-testid=templates-search]").InputAsync(token);
+        view.Page.WaitForAssertion(() => Assert.Equal([template.Name], Listed(view.Page)), Eventually);
+        await RowOf(view.Page, template.Name).ClickAsync(new());
+        await view.Page.WaitForElement("#preview-sample-renewal", Eventually).InputAsync("2 June");
+
+        await view.Page.Find("input[data-testid=preview-contact]").InputAsync(phone[^8..]);
+        view.Popovers.WaitForAssertion(() => Assert.Contains("Greta Gold", view.Popovers.Find(".mud-list-item").TextContent), Eventually);
+        await view.Popovers.Find(".mud-list-item").ClickAsync(new());
+
+        view.Page.WaitForAssertion(() => Assert.Equal($"Hi Greta, your Gold plan renews on 2 June. {token}",
+            view.Page.Find("[data-testid=preview-rendered]").TextContent.Trim()), Eventually);
+        Assert.Equal("Greta", view.Page.Find("#preview-sample-first_name").GetAttribute("value"));
+        // She wrote an hour ago: inside her window a utility template is free.
+        Assert.Equal("yes", view.Page.Find("[data-testid=cost-free]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task NewTemplate_WithABadNameThenGappedPlaceholders_ShowsEachErrorNextToItsField()
     {
         await SignInAsAdminAsync();
