@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.ServiceWindows;
 using Omnichannel.Flows.Platform.Templates;
 using Omnichannel.Flows.Web.Components.Templates;
@@ -43,6 +44,34 @@ public sealed class TemplatePickerTests(FlowsAppFactory app) : ComponentTest(app
 
         picker.WaitForAssertion(() => Assert.Equal("free", CostOf(picker, utility.Name)), Eventually);
         Assert.Equal("0.1365 USD", CostOf(picker, marketing.Name));
+    }
+
+    [Fact]
+    public async Task Picker_CustomerOptedOutOfMarketing_OffersMarketingTemplatesNotAndSaysWhy()
+    {
+        var utility = await App.TemplateAsync("Your invoice {{1}} is ready.", TemplateCategory.Utility);
+        var marketing = await App.TemplateAsync("{{1}}, our summer sale starts today.", TemplateCategory.Marketing);
+        var contactId = await App.CustomerAsync("Mona Nomarketing", App.Clock.GetUtcNow().AddDays(-2));
+        await using (var services = App.Services.CreateAsyncScope())
+        {
+            var (refusal, _) = await services.ServiceProvider.GetRequiredService<ConsentAdministration>()
+                .RecordAsync(contactId, new RecordConsentRequest("whatsapp", "marketing", false, "asked by email"), null, "Seed", CancellationToken.None);
+            Assert.Null(refusal);
+        }
+
+        var choices = new List<TemplateChoice?>();
+        var picker = await RenderPickerAsync(contactId, choices.Add);
+        picker.WaitForAssertion(() => Assert.Contains(marketing.Name, Offered(picker)), Eventually);
+
+        var refused = picker.Find($"[data-testid=picker-template][data-template={marketing.Name}]");
+        Assert.Contains("mud-list-item-disabled", refused.ClassName);
+        Assert.StartsWith("The customer opted out of marketing messages on WhatsApp", refused.QuerySelector("[data-testid=picker-opted-out]")!.TextContent.Trim());
+        var allowed = picker.Find($"[data-testid=picker-template][data-template={utility.Name}]");
+        Assert.DoesNotContain("mud-list-item-disabled", allowed.ClassName);
+        Assert.Null(allowed.QuerySelector("[data-testid=picker-opted-out]"));
+
+        await allowed.ClickAsync(new());
+        picker.WaitForElement("[data-testid=picker-selected]", Eventually);
     }
 
     [Fact]
