@@ -64,6 +64,21 @@ public sealed class PricingPageTests(FlowsAppFactory app) : ComponentTest(app), 
         Assert.Equal(Shipped.EffectiveFrom, (await db.RateCardVersions.SingleAsync()).EffectiveFrom);
     }
 
+    [Fact]
+    public async Task RateCard_MarketsOfManyCountries_ShowHowManyAndTheDefaultMarketServesAllOthers()
+    {
+        var page = await RenderAsAdminAsync();
+        var restOfAfrica = Shipped.Markets.Single(m => m.Name == "Rest of Africa");
+
+        Assert.Equal("DE", CountriesOf(page, "Germany"));
+        Assert.Equal($"{restOfAfrica.Countries.Count} countries", CountriesOf(page, "Rest of Africa"));
+        Assert.Equal("all others", CountriesOf(page, $"{Shipped.DefaultMarket} (default)"));
+    }
+
+    private static string CountriesOf(IRenderedComponent<PricingPage> page, string market) =>
+        page.FindAll("[data-testid=rate-card-market]").Single(r => r.QuerySelector("td")!.TextContent.Trim() == market)
+            .QuerySelector(".rate-card-countries")!.TextContent.Trim();
+
     private async Task<IRenderedComponent<PricingPage>> RenderAsAdminAsync()
     {
         await SignInAsAdminAsync();
