@@ -96,6 +96,30 @@ public sealed class ReplyBoxWindowTests(ContactPagesAppFactory app) : ContactPag
     }
 
     [Fact]
+    public async Task Reply_WhenTheWindowClosesWhileTheAgentLooks_SwitchesToTemplatesThen()
+    {
+        // The reply box's timer runs on the app's (fake) clock here, not on the system clock MudBlazor registers
+        // (for every test that would stop MudBlazor's debounced inputs; this page has none in play).
+        Services.AddSingleton<TimeProvider>(App.Clock);
+        await SignInAsAdminAsync();
+        var template = await App.TemplateAsync("Hello {{1}}, we are still on it.", TemplateCategory.Utility);
+        var wroteAt = DateTimeOffset.FromUnixTimeSeconds(App.Clock.GetUtcNow().AddHours(-24).AddMinutes(5).ToUnixTimeSeconds());
+        var contactId = await App.CustomerTextsOnWhatsAppAsync(TestData.NewGermanMobile(), "Theo Timer", wroteAt, "Any news?");
+        var page = RenderProfile(contactId).Page;
+        page.WaitForAssertion(() => Assert.StartsWith("Window open until", page.Find("[data-testid=reply-window]").TextContent.Trim()), Eventually);
+        Assert.NotEmpty(page.FindAll("[data-testid=reply-text]"));
+
+        App.Clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.NotEmpty(page.FindAll("[data-testid=reply-text]"));
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        page.WaitForAssertion(() => Assert.Equal($"Window closed since {TemplateLabels.Time(wroteAt.UtcDateTime.AddHours(24))}",
+            page.Find("[data-testid=reply-window]").TextContent.Trim()), Eventually);
+        Assert.Empty(page.FindAll("[data-testid=reply-text]"));
+        page.WaitForElement($"[data-testid=picker-template][data-template={template.Name}]", Eventually);
+    }
+
+    [Fact]
     public async Task Reply_FreeTextAfterTheWindowClosedMeanwhile_ShowsTheRefusalAndTheTemplatesThatFit()
     {
         await SignInAsAdminAsync();
