@@ -1,4 +1,5 @@
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
@@ -23,6 +24,7 @@ builder.Services.AddConversations();
 builder.Services.AddChannels();
 builder.Services.AddTemplates();
 builder.Services.AddServiceWindowsAndPricing();
+builder.Services.AddBroadcasts();
 builder.Services.AddConsent();
 builder.Services.AddSimulator();
 builder.Services.AddFlowsApi();
@@ -43,6 +45,7 @@ api.MapConsentApi();
 api.MapChannelsApi();
 api.MapContactChannelsApi();
 api.MapPricingApi();
+api.MapBroadcastsApi();
 api.MapUsersApi();
 api.MapTemplatesApi();
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
@@ -45,6 +46,9 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
 
     public DbSet<AutomationEvent> AutomationEvents => Set<AutomationEvent>();
+
+    public DbSet<Broadcast> Broadcasts => Set<Broadcast>();
+    public DbSet<BroadcastRecipient> BroadcastRecipients => Set<BroadcastRecipient>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();
