@@ -1,4 +1,5 @@
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
@@ -24,6 +25,7 @@ builder.Services.AddChannels();
 builder.Services.AddTemplates();
 builder.Services.AddServiceWindowsAndPricing();
 builder.Services.AddConsent();
+builder.Services.AddAutomation();
 builder.Services.AddSimulator();
 builder.Services.AddFlowsApi();
 builder.Services.AddFlowsUi(builder.Configuration);
@@ -45,6 +47,7 @@ api.MapContactChannelsApi();
 api.MapPricingApi();
 api.MapUsersApi();
 api.MapTemplatesApi();
+api.MapAutomationApi();
 
 app.MapJobsDashboard();
 app.MapFlowsUi();

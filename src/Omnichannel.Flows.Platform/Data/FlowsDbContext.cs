@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Automation;
+using Omnichannel.Flows.Platform.Automation.Definitions;
+using Omnichannel.Flows.Platform.Automation.Store;
+using Omnichannel.Flows.Platform.Automation.Timers;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.WebChat;
@@ -45,6 +48,13 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
 
     public DbSet<AutomationEvent> AutomationEvents => Set<AutomationEvent>();
+    public DbSet<Flow> Flows => Set<Flow>();
+    public DbSet<FlowVersion> FlowVersions => Set<FlowVersion>();
+    public DbSet<FlowInstanceRecord> FlowInstances => Set<FlowInstanceRecord>();
+    public DbSet<FlowBookmarkRecord> FlowBookmarks => Set<FlowBookmarkRecord>();
+    public DbSet<FlowTriggerEventRecord> FlowTriggerEvents => Set<FlowTriggerEventRecord>();
+    public DbSet<FlowJournalRecord> FlowJournal => Set<FlowJournalRecord>();
+    public DbSet<FlowTriggerTimer> FlowTriggerTimers => Set<FlowTriggerTimer>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();
