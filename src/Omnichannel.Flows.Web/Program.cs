@@ -31,6 +31,11 @@ builder.Services.AddFlowsApi();
 builder.Services.AddFlowsUi(builder.Configuration);
 
 var app = builder.Build();
+if (FlowsCommandLine.Matches(args))
+{
+    return await FlowsCommandLine.RunAsync(app, args);
+}
+
 
 app.UseFlowsPipeline();
 app.MapFlowsHealthChecks();
@@ -53,6 +58,7 @@ app.MapJobsDashboard();
 app.MapFlowsUi();
 
 app.Run();
+return 0;
 
 /// <summary>The host; tests start it with WebApplicationFactory.</summary>
 public partial class Program;

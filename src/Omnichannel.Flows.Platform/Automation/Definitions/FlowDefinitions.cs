@@ -45,6 +45,26 @@ public sealed partial class FlowDefinitions(
         return await SaveVersionAsync(db, id, document, replaceDraft: false, publish, user, cancellationToken);
     }
 
+    /// <summary>The errors <see cref="ImportAsync"/> would answer for <paramref name="json"/>, saving nothing (a folder is checked whole first).</summary>
+    public IReadOnlyList<FlowValidationError> CheckImport(string json)
+    {
+        if (Parse(json) is not { } document)
+        {
+            return Invalid("", "The file is not a JSON object.").Errors;
+        }
+
+        document["id"] ??= "new-flow";
+        document["version"] = 1;
+        return validator.Validate(document.ToJsonString()).Errors;
+    }
+
+    /// <summary>Every flow's id.</summary>
+    public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.Flows.AsNoTracking().OrderBy(f => f.Id).Select(f => f.Id).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Saves the draft of an existing flow (PUT): replaces its current draft, or starts one after the published version.</summary>
     public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> SaveDraftAsync(string id, string json, string? user, CancellationToken cancellationToken)
     {
