@@ -46,6 +46,9 @@ public class AutomationAppFactory : FlowsAppFactory
             services.AddSingleton<IActivity, RecordActivity>();
             services.AddSingleton<IActivity, FlakyActivity>();
             services.AddSingleton<IActivity, TagAddedTestTrigger>();
+            services.AddSingleton<IActivity, MessageReceivedTestTrigger>();
+            services.AddSingleton<IActivity, ConversationIdleTestTrigger>();
+            services.AddSingleton<IActivity, WindowClosingTestTrigger>();
         });
     }
 
@@ -158,6 +161,47 @@ public sealed class TagAddedTestTrigger : IActivity
     public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
 }
 
+/// <summary>Stands in for <c>trigger.messageReceived</c> (inputs per CONTRACT.md).</summary>
+public sealed class MessageReceivedTestTrigger : IActivity
+{
+    public ActivityDescriptor Descriptor { get; } = new("trigger.messageReceived", "Triggers", "Message received", "Test stand-in.",
+        [
+            new InputDescriptor("channels", InputKind.Json, "Channels", "Any when unset."),
+            new InputDescriptor("keyword", InputKind.Text, "Keyword", "Whole word, any case."),
+            new InputDescriptor("pattern", InputKind.Text, "Pattern", "A regex."),
+            new InputDescriptor("firstMessageOnly", InputKind.Boolean, "First message only", "") { Default = JsonSerializer.SerializeToElement(false) },
+        ],
+        [Ports.Done]) { IsTrigger = true };
+
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
+}
+
+/// <summary>Stands in for <c>trigger.conversationIdle</c>.</summary>
+public sealed class ConversationIdleTestTrigger : IActivity
+{
+    public ActivityDescriptor Descriptor { get; } = new("trigger.conversationIdle", "Triggers", "Conversation idle", "Test stand-in.",
+        [
+            new InputDescriptor("duration", InputKind.Duration, "Duration", "") { Required = true },
+            new InputDescriptor("channels", InputKind.Json, "Channels", "Any when unset."),
+        ],
+        [Ports.Done]) { IsTrigger = true };
+
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
+}
+
+/// <summary>Stands in for <c>trigger.windowClosing</c>.</summary>
+public sealed class WindowClosingTestTrigger : IActivity
+{
+    public ActivityDescriptor Descriptor { get; } = new("trigger.windowClosing", "Triggers", "Window closing", "Test stand-in.",
+        [
+            new InputDescriptor("channel", InputKind.Channel, "Channel", "") { Default = JsonSerializer.SerializeToElement("whatsapp") },
+            new InputDescriptor("leadTime", InputKind.Duration, "Lead time", "") { Default = JsonSerializer.SerializeToElement("PT1H") },
+        ],
+        [Ports.Done]) { IsTrigger = true };
+
+    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
+}
+
 /// <summary>Flow documents for tests.</summary>
 public static class TestFlows
 {
@@ -190,6 +234,18 @@ public static class TestFlows
             ["nodes"] = nodes,
             ["connections"] = connections,
         };
+    }
+
+    /// <summary>Any graph: nodes in order, connections as (from, port, to).</summary>
+    public static JsonObject Graph(string id, JsonObject[] nodes, params (string From, string Port, string To)[] connections)
+    {
+        var flow = Chain(id, nodes[0], nodes[1..]);
+        flow["connections"] = new JsonArray(connections.Select(c => (JsonNode)new JsonObject
+        {
+            ["source"] = new JsonObject { ["node"] = c.From, ["port"] = c.Port },
+            ["target"] = new JsonObject { ["node"] = c.To, ["port"] = "in" },
+        }).ToArray());
+        return flow;
     }
 
     public static JsonObject Node(string id, string type, JsonObject? inputs = null) =>
