@@ -98,3 +98,33 @@ public sealed class AutomationTriggerTests(AutomationAppFactory app) : IClassFix
         return await db.FlowInstances.AsNoTracking().Where(i => i.FlowId == flowId && i.SubjectId == subject).ToListAsync();
     }
 }
+
+/// <summary>A cron schedule starts the flow once per occurrence, by the app's clock.</summary>
+public sealed class AutomationScheduleTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
+{
+    [Fact]
+    public async Task ScheduleTrigger_StartsOncePerOccurrence()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var now = app.Clock.GetUtcNow();
+        var nine = new DateTimeOffset(now.Date, TimeSpan.Zero).AddHours(9);
+        var next = nine > now ? nine : nine.AddDays(1);
+        var trigger = TestFlows.Node("start", "flow.scheduleTrigger", new JsonObject { ["cron"] = "0 9 * * *", ["timeZone"] = "UTC" });
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("daily"), trigger, TestFlows.Record()));
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.Zero);
+
+        await app.AdvanceAndLetTimersRunAsync(next - now - TimeSpan.FromMinutes(1));
+        Assert.Empty(await app.RunsAsync(id));
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(2));
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 1, "the first occurrence");
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(12));
+        Assert.Single(await app.RunsAsync(id));
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(12));
+
+        var runs = await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 2, "the second occurrence");
+        Assert.All(runs, r => Assert.Null(r.SubjectId));
+        Assert.Equal(
+            [$"schedule:{id}:start:{next.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}", $"schedule:{id}:start:{next.UtcDateTime.AddDays(1):yyyy-MM-ddTHH:mm:ssZ}"],
+            runs.Select(r => r.TriggerEventId));
+    }
+}

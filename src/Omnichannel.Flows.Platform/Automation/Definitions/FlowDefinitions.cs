@@ -8,6 +8,7 @@ using Omnichannel.Flows.Engine.Serialization;
 using Omnichannel.Flows.Engine.Validation;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
 using Omnichannel.Flows.Platform.Automation.Runs;
+using Omnichannel.Flows.Platform.Automation.Timers;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Definitions;
@@ -24,7 +25,8 @@ public sealed record FlowSaveProblem(IReadOnlyList<FlowValidationError> Errors, 
 /// disable (no new runs, active runs cancelled) and export (the stored document, so import(export(x)) = x).
 /// </summary>
 public sealed partial class FlowDefinitions(
-    IDbContextFactory<FlowsDbContext> dbs, FlowValidator validator, FlowRuns runs, TimeProvider time, ILogger<FlowDefinitions> logger)
+    IDbContextFactory<FlowsDbContext> dbs, FlowValidator validator, FlowRuns runs, FlowTimerPump timers, TimeProvider time,
+    ILogger<FlowDefinitions> logger)
 {
     /// <summary>
     /// Saves <paramref name="json"/> as a new version: of the flow its <c>id</c> names if that exists, else of a new flow
@@ -102,6 +104,7 @@ public sealed partial class FlowDefinitions(
         Publish(flow, target, user);
         flow.Status = FlowState.Active;
         await db.SaveChangesAsync(cancellationToken);
+        timers.Wake(DateTime.MinValue); // arm its schedules now
         logger.LogInformation("Flow {FlowId} v{Version} published by {User}", id, target.Version, user);
         return new FlowSaved(id, target.Version, true);
     }
@@ -194,6 +197,11 @@ public sealed partial class FlowDefinitions(
         {
             logger.LogWarning(exception, "Saving flow {FlowId} v{Version} collided with another save", id, number);
             return (null, Invalid("/version", $"Version {number} of flow '{id}' was saved by someone else at the same time; try again."));
+        }
+
+        if (publish)
+        {
+            timers.Wake(DateTime.MinValue); // arm its schedules now
         }
 
         logger.LogInformation("Flow {FlowId} v{Version} saved by {User}{Published}", id, number, user, publish ? " and published" : "");
