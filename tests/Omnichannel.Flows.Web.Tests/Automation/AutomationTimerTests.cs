@@ -71,6 +71,43 @@ public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixtu
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/flow-runs/{runId}/cancel", null)).StatusCode);
     }
 
+    [Fact]
+    public async Task RunningInstance_StaysOnItsVersion_WhenANewOneIsPublished()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = TestFlows.NewId("versioned");
+        var v1 = TestFlows.Chain(id, TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record("v1"));
+        v1["concurrency"] = "parallel";
+        await app.PublishAsync(admin, v1);
+        var oldRun = await StartAsync(admin, id);
+
+        var v2 = TestFlows.Chain(id, TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record("v2"));
+        v2["concurrency"] = "parallel";
+        await app.PublishAsync(admin, v2);
+        var newRun = await StartAsync(admin, id);
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.All(i => i.Status == FlowStatus.Finished), "both runs to finish");
+
+        Assert.Equal("v1", Assert.Single(app.Effects.Recorded, r => r.InstanceId == oldRun).NodeId);
+        Assert.Equal("v2", Assert.Single(app.Effects.Recorded, r => r.InstanceId == newRun).NodeId);
+        Assert.Equal([1, 2], (await app.RunsAsync(id)).Select(r => r.Version));
+    }
+
+    [Fact]
+    public async Task DisablingAFlow_CancelsItsWaitingRuns_AndStartsNoMore()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("disable"), TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record()));
+        var runId = await StartAsync(admin, id);
+
+        (await admin.PostAsync($"/api/flows/{id}/disable", null)).EnsureSuccessStatusCode();
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
+
+        Assert.Equal(FlowStatus.Cancelled, (await app.RunsAsync(id)).Single().Status);
+        Assert.Equal(0, app.Effects.CountFor(runId));
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { })).StatusCode);
+    }
+
     internal static async Task<string> StartAsync(HttpClient client, string flowId)
     {
         var response = await client.PostAsJsonAsync($"/api/flows/{flowId}/start", new { });
