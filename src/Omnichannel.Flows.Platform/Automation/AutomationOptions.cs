@@ -7,7 +7,7 @@ public sealed class AutomationOptions
 {
     public const string Section = "Automation";
 
-    /// <summary>How often the event dispatcher looks for events nobody signalled (other instances, restarts).</summary>
+    /// <summary>How often the event dispatcher looks for pending events (wall-clock: how often to look, not business time).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -42,4 +42,13 @@ public sealed class AutomationOptions
     /// <summary>A run still 'running' this long after its last step was left by a crash, and is continued.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan StaleRunningAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How runs are locked: <c>Auto</c> = a database lease on SQL Server (several app instances), in-process on SQLite.</summary>
+    public InstanceLockMode InstanceLocks { get; set; } = InstanceLockMode.Auto;
+
+    /// <summary>How long a run's database lock is leased, renewed while held; a crashed holder lets go after it.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan LockLease { get; set; } = TimeSpan.FromMinutes(1);
 }
+
+public enum InstanceLockMode { Auto, Local, Database }

@@ -1,12 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Engine.Hosting;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Activities;
 using Omnichannel.Flows.Platform.Automation.Definitions;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
+using Omnichannel.Flows.Platform.Automation.Locks;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Automation.Timers;
+using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation;
 
@@ -19,6 +22,11 @@ public static class AutomationServiceCollectionExtensions
     public static IServiceCollection AddAutomation(this IServiceCollection services)
     {
         services.AddOptions<AutomationOptions>().BindConfiguration(AutomationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Before the engine, whose in-process default is only added when no lock is registered.
+        services.AddSingleton<LeasedFlowInstanceLocks>();
+        services.AddSingleton<IFlowInstanceLocks>(sp => UsesDatabaseLocks(sp)
+            ? sp.GetRequiredService<LeasedFlowInstanceLocks>()
+            : new LocalFlowInstanceLocks());
         services.AddFlowEngine().AddAutomationActivities();
 
         // The store's writer is registered first so that, hosted services stopping in reverse order, it stops last and
@@ -46,4 +54,12 @@ public static class AutomationServiceCollectionExtensions
         services.AddHostedService<AutomationEventPump>();
         return services;
     }
+
+    private static bool UsesDatabaseLocks(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<AutomationOptions>>().Value.InstanceLocks switch
+        {
+            InstanceLockMode.Database => true,
+            InstanceLockMode.Local => false,
+            _ => services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.SqlServer,
+        };
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Automation.Definitions;
+using Omnichannel.Flows.Platform.Automation.Locks;
 using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Automation.Timers;
 using Omnichannel.Flows.Platform.Channels;
@@ -55,6 +56,7 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<FlowTriggerEventRecord> FlowTriggerEvents => Set<FlowTriggerEventRecord>();
     public DbSet<FlowJournalRecord> FlowJournal => Set<FlowJournalRecord>();
     public DbSet<FlowTriggerTimer> FlowTriggerTimers => Set<FlowTriggerTimer>();
+    public DbSet<FlowInstanceLease> FlowInstanceLeases => Set<FlowInstanceLease>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();

@@ -375,6 +375,23 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.ToTable("FlowVersions");
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Locks.FlowInstanceLease", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("Owner")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("FlowInstanceLeases", (string)null);
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Store.FlowBookmarkRecord", b =>
                 {
                     b.Property<string>("Id")

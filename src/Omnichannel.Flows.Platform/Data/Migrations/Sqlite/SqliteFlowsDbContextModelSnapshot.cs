@@ -362,6 +362,23 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.ToTable("FlowVersions");
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Locks.FlowInstanceLease", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Owner")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("FlowInstanceLeases", (string)null);
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Store.FlowBookmarkRecord", b =>
                 {
                     b.Property<string>("Id")

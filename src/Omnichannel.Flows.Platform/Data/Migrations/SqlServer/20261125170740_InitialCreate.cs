@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
+namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class InitialCreate : Migration
@@ -15,10 +15,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -29,23 +29,23 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    DisplayName = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    PasswordHash = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -56,18 +56,18 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AutomationEvents",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Payload = table.Column<string>(type: "TEXT", nullable: true),
-                    CausedByAutomation = table.Column<bool>(type: "INTEGER", nullable: false),
-                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LockedBy = table.Column<Guid>(type: "TEXT", nullable: true),
-                    DispatchedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Type = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Payload = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    CausedByAutomation = table.Column<bool>(type: "bit", nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    State = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    LockedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    DispatchedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -78,11 +78,11 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ContactErasures",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ErasedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ErasedByUserId = table.Column<string>(type: "TEXT", nullable: true),
-                    MessageCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    MessagesByChannel = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ErasedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ErasedByUserId = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    MessageCount = table.Column<int>(type: "int", nullable: false),
+                    MessagesByChannel = table.Column<string>(type: "nvarchar(max)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -93,14 +93,14 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ContactMerges",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    TargetContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    SourceContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    SourceDisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    MergedByUserId = table.Column<string>(type: "TEXT", nullable: true),
-                    MergedByName = table.Column<string>(type: "TEXT", nullable: true),
-                    MergedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Moved = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TargetContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    SourceContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    SourceDisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    MergedByUserId = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    MergedByName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    MergedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Moved = table.Column<string>(type: "nvarchar(max)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -111,15 +111,15 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "Contacts",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    FirstName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    LastName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Locale = table.Column<string>(type: "TEXT", maxLength: 35, nullable: true),
-                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    MergedIntoId = table.Column<Guid>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    FirstName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    LastName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    Locale = table.Column<string>(type: "nvarchar(35)", maxLength: 35, nullable: true),
+                    TimeZone = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    MergedIntoId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -130,10 +130,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
-                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    FriendlyName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Xml = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -144,21 +144,21 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "FlowBookmarks",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    GroupId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    InstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    NodeId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Activation = table.Column<long>(type: "INTEGER", nullable: false),
-                    Attempt = table.Column<int>(type: "INTEGER", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Port = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    DueAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    EventName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    CorrelationKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    FiringUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    FiringBy = table.Column<Guid>(type: "TEXT", nullable: true)
+                    Id = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    GroupId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    InstanceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    FlowId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    NodeId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Activation = table.Column<long>(type: "bigint", nullable: false),
+                    Attempt = table.Column<int>(type: "int", nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Port = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    DueAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    EventName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    CorrelationKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    FiringUntil = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    FiringBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -166,20 +166,33 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "FlowInstanceLeases",
+                columns: table => new
+                {
+                    InstanceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Owner = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FlowInstanceLeases", x => x.InstanceId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "FlowInstances",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    SubjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    TriggerEventId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Snapshot = table.Column<string>(type: "TEXT", nullable: false),
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    FlowId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    SubjectId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    TriggerEventId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Snapshot = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -190,20 +203,20 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "FlowJournal",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    InstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    NodeId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    ActivityType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Activation = table.Column<long>(type: "INTEGER", nullable: false),
-                    Attempt = table.Column<int>(type: "INTEGER", nullable: false),
-                    Resumed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Outcome = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Port = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Inputs = table.Column<string>(type: "TEXT", nullable: true),
-                    Error = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    InstanceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    NodeId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    ActivityType = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    Activation = table.Column<long>(type: "bigint", nullable: false),
+                    Attempt = table.Column<int>(type: "int", nullable: false),
+                    Resumed = table.Column<bool>(type: "bit", nullable: false),
+                    Outcome = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Port = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    Inputs = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Error = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -214,14 +227,14 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "Flows",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    PublishedVersion = table.Column<int>(type: "INTEGER", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    PublishedVersion = table.Column<int>(type: "int", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    CreatedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -232,9 +245,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "FlowTriggerEvents",
                 columns: table => new
                 {
-                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    EventId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    SeenAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    FlowId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    EventId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    SeenAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -245,20 +258,20 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "FlowTriggerTimers",
                 columns: table => new
                 {
-                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    NodeId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    SubjectKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    EventId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    DueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Payload = table.Column<string>(type: "TEXT", nullable: true),
-                    MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    MessageSentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    FiringUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    FiringBy = table.Column<Guid>(type: "TEXT", nullable: true)
+                    FlowId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    NodeId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    SubjectKey = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    EventId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    DueAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Payload = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    MessageId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    MessageSentAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    FiringUntil = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    FiringBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -269,19 +282,19 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "InboundEvents",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    DedupeKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ContentType = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    Payload = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    ReceivedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    TraceParent = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LockedBy = table.Column<Guid>(type: "TEXT", nullable: true),
-                    ProcessedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    DedupeKey = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ContentType = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    Payload = table.Column<byte[]>(type: "varbinary(max)", nullable: false),
+                    ReceivedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    TraceParent = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    State = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    LockedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ProcessedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -292,15 +305,15 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "MergeSuggestions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    CandidateContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Reason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Evidence = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    ResolvedByUserId = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    CandidateContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Reason = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Evidence = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ResolvedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    ResolvedByUserId = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -311,21 +324,21 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "MessageTemplates",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
-                    Language = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Category = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Quality = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Components = table.Column<string>(type: "TEXT", nullable: false),
-                    BodyText = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
-                    BodyParameters = table.Column<string>(type: "TEXT", nullable: false),
-                    RejectedReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    LastSyncedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ExternalId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Name = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Language = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Category = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Quality = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Components = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    BodyText = table.Column<string>(type: "nvarchar(2048)", maxLength: 2048, nullable: true),
+                    BodyParameters = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    RejectedReason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    LastSyncedAt = table.Column<DateTime>(type: "datetime2", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -336,17 +349,17 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "PendingDeliveryStatuses",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ReceivedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ErrorCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    ErrorReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    PricingCategory = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    PricingBillable = table.Column<bool>(type: "INTEGER", nullable: true),
-                    PricingType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ExternalId = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ReceivedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ErrorCode = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    ErrorReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    PricingCategory = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    PricingBillable = table.Column<bool>(type: "bit", nullable: true),
+                    PricingType = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -357,12 +370,12 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "RateCardVersions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    EffectiveFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Card = table.Column<string>(type: "TEXT", nullable: false),
-                    UploadedByUserId = table.Column<string>(type: "TEXT", nullable: true),
-                    UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    EffectiveFrom = table.Column<DateOnly>(type: "date", nullable: false),
+                    Card = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    UploadedByUserId = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    UploadedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -373,12 +386,12 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "SavedReplies",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
-                    Channels = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Text = table.Column<string>(type: "nvarchar(max)", maxLength: 4096, nullable: false),
+                    Channels = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -389,9 +402,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "Teams",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -402,10 +415,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "WebhookNonces",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    NonceHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    NonceHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -416,11 +429,11 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -437,11 +450,11 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -458,10 +471,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderKey = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -478,8 +491,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -502,10 +515,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Value = table.Column<string>(type: "TEXT", nullable: true)
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Value = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -522,16 +535,16 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ChannelIdentities",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    Handle = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    LastSeenAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    LastInboundAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastInboundFromFreeEntryPoint = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ExternalId = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    Handle = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    LastSeenAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    LastInboundAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    LastInboundFromFreeEntryPoint = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -548,18 +561,18 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ConsentChanges",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Scope = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    OptedIn = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Detail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    ChangedByUserId = table.Column<string>(type: "TEXT", nullable: true),
-                    ChangedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "bit", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Detail = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    MessageId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ChangedByUserId = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ChangedByName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    OccurredAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -576,13 +589,13 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ContactConsents",
                 columns: table => new
                 {
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Scope = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    OptedIn = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    ChangedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ChangeId = table.Column<Guid>(type: "TEXT", nullable: false)
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    OptedIn = table.Column<bool>(type: "bit", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ChangedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ChangeId = table.Column<Guid>(type: "uniqueidentifier", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -599,11 +612,11 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ContactEmails",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Address = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    Verified = table.Column<bool>(type: "INTEGER", nullable: false),
-                    AddedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Address = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: false),
+                    Verified = table.Column<bool>(type: "bit", nullable: false),
+                    AddedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -620,9 +633,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ContactFields",
                 columns: table => new
                 {
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Value = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Value = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -639,12 +652,12 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ContactPhones",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    MatchKey = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Verified = table.Column<bool>(type: "INTEGER", nullable: false),
-                    AddedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Number = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    MatchKey = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Verified = table.Column<bool>(type: "bit", nullable: false),
+                    AddedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -661,9 +674,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "ContactTags",
                 columns: table => new
                 {
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Tag = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    AddedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Tag = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    AddedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -680,43 +693,43 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "Messages",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    ChannelIdentityId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Direction = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Origin = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    AuthorUserId = table.Column<string>(type: "TEXT", nullable: true),
-                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Text = table.Column<string>(type: "TEXT", nullable: true),
-                    Details = table.Column<string>(type: "TEXT", nullable: true),
-                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    StatusAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ErrorCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    ErrorReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    IsSandbox = table.Column<bool>(type: "INTEGER", nullable: false),
-                    EmailSubject = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    EmailMessageId = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    EmailInReplyTo = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    ReplyToMessageId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    ProviderTag = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    TemplateName = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
-                    TemplateLanguage = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
-                    TemplateCategory = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    CostEstimateMicros = table.Column<long>(type: "INTEGER", nullable: true),
-                    CostActualMicros = table.Column<long>(type: "INTEGER", nullable: true),
-                    CostCurrency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
-                    CostMarket = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    PricingCategory = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    PricingBillable = table.Column<bool>(type: "INTEGER", nullable: true),
-                    PricingType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    InboundEventId = table.Column<Guid>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ChannelIdentityId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Direction = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Origin = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    AuthorUserId = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    AuthorName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Text = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Details = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ExternalId = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    SentAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    StatusAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ErrorCode = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    ErrorReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    IsSandbox = table.Column<bool>(type: "bit", nullable: false),
+                    EmailSubject = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    EmailMessageId = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    EmailInReplyTo = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    ReplyToMessageId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ProviderTag = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    TemplateName = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    TemplateLanguage = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
+                    TemplateCategory = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    CostEstimateMicros = table.Column<long>(type: "bigint", nullable: true),
+                    CostActualMicros = table.Column<long>(type: "bigint", nullable: true),
+                    CostCurrency = table.Column<string>(type: "nvarchar(3)", maxLength: 3, nullable: true),
+                    CostMarket = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    PricingCategory = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    PricingBillable = table.Column<bool>(type: "bit", nullable: true),
+                    PricingType = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    InboundEventId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -733,11 +746,11 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "WebChatSessions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    LastSeenAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TokenHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    LastSeenAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -754,14 +767,14 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "FlowVersions",
                 columns: table => new
                 {
-                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Json = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    PublishedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                    FlowId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Json = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    CreatedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    PublishedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    PublishedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -778,17 +791,17 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "Conversations",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    AssignedUserId = table.Column<string>(type: "TEXT", nullable: true),
-                    AssignedTeamId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastMessageAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastCustomerMessageAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastCustomerChannel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    AssignedUserId = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    AssignedTeamId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ResolvedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    LastMessageAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    LastCustomerMessageAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    LastCustomerChannel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -811,8 +824,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "TeamMembers",
                 columns: table => new
                 {
-                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                    TeamId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -834,7 +847,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "RoleNameIndex",
                 table: "AspNetRoles",
                 column: "NormalizedName",
-                unique: true);
+                unique: true,
+                filter: "[NormalizedName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUserClaims_UserId",
@@ -860,7 +874,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "UserNameIndex",
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
-                unique: true);
+                unique: true,
+                filter: "[NormalizedUserName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AutomationEvents_ContactId",
@@ -1186,6 +1201,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "FlowBookmarks");
+
+            migrationBuilder.DropTable(
+                name: "FlowInstanceLeases");
 
             migrationBuilder.DropTable(
                 name: "FlowInstances");
