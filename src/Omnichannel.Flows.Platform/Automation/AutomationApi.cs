@@ -37,10 +37,10 @@ public static class AutomationApi
         flows.MapGet("/{id}/runs", ListRunsAsync);
         var edit = flows.MapGroup("").RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Marketing));
         edit.MapPost("/", (HttpRequest request, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken ct) =>
-            ImportAsync(request, false, definitions, user, ct));
+            ImportAsync(request, false, definitions, user, ct)).Accepts<JsonElement>("application/json");
         edit.MapPost("/import", (HttpRequest request, bool? publish, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken ct) =>
-            ImportAsync(request, publish ?? false, definitions, user, ct));
-        edit.MapPut("/{id}", SaveDraftAsync);
+            ImportAsync(request, publish ?? false, definitions, user, ct)).Accepts<JsonElement>("application/json");
+        edit.MapPut("/{id}", SaveDraftAsync).Accepts<JsonElement>("application/json");
         edit.MapPost("/{id}/publish", PublishAsync);
         edit.MapPost("/{id}/disable", DisableAsync);
         edit.MapPost("/{id}/start", StartAsync);
