@@ -15,8 +15,8 @@ namespace Omnichannel.Flows.Platform.Automation.Timers;
 /// once per event id), and every row change is conditional on the claim.
 /// </summary>
 public sealed class FlowTimerJob(
-    IDbContextFactory<FlowsDbContext> dbs, FlowRuns runs, TriggerIndex triggers, AutomationSignals signals, TimeProvider time,
-    ILogger<FlowTimerJob> logger)
+    IDbContextFactory<FlowsDbContext> dbs, FlowRuns runs, TriggerIndex triggers, FlowTimerPump pump, AutomationSignals signals,
+    TimeProvider time, ILogger<FlowTimerJob> logger)
 {
     public async Task ResumeTimersAsync(Guid claim, CancellationToken cancellationToken)
     {
@@ -85,6 +85,7 @@ public sealed class FlowTimerJob(
                         .SetProperty(t => t.EventId, row.Kind == TimeTriggerKind.Schedule ? Guid.CreateVersion7(time.GetUtcNow()) : row.EventId)
                         .SetProperty(t => t.FiringUntil, (DateTime?)null)
                         .SetProperty(t => t.FiringBy, (Guid?)null), cancellationToken);
+                    pump.Wake(dueAt);
                 }
                 else
                 {
@@ -130,14 +131,24 @@ public sealed class FlowTimerJob(
         return null;
     }
 
-    /// <summary>Starts this occurrence (its event id names it) and returns the next one.</summary>
+    /// <summary>
+    /// Starts this occurrence (its event id names it) and returns the next one. When later occurrences already passed
+    /// (the job ran late, the app was down) the latest of them comes next, due at once: missed runs are caught up with
+    /// one start, not one per missed occurrence.
+    /// </summary>
     private async Task<DateTime?> FireScheduleAsync(FlowTriggerTimer row, TriggerEntry trigger, CancellationToken cancellationToken)
     {
         var occurrence = new DateTimeOffset(row.DueAt, TimeSpan.Zero);
         var payload = JsonSerializer.SerializeToElement(new { scheduledAt = occurrence }, JsonSerializerOptions.Web);
         await runs.StartAsync(trigger, new TriggerEvent(ScheduleTriggerActivity.EventId(row.FlowId, row.NodeId, occurrence), null, payload), cancellationToken);
         var now = time.GetUtcNow();
-        return ScheduleTriggerActivity.NextOccurrence(trigger.Node, now > occurrence ? now : occurrence)?.UtcDateTime;
+        var next = ScheduleTriggerActivity.NextOccurrence(trigger.Node, occurrence);
+        while (next is { } candidate && candidate < now && ScheduleTriggerActivity.NextOccurrence(trigger.Node, candidate) is { } later && later <= now)
+        {
+            next = later;
+        }
+
+        return next?.UtcDateTime;
     }
 
     /// <summary>
