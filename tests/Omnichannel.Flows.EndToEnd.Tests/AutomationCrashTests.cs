@@ -49,6 +49,33 @@ public sealed class AutomationCrashTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task StepInFlightWhenTheAppDies_IsRunAgainAfterTheRestart_WithTheSameIdempotencyKey()
+    {
+        await using var endpoint = await CountingEndpoint.StartAsync(holdFirstCall: true);
+        string runId;
+        await using (var first = new ChildProcessApp(dataPath))
+        {
+            await first.StartAsync();
+            using var admin = await AppApi.SignInAsync(first.BaseUrl, ChildProcessApp.AdminEmail, ChildProcessApp.AdminPassword);
+            (await admin.PostAsync("api/flows/import?publish=true", Json(WaitThenCall("crash-step", "PT1S", endpoint.Url)))).EnsureSuccessStatusCode();
+            var start = await admin.PostAsJsonAsync("api/flows/crash-step/start", new { });
+            runId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+            await endpoint.WaitForCallAsync(TimeSpan.FromSeconds(30)); // the call is in flight, unanswered
+
+            first.Kill();
+        }
+
+        await using var second = new ChildProcessApp(dataPath);
+        await second.StartAsync();
+        await endpoint.WaitForCallAsync(TimeSpan.FromSeconds(60));
+        using var client = await AppApi.SignInAsync(second.BaseUrl, ChildProcessApp.AdminEmail, ChildProcessApp.AdminPassword);
+        await WaitForStatusAsync(client, runId, "finished");
+
+        Assert.Equal(2, endpoint.Calls.Count);
+        Assert.Single(endpoint.Calls.Select(c => c.IdempotencyKey).Distinct());
+    }
+
+    [Fact]
     public async Task FlowsVerbs_ImportAFolder_AllOrNothing_AndExportIt()
     {
         var folder = Path.Combine(dataPath, "in");

@@ -21,16 +21,23 @@ public sealed class CountingEndpoint : IAsyncDisposable
 
     public Uri Url => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/hook");
 
-    public static async Task<CountingEndpoint> StartAsync()
+    /// <param name="holdFirstCall">The first call gets no answer until its caller goes away (a step in flight when the app dies).</param>
+    public static async Task<CountingEndpoint> StartAsync(bool holdFirstCall = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         var endpoint = new CountingEndpoint(builder.Build());
-        endpoint.app.MapPost("/hook", (HttpRequest request) =>
+        endpoint.app.MapPost("/hook", async (HttpRequest request) =>
         {
             endpoint.Calls.Enqueue((DateTimeOffset.UtcNow, request.Headers["Idempotency-Key"].FirstOrDefault()));
+            var first = endpoint.Calls.Count == 1;
             endpoint.called.Release();
+            if (holdFirstCall && first)
+            {
+                await Task.Delay(Timeout.Infinite, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
             return Results.Ok();
         });
         await endpoint.app.StartAsync();

@@ -135,6 +135,8 @@ public sealed class AutomationApiTests(AutomationAppFactory app) : IClassFixture
         Assert.Equal("https://schemas.omnichannel-flows.org/flow/1/flow.schema.json", schema.GetProperty("$id").GetString());
         var wait = catalog.EnumerateArray().Single(a => a.GetProperty("type").GetString() == "flow.wait");
         Assert.Equal("duration", wait.GetProperty("inputs")[0].GetProperty("name").GetString());
+        Assert.Equal("duration", wait.GetProperty("inputs")[0].GetProperty("kind").GetString());
+        Assert.Equal(["done"], wait.GetProperty("ports").EnumerateArray().Select(p => p.GetString()));
         Assert.Contains(catalog.EnumerateArray(), a => a.GetProperty("type").GetString() == "flow.manualTrigger" && a.GetProperty("isTrigger").GetBoolean());
     }
 
