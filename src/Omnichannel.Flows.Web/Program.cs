@@ -1,5 +1,6 @@
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Automation;
+using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
@@ -24,6 +25,7 @@ builder.Services.AddConversations();
 builder.Services.AddChannels();
 builder.Services.AddTemplates();
 builder.Services.AddServiceWindowsAndPricing();
+builder.Services.AddBroadcasts();
 builder.Services.AddConsent();
 builder.Services.AddAutomation();
 builder.Services.AddSimulator();
@@ -35,7 +37,6 @@ if (FlowsCommandLine.Matches(args))
 {
     return await FlowsCommandLine.RunAsync(app, args);
 }
-
 
 app.UseFlowsPipeline();
 app.MapFlowsHealthChecks();
@@ -50,6 +51,7 @@ api.MapConsentApi();
 api.MapChannelsApi();
 api.MapContactChannelsApi();
 api.MapPricingApi();
+api.MapBroadcastsApi();
 api.MapUsersApi();
 api.MapTemplatesApi();
 api.MapAutomationApi();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation;
 
@@ -10,7 +11,7 @@ namespace Omnichannel.Flows.Platform.Automation;
 /// </summary>
 public sealed class AutomationEvent
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = OrderedGuid.NewId();
 
     /// <summary>One of <see cref="AutomationEventTypes"/>.</summary>
     public required string Type { get; init; }

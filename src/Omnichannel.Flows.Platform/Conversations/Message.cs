@@ -69,6 +69,9 @@ public sealed class Message
     public string? PricingType { get; set; }
 
     public Guid? InboundEventId { get; init; }
+
+    /// <summary>The broadcast that sent this message (its recipient row has the message's id); null for other messages.</summary>
+    public Guid? BroadcastId { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<MessageDirection>))]

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Automation.Definitions;
 using Omnichannel.Flows.Platform.Automation.Locks;
@@ -57,6 +58,9 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<FlowJournalRecord> FlowJournal => Set<FlowJournalRecord>();
     public DbSet<FlowTriggerTimer> FlowTriggerTimers => Set<FlowTriggerTimer>();
     public DbSet<FlowInstanceLease> FlowInstanceLeases => Set<FlowInstanceLease>();
+
+    public DbSet<Broadcast> Broadcasts => Set<Broadcast>();
+    public DbSet<BroadcastRecipient> BroadcastRecipients => Set<BroadcastRecipient>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();

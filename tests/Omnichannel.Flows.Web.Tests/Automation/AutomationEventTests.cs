@@ -59,6 +59,6 @@ public sealed class AutomationEventTests(FlowsAppFactory app) : IClassFixture<Fl
     private async Task<List<AutomationEvent>> EventsAsync(Guid contactId)
     {
         await using var db = await app.CreateDbContextAsync();
-        return await db.AutomationEvents.Where(e => e.ContactId == contactId).OrderBy(e => e.Id).ToListAsync();
+        return await db.AutomationEvents.Where(e => e.ContactId == contactId).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).ToListAsync();
     }
 }

@@ -37,7 +37,7 @@ public sealed class SimulatorPageTests(SimulatorAppFactory app) : ComponentTest(
         }
 
         var contactId = await ContactIdOfAsync(phone);
-        App.Provider.Respond("/messages", FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+        App.Provider.AcceptWhatsAppSends();
         var admin = await App.CreateAdminClientAsync();
         await admin.AgentRepliesAsync(contactId, "It arrives tomorrow.");
 

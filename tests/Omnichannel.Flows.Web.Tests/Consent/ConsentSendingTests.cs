@@ -84,7 +84,7 @@ public sealed class ConsentSendingTests(FlowsAppFactory app) : IClassFixture<Flo
         var admin = await app.CreateAdminClientAsync();
         (await admin.PostAsJsonAsync($"/api/contacts/{contactId}/consent",
             new { channel = "whatsapp", scope = "marketing", optedIn = false, note = "Asked on the phone not to get offers." })).EnsureSuccessStatusCode();
-        app.Provider.Respond("/messages", FakeResponse.Json("""{ "messages": [{ "id": "wamid.UTILITY" }] }"""));
+        app.Provider.AcceptWhatsAppSends();
 
         var blocked = await admin.PostAsJsonAsync($"/api/contacts/{contactId}/messages",
             new { template = new { name = marketing.Name, language = "en_US", parameters = new[] { "Anna" } } });

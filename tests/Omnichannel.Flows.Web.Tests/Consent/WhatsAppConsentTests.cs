@@ -15,7 +15,7 @@ public sealed class WhatsAppConsentTests : IClassFixture<ConsentAppFactory>
     public WhatsAppConsentTests(ConsentAppFactory app)
     {
         this.app = app;
-        app.Provider.Respond("/messages", FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+        app.Provider.AcceptWhatsAppSends();
     }
 
     [Theory]

@@ -55,6 +55,13 @@ public sealed class FakeProviderServer : IAsyncDisposable
         defaults[pathContains] = respond;
     }
 
+    /// <summary>
+    /// Accepts every WhatsApp send with a fresh <c>wamid</c>, as the Cloud API does. One fixed id for several sends
+    /// would break the unique (channel, external id) of stored messages — including a job left over from an earlier test.
+    /// </summary>
+    public void AcceptWhatsAppSends() =>
+        RespondWith("/messages", _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+
     public void Reset()
     {
         requests.Clear();

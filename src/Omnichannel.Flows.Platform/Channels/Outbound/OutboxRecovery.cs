@@ -37,7 +37,8 @@ public sealed class OutboxRecovery(
         }
 
         var queued = await db.Messages.AsNoTracking()
-            .Where(m => m.Status == DeliveryStatus.Queued && (m.NextAttemptAt ?? m.StatusAt) < overdueBefore)
+            // A broadcast's queued messages are sent by its runner, at the number's pace (Broadcasts/BroadcastRunner).
+            .Where(m => m.Status == DeliveryStatus.Queued && m.BroadcastId == null && (m.NextAttemptAt ?? m.StatusAt) < overdueBefore)
             .Select(m => new { m.Id, m.NextAttemptAt, m.StatusAt })
             .ToListAsync(cancellationToken);
         foreach (var message in queued)

@@ -13,7 +13,7 @@ public sealed class ReplyBoxTests(ContactPagesAppFactory app) : ContactPagesCont
     {
         var adminId = await SignInAsAdminAsync();
         var contactId = await App.CustomerTextsOnWhatsAppAsync(TestData.NewGermanMobile(), "Dora Reply", App.Clock.GetUtcNow().AddMinutes(-2), "Is it in stock?");
-        App.Provider.Respond("/messages", FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+        App.Provider.AcceptWhatsAppSends();
         var page = RenderProfile(contactId).Page;
         page.WaitForAssertion(() => Assert.Equal("WhatsApp", Field(page, "reply-channel").GetAttribute("value")), Eventually);
 

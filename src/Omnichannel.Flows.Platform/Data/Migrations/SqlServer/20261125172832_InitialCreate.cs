@@ -75,6 +75,38 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "Broadcasts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Purpose = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    State = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Definition = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ScheduledAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    ConfirmedCostMicros = table.Column<long>(type: "bigint", nullable: true),
+                    ConfirmedCurrency = table.Column<string>(type: "nvarchar(3)", maxLength: 3, nullable: true),
+                    StartedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    SnapshotCompletedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    RecipientCount = table.Column<int>(type: "int", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    CancelledAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    WaitingReason = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    WaitingUntil = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    LeaseToken = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    LeaseInstance = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    LeaseUntil = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    LastTestSentAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Broadcasts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ContactErasures",
                 columns: table => new
                 {
@@ -532,6 +564,46 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "BroadcastRecipients",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    BroadcastId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    ChannelIdentityId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    TimeZone = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    State = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    SkipReason = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    Text = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Details = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    EmailSubject = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    ClaimToken = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    SendingAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    OutsideWindowAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    ErrorCode = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    ErrorReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BroadcastRecipients", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BroadcastRecipients_Broadcasts_BroadcastId",
+                        column: x => x.BroadcastId,
+                        principalTable: "Broadcasts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_BroadcastRecipients_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ChannelIdentities",
                 columns: table => new
                 {
@@ -729,7 +801,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     PricingCategory = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
                     PricingBillable = table.Column<bool>(type: "bit", nullable: true),
                     PricingType = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
-                    InboundEventId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
+                    InboundEventId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    BroadcastId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -886,6 +959,32 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 name: "IX_AutomationEvents_State_OccurredAt",
                 table: "AutomationEvents",
                 columns: new[] { "State", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_BroadcastId_ContactId",
+                table: "BroadcastRecipients",
+                columns: new[] { "BroadcastId", "ContactId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_BroadcastId_State_Id",
+                table: "BroadcastRecipients",
+                columns: new[] { "BroadcastId", "State", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_ContactId",
+                table: "BroadcastRecipients",
+                column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_OutsideWindowAt",
+                table: "BroadcastRecipients",
+                column: "OutsideWindowAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Broadcasts_State_CreatedAt",
+                table: "Broadcasts",
+                columns: new[] { "State", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ChannelIdentities_Channel_ExternalId",
@@ -1064,6 +1163,11 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 columns: new[] { "ContactId", "Status" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Messages_BroadcastId_Status",
+                table: "Messages",
+                columns: new[] { "BroadcastId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Messages_Channel_ExternalId",
                 table: "Messages",
                 columns: new[] { "Channel", "ExternalId" },
@@ -1167,6 +1271,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 name: "AutomationEvents");
 
             migrationBuilder.DropTable(
+                name: "BroadcastRecipients");
+
+            migrationBuilder.DropTable(
                 name: "ChannelIdentities");
 
             migrationBuilder.DropTable(
@@ -1255,6 +1362,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Broadcasts");
 
             migrationBuilder.DropTable(
                 name: "Flows");

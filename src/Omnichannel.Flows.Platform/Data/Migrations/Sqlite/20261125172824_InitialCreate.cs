@@ -75,6 +75,38 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Broadcasts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Definition = table.Column<string>(type: "TEXT", nullable: false),
+                    ScheduledAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ConfirmedCostMicros = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConfirmedCurrency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SnapshotCompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RecipientCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CancelledAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    WaitingReason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    WaitingUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LeaseToken = table.Column<Guid>(type: "TEXT", nullable: true),
+                    LeaseInstance = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    LeaseUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastTestSentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Broadcasts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ContactErasures",
                 columns: table => new
                 {
@@ -532,6 +564,46 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "BroadcastRecipients",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    BroadcastId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ChannelIdentityId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SkipReason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Text = table.Column<string>(type: "TEXT", nullable: true),
+                    Details = table.Column<string>(type: "TEXT", nullable: true),
+                    EmailSubject = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ClaimToken = table.Column<Guid>(type: "TEXT", nullable: true),
+                    SendingAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    OutsideWindowAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ErrorCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ErrorReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BroadcastRecipients", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BroadcastRecipients_Broadcasts_BroadcastId",
+                        column: x => x.BroadcastId,
+                        principalTable: "Broadcasts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_BroadcastRecipients_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ChannelIdentities",
                 columns: table => new
                 {
@@ -729,7 +801,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     PricingCategory = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     PricingBillable = table.Column<bool>(type: "INTEGER", nullable: true),
                     PricingType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    InboundEventId = table.Column<Guid>(type: "TEXT", nullable: true)
+                    InboundEventId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    BroadcastId = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -884,6 +957,32 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "IX_AutomationEvents_State_OccurredAt",
                 table: "AutomationEvents",
                 columns: new[] { "State", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_BroadcastId_ContactId",
+                table: "BroadcastRecipients",
+                columns: new[] { "BroadcastId", "ContactId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_BroadcastId_State_Id",
+                table: "BroadcastRecipients",
+                columns: new[] { "BroadcastId", "State", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_ContactId",
+                table: "BroadcastRecipients",
+                column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_OutsideWindowAt",
+                table: "BroadcastRecipients",
+                column: "OutsideWindowAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Broadcasts_State_CreatedAt",
+                table: "Broadcasts",
+                columns: new[] { "State", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ChannelIdentities_Channel_ExternalId",
@@ -1062,6 +1161,11 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 columns: new[] { "ContactId", "Status" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Messages_BroadcastId_Status",
+                table: "Messages",
+                columns: new[] { "BroadcastId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Messages_Channel_ExternalId",
                 table: "Messages",
                 columns: new[] { "Channel", "ExternalId" },
@@ -1165,6 +1269,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "AutomationEvents");
 
             migrationBuilder.DropTable(
+                name: "BroadcastRecipients");
+
+            migrationBuilder.DropTable(
                 name: "ChannelIdentities");
 
             migrationBuilder.DropTable(
@@ -1253,6 +1360,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Broadcasts");
 
             migrationBuilder.DropTable(
                 name: "Flows");
