@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Omnichannel.Flows.Engine.Activities;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Runs;
@@ -17,8 +18,8 @@ namespace Omnichannel.Flows.Web.Tests.Automation;
 
 /// <summary>
 /// The app with fast automation polling and small test-only activities: <c>test.record</c> (counts its executions,
-/// the side effect tests assert on), <c>test.flaky</c> (throws while <see cref="TestEffects.Failing"/>) and the
-/// contract's <c>trigger.tagAdded</c> trigger (the platform's own arrives with the activities branch).
+/// the side effect tests assert on), <c>test.flaky</c> (throws while <see cref="TestEffects.Failing"/>) and stand-ins
+/// for the contract's triggers the platform does not register yet (the real ones arrive with the activities branch).
 /// </summary>
 public class AutomationAppFactory : FlowsAppFactory
 {
@@ -45,11 +46,17 @@ public class AutomationAppFactory : FlowsAppFactory
             services.AddSingleton<TestEffects>();
             services.AddSingleton<IActivity, RecordActivity>();
             services.AddSingleton<IActivity, FlakyActivity>();
-            services.AddSingleton<IActivity, TagAddedTestTrigger>();
-            services.AddSingleton<IActivity, MessageReceivedTestTrigger>();
-            services.AddSingleton<IActivity, ConversationIdleTestTrigger>();
-            services.AddSingleton<IActivity, WindowClosingTestTrigger>();
+            // The contract's triggers join the catalog only where the platform registers none of that type (until the
+            // activities branch is merged), so the same tests then run against the real ones.
+            services.Replace(ServiceDescriptor.Singleton(sp => new ActivityRegistry(WithStandIns(sp.GetServices<IActivity>().ToList()))));
         });
+    }
+
+    private static List<IActivity> WithStandIns(List<IActivity> registered)
+    {
+        IActivity[] standIns = [new TagAddedTestTrigger(), new MessageReceivedTestTrigger(), new ConversationIdleTestTrigger(), new WindowClosingTestTrigger()];
+        registered.AddRange(standIns.Where(s => !registered.Any(r => r.Descriptor.Type == s.Descriptor.Type)));
+        return registered;
     }
 
     /// <summary>Imports (and publishes) a flow; returns its id.</summary>
