@@ -80,6 +80,28 @@ public sealed class AutomationDispatchTests(AutomationAppFactory app) : IClassFi
     }
 
     [Fact]
+    public async Task ConcurrencyRestart_CancelsTheActiveRunAndStartsAgain()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var tag = NewTag();
+        var flow = TestFlows.Chain(TestFlows.NewId("restart"), TestFlows.TagAdded(tag), TestFlows.Wait("PT1H"), TestFlows.Record());
+        flow["concurrency"] = "restart";
+        var id = await app.PublishAsync(admin, flow);
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+
+        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 1 && r[0].Status == FlowStatus.Suspended, "the first run to wait");
+        await admin.DeleteAsync($"/api/contacts/{contactId}/tags/{tag}");
+        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
+        var runs = await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 2 && r[1].Status == FlowStatus.Suspended, "the second run");
+
+        Assert.Equal(FlowStatus.Cancelled, runs[0].Status);
+        var first = await admin.GetFromJsonAsync<JsonObject>($"/api/flow-runs/{runs[0].Id}");
+        Assert.Contains(first!["journal"]!.AsArray(), s => s!["outcome"]!.GetValue<string>() == "cancelled" && s["error"]!.GetValue<string>().StartsWith("Restarted", StringComparison.Ordinal));
+        Assert.Empty(first["waits"]!.AsArray());
+    }
+
+    [Fact]
     public async Task EventsCausedByAutomation_StartOnlyFlowsThatOptIn()
     {
         using var admin = await app.CreateAdminClientAsync();
