@@ -1,4 +1,5 @@
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Consent;
@@ -26,11 +27,16 @@ builder.Services.AddTemplates();
 builder.Services.AddServiceWindowsAndPricing();
 builder.Services.AddBroadcasts();
 builder.Services.AddConsent();
+builder.Services.AddAutomation();
 builder.Services.AddSimulator();
 builder.Services.AddFlowsApi();
 builder.Services.AddFlowsUi(builder.Configuration);
 
 var app = builder.Build();
+if (FlowsCommandLine.Matches(args))
+{
+    return await FlowsCommandLine.RunAsync(app, args);
+}
 
 app.UseFlowsPipeline();
 app.MapFlowsHealthChecks();
@@ -48,11 +54,13 @@ api.MapPricingApi();
 api.MapBroadcastsApi();
 api.MapUsersApi();
 api.MapTemplatesApi();
+api.MapAutomationApi();
 
 app.MapJobsDashboard();
 app.MapFlowsUi();
 
 app.Run();
+return 0;
 
 /// <summary>The host; tests start it with WebApplicationFactory.</summary>
 public partial class Program;

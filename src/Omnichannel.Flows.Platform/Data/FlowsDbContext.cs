@@ -5,6 +5,10 @@ using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Automation.Activities;
+using Omnichannel.Flows.Platform.Automation.Definitions;
+using Omnichannel.Flows.Platform.Automation.Locks;
+using Omnichannel.Flows.Platform.Automation.Store;
+using Omnichannel.Flows.Platform.Automation.Timers;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.WebChat;
@@ -49,6 +53,14 @@ public abstract class FlowsDbContext(DbContextOptions options)
 
     public DbSet<AutomationEvent> AutomationEvents => Set<AutomationEvent>();
     public DbSet<RoundRobinTurn> RoundRobinTurns => Set<RoundRobinTurn>();
+    public DbSet<Flow> Flows => Set<Flow>();
+    public DbSet<FlowVersion> FlowVersions => Set<FlowVersion>();
+    public DbSet<FlowInstanceRecord> FlowInstances => Set<FlowInstanceRecord>();
+    public DbSet<FlowBookmarkRecord> FlowBookmarks => Set<FlowBookmarkRecord>();
+    public DbSet<FlowTriggerEventRecord> FlowTriggerEvents => Set<FlowTriggerEventRecord>();
+    public DbSet<FlowJournalRecord> FlowJournal => Set<FlowJournalRecord>();
+    public DbSet<FlowTriggerTimer> FlowTriggerTimers => Set<FlowTriggerTimer>();
+    public DbSet<FlowInstanceLease> FlowInstanceLeases => Set<FlowInstanceLease>();
 
     public DbSet<Broadcast> Broadcasts => Set<Broadcast>();
     public DbSet<BroadcastRecipient> BroadcastRecipients => Set<BroadcastRecipient>();

@@ -18,7 +18,7 @@ public static class ObservabilityExtensions
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("omnichannel-flows"))
             .WithTracing(tracing => tracing
-                .AddSource(FlowsTelemetry.Name)
+                .AddSource(FlowsTelemetry.Name, Omnichannel.Flows.Engine.Running.FlowTracing.SourceName)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/_blazor"))
                 .AddHttpClientInstrumentation(options => options.EnrichWithHttpRequestMessage = RedactSecretsInUrl))
             .WithMetrics(metrics => metrics

@@ -43,7 +43,9 @@ public sealed class EndToEndHost : IAsyncLifetime
             BaseURL = BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
         });
+        // Actions and assertions alike: CI shares 2 cores between the app, chromium and the other test projects.
         context.SetDefaultTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
         return context;
     }
 

@@ -21,7 +21,6 @@ public static class AutomationActivitiesServiceCollectionExtensions
 
         services.AddSingleton<AutomationActivitiesMarker>();
         services.TryAddSingleton<IFlowFactsFactory, ContactFactsFactory>();
-        services.TryAddSingleton<IPublishedFlows, ProbingPublishedFlows>();
         services.TryAddScoped<PreferredChannel>();
         services.TryAddScoped<RoundRobin>();
 

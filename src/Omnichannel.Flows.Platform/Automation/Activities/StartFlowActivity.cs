@@ -10,30 +10,12 @@ using Omnichannel.Flows.Engine.Running;
 namespace Omnichannel.Flows.Platform.Automation.Activities;
 
 /// <summary>
-/// Which version of a flow is the published one that new starts use. Hosting owns the definitions' lifecycle and
-/// should register its own (one indexed query); <see cref="ProbingPublishedFlows"/> is the stand-in until it does.
+/// Which version of a flow is the published one that new starts use; the definitions' lifecycle (hosting) answers it.
 /// </summary>
 public interface IPublishedFlows
 {
     /// <returns>The newest published version of <paramref name="flowId"/>, or null when it has none.</returns>
     ValueTask<int?> LatestVersionAsync(string flowId, CancellationToken cancellationToken);
-}
-
-/// <summary>Finds the newest published version by asking the definition store for v1, v2… until one is missing.</summary>
-public sealed class ProbingPublishedFlows(IFlowDefinitionStore definitions) : IPublishedFlows
-{
-    private const int MaxVersions = 10_000;
-
-    public async ValueTask<int?> LatestVersionAsync(string flowId, CancellationToken cancellationToken)
-    {
-        int? latest = null;
-        for (var version = 1; version <= MaxVersions && await definitions.FindAsync(flowId, version, cancellationToken) is not null; version++)
-        {
-            latest = version;
-        }
-
-        return latest;
-    }
 }
 
 /// <summary>

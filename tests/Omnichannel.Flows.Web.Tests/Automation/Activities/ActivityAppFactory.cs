@@ -51,6 +51,8 @@ public sealed class ActivityAppFactory : FlowsAppFactory
         services.AddSingleton<IFlowStore>(crashing);
         services.RemoveAll<IFlowDefinitionStore>();
         services.AddSingleton<IFlowDefinitionStore>(Definitions);
+        services.RemoveAll<IPublishedFlows>();
+        services.AddSingleton<IPublishedFlows>(new InMemoryPublishedFlows(Definitions));
         services.RemoveAll<IFlowTimerScheduler>();
         services.AddSingleton<IFlowTimerScheduler>(Timers);
     }
@@ -157,5 +159,20 @@ public static class SampleFlowFiles
         }
 
         throw new FileNotFoundException($"flows/{fileName} was not found above {AppContext.BaseDirectory}.");
+    }
+}
+
+/// <summary>The newest version published to the in-memory definitions (asked v1, v2… until one is missing).</summary>
+public sealed class InMemoryPublishedFlows(InMemoryFlowDefinitionStore definitions) : IPublishedFlows
+{
+    public async ValueTask<int?> LatestVersionAsync(string flowId, CancellationToken cancellationToken)
+    {
+        int? latest = null;
+        for (var version = 1; await definitions.FindAsync(flowId, version, cancellationToken) is not null; version++)
+        {
+            latest = version;
+        }
+
+        return latest;
     }
 }

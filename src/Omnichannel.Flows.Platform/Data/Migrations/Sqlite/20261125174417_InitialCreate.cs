@@ -173,6 +173,144 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "FlowBookmarks",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    GroupId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    InstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    NodeId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Activation = table.Column<long>(type: "INTEGER", nullable: false),
+                    Attempt = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Port = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DueAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    EventName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CorrelationKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FiringUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FiringBy = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FlowBookmarks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FlowInstanceLeases",
+                columns: table => new
+                {
+                    InstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Owner = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FlowInstanceLeases", x => x.InstanceId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FlowInstances",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    SubjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TriggerEventId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Snapshot = table.Column<string>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FlowInstances", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FlowJournal",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    NodeId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ActivityType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Activation = table.Column<long>(type: "INTEGER", nullable: false),
+                    Attempt = table.Column<int>(type: "INTEGER", nullable: false),
+                    Resumed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Port = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Inputs = table.Column<string>(type: "TEXT", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FlowJournal", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Flows",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    PublishedVersion = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Flows", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FlowTriggerEvents",
+                columns: table => new
+                {
+                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EventId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SeenAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FlowTriggerEvents", x => new { x.FlowId, x.EventId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FlowTriggerTimers",
+                columns: table => new
+                {
+                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    NodeId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    SubjectKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    EventId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: true),
+                    MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    MessageSentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    FiringUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FiringBy = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FlowTriggerTimers", x => new { x.FlowId, x.NodeId, x.SubjectKey });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "InboundEvents",
                 columns: table => new
                 {
@@ -723,6 +861,30 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "FlowVersions",
+                columns: table => new
+                {
+                    FlowId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Json = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    PublishedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FlowVersions", x => new { x.FlowId, x.Version });
+                    table.ForeignKey(
+                        name: "FK_FlowVersions_Flows_FlowId",
+                        column: x => x.FlowId,
+                        principalTable: "Flows",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Conversations",
                 columns: table => new
                 {
@@ -970,6 +1132,72 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 columns: new[] { "Status", "LastMessageAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_FlowBookmarks_DueAt",
+                table: "FlowBookmarks",
+                column: "DueAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowBookmarks_EventName_CorrelationKey",
+                table: "FlowBookmarks",
+                columns: new[] { "EventName", "CorrelationKey" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowBookmarks_FiringUntil_DueAt",
+                table: "FlowBookmarks",
+                columns: new[] { "FiringUntil", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowBookmarks_GroupId",
+                table: "FlowBookmarks",
+                column: "GroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowBookmarks_InstanceId",
+                table: "FlowBookmarks",
+                column: "InstanceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowInstances_FlowId_CreatedAt",
+                table: "FlowInstances",
+                columns: new[] { "FlowId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowInstances_FlowId_SubjectId_Status",
+                table: "FlowInstances",
+                columns: new[] { "FlowId", "SubjectId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowInstances_Status_UpdatedAt",
+                table: "FlowInstances",
+                columns: new[] { "Status", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowJournal_InstanceId_Sequence",
+                table: "FlowJournal",
+                columns: new[] { "InstanceId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Flows_Status_PublishedVersion",
+                table: "Flows",
+                columns: new[] { "Status", "PublishedVersion" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowTriggerTimers_DueAt",
+                table: "FlowTriggerTimers",
+                column: "DueAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowTriggerTimers_EventId",
+                table: "FlowTriggerTimers",
+                column: "EventId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowTriggerTimers_FiringUntil_DueAt",
+                table: "FlowTriggerTimers",
+                columns: new[] { "FiringUntil", "DueAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_InboundEvents_Channel_DedupeKey",
                 table: "InboundEvents",
                 columns: new[] { "Channel", "DedupeKey" },
@@ -1157,6 +1385,27 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "FlowBookmarks");
+
+            migrationBuilder.DropTable(
+                name: "FlowInstanceLeases");
+
+            migrationBuilder.DropTable(
+                name: "FlowInstances");
+
+            migrationBuilder.DropTable(
+                name: "FlowJournal");
+
+            migrationBuilder.DropTable(
+                name: "FlowTriggerEvents");
+
+            migrationBuilder.DropTable(
+                name: "FlowTriggerTimers");
+
+            migrationBuilder.DropTable(
+                name: "FlowVersions");
+
+            migrationBuilder.DropTable(
                 name: "InboundEvents");
 
             migrationBuilder.DropTable(
@@ -1197,6 +1446,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Broadcasts");
+
+            migrationBuilder.DropTable(
+                name: "Flows");
 
             migrationBuilder.DropTable(
                 name: "Teams");

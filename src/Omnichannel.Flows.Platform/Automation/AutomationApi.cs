@@ -1,0 +1,176 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Engine.Activities;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Engine.Validation;
+using Omnichannel.Flows.Platform.Api;
+using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Automation.Definitions;
+using Omnichannel.Flows.Platform.Automation.Dispatch;
+using Omnichannel.Flows.Platform.Automation.Runs;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation;
+
+/// <summary>Start a published flow for a contact by hand.</summary>
+public sealed record StartFlowRequest(Guid? ContactId, JsonElement? Payload);
+
+/// <summary>
+/// Flows and their runs: everyone signed in reads them (the designer's schema and activity catalog too); admins and
+/// marketing import, edit, publish, disable, start, retry and cancel. Invalid documents answer 400 problem+json with
+/// an <c>errors</c> array of <c>{ path, message }</c> (JSON pointers into the submitted document); nothing is saved.
+/// </summary>
+public static class AutomationApi
+{
+    public static IEndpointRouteBuilder MapAutomationApi(this IEndpointRouteBuilder app)
+    {
+        var flows = app.MapGroup("/api/flows").WithTags("Automation");
+        flows.MapGet("/", ListAsync);
+        flows.MapGet("/schema", (FlowSchema schema) => Results.Text(schema.Text, "application/schema+json", Encoding.UTF8));
+        flows.MapGet("/{id}", GetAsync);
+        flows.MapGet("/{id}/export", ExportAsync);
+        flows.MapGet("/{id}/runs", ListRunsAsync);
+        var edit = flows.MapGroup("").RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Marketing));
+        edit.MapPost("/", (HttpRequest request, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken ct) =>
+            ImportAsync(request, false, definitions, user, ct)).Accepts<JsonElement>("application/json");
+        edit.MapPost("/import", (HttpRequest request, bool? publish, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken ct) =>
+            ImportAsync(request, publish ?? false, definitions, user, ct)).Accepts<JsonElement>("application/json");
+        edit.MapPut("/{id}", SaveDraftAsync).Accepts<JsonElement>("application/json");
+        edit.MapPost("/{id}/publish", PublishAsync);
+        edit.MapPost("/{id}/disable", DisableAsync);
+        edit.MapPost("/{id}/start", StartAsync);
+
+        app.MapGet("/api/activities", (ActivityRegistry registry) => Results.Json(registry.Descriptors, JsonSerializerOptions.Web)).WithTags("Automation");
+
+        var runs = app.MapGroup("/api/flow-runs").WithTags("Automation");
+        runs.MapGet("/{runId}", GetRunAsync);
+        runs.MapPost("/{runId}/retry", RetryAsync).RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Marketing));
+        runs.MapPost("/{runId}/cancel", CancelAsync).RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Marketing));
+        return app;
+    }
+
+    /// <summary>400 problem+json listing every error of a submitted flow.</summary>
+    public static IResult Invalid(IReadOnlyList<FlowValidationError> errors) => Results.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "The flow is not valid",
+        detail: errors.Count == 1 ? $"{Where(errors[0])}{errors[0].Message}" : $"{errors.Count} problems; see errors.",
+        extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    private static string Where(FlowValidationError error) => error.Path.Length == 0 ? "" : $"{error.Path}: ";
+
+    private static async Task<IResult> ListAsync(FlowDefinitionQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new { items = await queries.ListAsync(cancellationToken) });
+
+    private static async Task<IResult> GetAsync(string id, FlowDefinitionQueries queries, CancellationToken cancellationToken) =>
+        await queries.GetAsync(id, cancellationToken) is { } flow ? TypedResults.Ok(flow) : ApiProblems.NotFound($"No flow '{id}'.");
+
+    private static async Task<IResult> ExportAsync(string id, int? version, FlowDefinitions definitions, CancellationToken cancellationToken) =>
+        await definitions.ExportAsync(id, version, cancellationToken) is { } json
+            ? Results.Text(json, "application/json", Encoding.UTF8)
+            : ApiProblems.NotFound(version is null ? $"No flow '{id}'." : $"Flow '{id}' has no version {version}.");
+
+    private static async Task<IResult> ImportAsync(HttpRequest request, bool publish, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (saved, problem) = await definitions.ImportAsync(await ReadBodyAsync(request, cancellationToken), publish, user.Name(), cancellationToken);
+        return saved is null ? Invalid(problem!.Errors) : TypedResults.Created($"/api/flows/{saved.Id}", new { id = saved.Id, version = saved.Version });
+    }
+
+    private static async Task<IResult> SaveDraftAsync(string id, HttpRequest request, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (saved, problem) = await definitions.SaveDraftAsync(id, await ReadBodyAsync(request, cancellationToken), user.Name(), cancellationToken);
+        return saved is not null ? TypedResults.Ok(new { id = saved.Id, version = saved.Version })
+            : problem!.NotFound ? ApiProblems.NotFound($"No flow '{id}'.")
+            : Invalid(problem.Errors);
+    }
+
+    private static async Task<IResult> PublishAsync(string id, int? version, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        await definitions.PublishAsync(id, version, user.Name(), cancellationToken) is { } published
+            ? TypedResults.Ok(new { id = published.Id, version = published.Version })
+            : ApiProblems.NotFound(version is null ? $"No flow '{id}'." : $"Flow '{id}' has no version {version}.");
+
+    private static async Task<IResult> DisableAsync(string id, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        await definitions.DisableAsync(id, user.Name(), cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound($"No flow '{id}'.");
+
+    private static async Task<IResult> StartAsync(
+        string id, StartFlowRequest request, TriggerIndex triggers, FlowRuns runs, IDbContextFactory<FlowsDbContext> dbs, CancellationToken cancellationToken)
+    {
+        var live = await triggers.GetAsync(cancellationToken);
+        if (!live.IsLive(id))
+        {
+            return ApiProblems.Conflict("The flow is not live", $"Flow '{id}' is not published, or it is disabled.");
+        }
+
+        if (live.For(TriggerTypes.Manual).FirstOrDefault(t => t.FlowId == id) is not { } trigger)
+        {
+            return ApiProblems.Conflict("No manual trigger", $"Flow '{id}' has no {TriggerTypes.Manual} node to start from.");
+        }
+
+        if (request.ContactId is { } contactId)
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            if (!await db.Contacts.AnyAsync(c => c.Id == contactId, cancellationToken))
+            {
+                return ApiProblems.Invalid("contactId", $"No contact {contactId}.");
+            }
+        }
+
+        var started = await runs.StartAsync(trigger,
+            new TriggerEvent($"manual:{Guid.CreateVersion7():N}", request.ContactId?.ToString(), request.Payload), cancellationToken);
+        return started.Instance is { } instance
+            ? TypedResults.Accepted($"/api/flow-runs/{instance.Id}", new { runId = instance.Id, status = instance.Status })
+            : ApiProblems.Conflict("Not started", started.Outcome == StartOutcome.AlreadyRunning
+                ? "The contact already has an active run of this flow, and the flow runs once at a time per contact."
+                : $"The flow did not start ({started.Outcome}).");
+    }
+
+    private static async Task<IResult> ListRunsAsync(string id, FlowStatus? status, int? take, FlowRunQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new { items = await queries.ListAsync(id, status, take ?? 50, cancellationToken) });
+
+    private static async Task<IResult> GetRunAsync(string runId, FlowRunQueries queries, CancellationToken cancellationToken) =>
+        await queries.GetAsync(runId, cancellationToken) is { } run ? TypedResults.Ok(run) : ApiProblems.NotFound($"No flow run '{runId}'.");
+
+    private static async Task<IResult> RetryAsync(string runId, IFlowStore store, FlowRuns runs, FlowRunQueries queries, CancellationToken cancellationToken)
+    {
+        var instance = await store.FindInstanceAsync(runId, cancellationToken);
+        if (instance is null)
+        {
+            return ApiProblems.NotFound($"No flow run '{runId}'.");
+        }
+
+        if (instance.Status != FlowStatus.Faulted)
+        {
+            return ApiProblems.Conflict("Not faulted", $"Only a faulted run can be retried; this one is {instance.Status}.");
+        }
+
+        await runs.RetryAsync(instance, cancellationToken);
+        return TypedResults.Ok(await queries.GetAsync(runId, cancellationToken));
+    }
+
+    private static async Task<IResult> CancelAsync(string runId, IFlowStore store, FlowRuns runs, FlowRunQueries queries, CancellationToken cancellationToken)
+    {
+        var instance = await store.FindInstanceAsync(runId, cancellationToken);
+        if (instance is null)
+        {
+            return ApiProblems.NotFound($"No flow run '{runId}'.");
+        }
+
+        if (!instance.IsActive && instance.Status != FlowStatus.Faulted)
+        {
+            return ApiProblems.Conflict("Already over", $"The run is {instance.Status}.");
+        }
+
+        await runs.CancelAsync(runId, FlowRunReasons.Cancelled, cancellationToken);
+        return TypedResults.Ok(await queries.GetAsync(runId, cancellationToken));
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Omnichannel.Flows.Platform.Automation;
+
+/// <summary><c>Automation:*</c> — how flows are started, resumed and recovered.</summary>
+public sealed class AutomationOptions
+{
+    public const string Section = "Automation";
+
+    /// <summary>How often the event dispatcher looks for pending events (wall-clock: how often to look, not business time).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Events claimed per pass.</summary>
+    [Range(1, 1000)]
+    public int EventBatchSize { get; set; } = 100;
+
+    /// <summary>An event whose dispatch fails this many times is kept as failed (dead letter).</summary>
+    [Range(1, 100)]
+    public int EventMaxAttempts { get; set; } = 5;
+
+    /// <summary>Contacts whose events are dispatched at the same time (one contact's events always go in order).</summary>
+    [Range(1, 64)]
+    public int DispatchParallelism { get; set; } = 8;
+
+    /// <summary>Due timers handed to one job (one Hangfire job per batch, not per timer).</summary>
+    [Range(1, 5000)]
+    public int TimerBatchSize { get; set; } = 200;
+
+    /// <summary>How long a claimed timer waits for its job before it is fired again (a job lost in a crash).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan TimerLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The timer pump's longest sleep: it also wakes for timers other instances stored.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Steps written together at most (group commit).</summary>
+    [Range(1, 10_000)]
+    public int StoreBatchSize { get; set; } = 512;
+
+    /// <summary>A run still 'running' this long after its last step was left by a crash, and is continued.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan StaleRunningAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How runs are locked: <c>Auto</c> = a database lease on SQL Server (several app instances), in-process on SQLite.</summary>
+    public InstanceLockMode InstanceLocks { get; set; } = InstanceLockMode.Auto;
+
+    /// <summary>How long a run's database lock is leased, renewed while held; a crashed holder lets go after it.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan LockLease { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+public enum InstanceLockMode { Auto, Local, Database }

@@ -1,0 +1,251 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Engine.Serialization;
+using Omnichannel.Flows.Engine.Validation;
+using Omnichannel.Flows.Platform.Automation.Dispatch;
+using Omnichannel.Flows.Platform.Automation.Runs;
+using Omnichannel.Flows.Platform.Automation.Timers;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation.Definitions;
+
+/// <summary>A version was saved.</summary>
+public sealed record FlowSaved(string Id, int Version, bool Published);
+
+/// <summary>Why a save did not happen: the document's errors (each with its JSON pointer), or the flow is missing.</summary>
+public sealed record FlowSaveProblem(IReadOnlyList<FlowValidationError> Errors, bool NotFound = false);
+
+/// <summary>
+/// The lifecycle of flow definitions: import and draft edits (validated against the schema and the activity catalog,
+/// stored in canonical form, all or nothing), publish (new runs start on that version; running ones stay on theirs),
+/// disable (no new runs, active runs cancelled) and export (the stored document, so import(export(x)) = x).
+/// </summary>
+public sealed partial class FlowDefinitions(
+    IDbContextFactory<FlowsDbContext> dbs, FlowValidator validator, FlowRuns runs, FlowTimerPump timers, TimeProvider time,
+    ILogger<FlowDefinitions> logger)
+{
+    /// <summary>
+    /// Saves <paramref name="json"/> as a new version: of the flow its <c>id</c> names if that exists, else of a new flow
+    /// (with an id made from its name when it has none). The submitted <c>version</c> is replaced by the next number.
+    /// </summary>
+    public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> ImportAsync(string json, bool publish, string? user, CancellationToken cancellationToken)
+    {
+        if (Parse(json) is not { } document)
+        {
+            return (null, Invalid("", "The body is not a JSON object."));
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var id = document["id"] is JsonValue value && value.TryGetValue<string>(out var given) && given.Length > 0
+            ? given
+            : await NewIdAsync(db, document["name"] is JsonValue name && name.TryGetValue<string>(out var text) ? text : null, cancellationToken);
+        document["id"] = id;
+        return await SaveVersionAsync(db, id, document, replaceDraft: false, publish, user, cancellationToken);
+    }
+
+    /// <summary>The errors <see cref="ImportAsync"/> would answer for <paramref name="json"/>, saving nothing (a folder is checked whole first).</summary>
+    public IReadOnlyList<FlowValidationError> CheckImport(string json)
+    {
+        if (Parse(json) is not { } document)
+        {
+            return Invalid("", "The file is not a JSON object.").Errors;
+        }
+
+        document["id"] ??= "new-flow";
+        document["version"] = 1;
+        return validator.Validate(document.ToJsonString()).Errors;
+    }
+
+    /// <summary>Every flow's id.</summary>
+    public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.Flows.AsNoTracking().OrderBy(f => f.Id).Select(f => f.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Saves the draft of an existing flow (PUT): replaces its current draft, or starts one after the published version.</summary>
+    public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> SaveDraftAsync(string id, string json, string? user, CancellationToken cancellationToken)
+    {
+        if (Parse(json) is not { } document)
+        {
+            return (null, Invalid("", "The body is not a JSON object."));
+        }
+
+        if (document["id"] is JsonValue value && value.TryGetValue<string>(out var given) && given != id)
+        {
+            return (null, Invalid("/id", $"The document's id '{given}' is not the flow's id '{id}'."));
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        if (!await db.Flows.AnyAsync(f => f.Id == id, cancellationToken))
+        {
+            return (null, new FlowSaveProblem([], NotFound: true));
+        }
+
+        document["id"] = id;
+        return await SaveVersionAsync(db, id, document, replaceDraft: true, publish: false, user, cancellationToken);
+    }
+
+    /// <summary>Publishes <paramref name="version"/> (default: the latest) and makes the flow active.</summary>
+    public async Task<FlowSaved?> PublishAsync(string id, int? version, string? user, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var flow = await db.Flows.Include(f => f.Versions).FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        var target = flow?.Versions.Where(v => version is null || v.Version == version).MaxBy(v => v.Version);
+        if (flow is null || target is null)
+        {
+            return null;
+        }
+
+        Publish(flow, target, user);
+        flow.Status = FlowState.Active;
+        await db.SaveChangesAsync(cancellationToken);
+        timers.Wake(DateTime.MinValue); // arm its schedules now
+        logger.LogInformation("Flow {FlowId} v{Version} published by {User}", id, target.Version, user);
+        return new FlowSaved(id, target.Version, true);
+    }
+
+    /// <summary>Stops the flow: it starts no runs, and its active runs are cancelled (journaled).</summary>
+    public async Task<bool> DisableAsync(string id, string? user, CancellationToken cancellationToken)
+    {
+        List<string> active;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            var flow = await db.Flows.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+            if (flow is null)
+            {
+                return false;
+            }
+
+            flow.Status = FlowState.Disabled;
+            flow.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken);
+            active = await db.FlowInstances.AsNoTracking()
+                .Where(i => i.FlowId == id && (i.Status == FlowStatus.Running || i.Status == FlowStatus.Suspended))
+                .Select(i => i.Id).ToListAsync(cancellationToken);
+        }
+
+        foreach (var instanceId in active)
+        {
+            await runs.CancelAsync(instanceId, FlowRunReasons.FlowDisabled, cancellationToken);
+        }
+
+        logger.LogInformation("Flow {FlowId} disabled by {User}; {RunCount} active runs cancelled", id, user, active.Count);
+        return true;
+    }
+
+    /// <summary>The stored document of <paramref name="version"/> (default: the published one, else the latest).</summary>
+    public async Task<string?> ExportAsync(string id, int? version, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var published = await db.Flows.Where(f => f.Id == id).Select(f => f.PublishedVersion).FirstOrDefaultAsync(cancellationToken);
+        var versions = db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id);
+        var wanted = version ?? published;
+        versions = wanted is { } number ? versions.Where(v => v.Version == number) : versions.OrderByDescending(v => v.Version);
+        return await versions.Select(v => v.Json).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    private async Task<(FlowSaved?, FlowSaveProblem?)> SaveVersionAsync(
+        FlowsDbContext db, string id, JsonObject document, bool replaceDraft, bool publish, string? user, CancellationToken cancellationToken)
+    {
+        var flow = await db.Flows.Include(f => f.Versions).FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        var latest = flow?.Versions.MaxBy(v => v.Version);
+        var draft = replaceDraft && latest is { Status: FlowVersionState.Draft } ? latest : null;
+        var number = draft?.Version ?? (latest?.Version ?? 0) + 1;
+        document["version"] = number;
+        var result = validator.Validate(document.ToJsonString());
+        if (!result.IsValid)
+        {
+            return (null, new FlowSaveProblem(result.Errors));
+        }
+
+        var definition = result.Definition!;
+        var now = time.GetUtcNow().UtcDateTime;
+        if (flow is null)
+        {
+            flow = new Flow { Id = id, Name = definition.Name, CreatedAt = now, CreatedBy = user };
+            db.Flows.Add(flow);
+        }
+
+        flow.Name = definition.Name;
+        flow.Description = definition.Description;
+        flow.UpdatedAt = now;
+        var canonical = FlowJsonWriter.Write(definition);
+        if (draft is null)
+        {
+            draft = new FlowVersion { FlowId = id, Version = number, Status = FlowVersionState.Draft, Json = canonical };
+            flow.Versions.Add(draft);
+        }
+
+        draft.Json = canonical;
+        draft.CreatedAt = now;
+        draft.CreatedBy = user;
+        if (publish)
+        {
+            Publish(flow, draft, user);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception)
+        {
+            logger.LogWarning(exception, "Saving flow {FlowId} v{Version} collided with another save", id, number);
+            return (null, Invalid("/version", $"Version {number} of flow '{id}' was saved by someone else at the same time; try again."));
+        }
+
+        if (publish)
+        {
+            timers.Wake(DateTime.MinValue); // arm its schedules now
+        }
+
+        logger.LogInformation("Flow {FlowId} v{Version} saved by {User}{Published}", id, number, user, publish ? " and published" : "");
+        return (new FlowSaved(id, number, publish), null);
+    }
+
+    private void Publish(Flow flow, FlowVersion version, string? user)
+    {
+        version.Status = FlowVersionState.Published;
+        version.PublishedAt = time.GetUtcNow().UtcDateTime;
+        version.PublishedBy = user;
+        flow.PublishedVersion = version.Version;
+        flow.UpdatedAt = version.PublishedAt.Value;
+    }
+
+    /// <summary>A free id made from the flow's name (<c>Welcome new leads</c> → <c>welcome-new-leads</c>, then <c>-2</c>, <c>-3</c>…).</summary>
+    private static async Task<string> NewIdAsync(FlowsDbContext db, string? name, CancellationToken cancellationToken)
+    {
+        var stem = NotIdCharacters().Replace((name ?? "").Trim().ToLowerInvariant(), "-").Trim('-', '.', '_');
+        stem = stem.Length == 0 ? "flow" : stem[..Math.Min(stem.Length, 90)];
+        var taken = await db.Flows.Where(f => f.Id == stem || f.Id.StartsWith(stem + "-")).Select(f => f.Id).ToListAsync(cancellationToken);
+        var id = stem;
+        for (var n = 2; taken.Contains(id, StringComparer.Ordinal); n++)
+        {
+            id = $"{stem}-{n}";
+        }
+
+        return id;
+    }
+
+    private static JsonObject? Parse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static FlowSaveProblem Invalid(string path, string message) => new([new FlowValidationError(path, message)]);
+
+    [GeneratedRegex("[^a-z0-9_.-]+")]
+    private static partial Regex NotIdCharacters();
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine.Activities.BuiltIn;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Runs;
+using Omnichannel.Flows.Platform.Automation.Timers;
+using Omnichannel.Flows.Platform.Data;
+using Omnichannel.Flows.Platform.Observability;
+
+namespace Omnichannel.Flows.Platform.Automation.Dispatch;
+
+/// <summary>
+/// Hands pending <see cref="AutomationEvent"/>s to flows. A batch is claimed with a lease (a conditional update) so
+/// app instances never dispatch the same event at once. Per event: a customer message first resumes the runs waiting
+/// for the contact's reply and (re-)arms the contact's idle and service-window triggers; then every live trigger whose
+/// filter matches starts its flow (the engine skips automation-caused events unless the flow opts in, dedupes by event
+/// id and applies concurrency). Events of one contact go in order; different contacts in parallel, so their steps meet
+/// in the store's group commits. Dispatching again after a crash changes nothing twice.
+/// </summary>
+public sealed class AutomationEventDispatcher(
+    IDbContextFactory<FlowsDbContext> dbs,
+    IServiceScopeFactory scopes,
+    TriggerIndex triggers,
+    IFlowStore store,
+    TimeProvider time,
+    IOptions<AutomationOptions> options,
+    ILogger<AutomationEventDispatcher> logger)
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <returns>How many events were claimed (0 when there is nothing to do).</returns>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        var (token, claimed) = await ClaimAsync(cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        var live = await triggers.GetAsync(cancellationToken);
+        var dispatched = new ConcurrentBag<Guid>();
+        await Parallel.ForEachAsync(
+            claimed.GroupBy(e => e.ContactId),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.DispatchParallelism, CancellationToken = cancellationToken },
+            async (contactEvents, ct) =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var runs = scope.ServiceProvider.GetRequiredService<FlowRuns>();
+                var arming = scope.ServiceProvider.GetRequiredService<TimeTriggerArming>();
+                foreach (var automationEvent in contactEvents)
+                {
+                    try
+                    {
+                        await DispatchAsync(automationEvent, live, runs, arming, ct);
+                        dispatched.Add(automationEvent.Id);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        await RecordFailureAsync(automationEvent, exception, ct);
+                    }
+                }
+            });
+
+        var done = dispatched.ToList();
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await db.AutomationEvents.Where(e => done.Contains(e.Id) && e.LockedBy == token).ExecuteUpdateAsync(set => set
+            .SetProperty(e => e.State, AutomationEventState.Dispatched)
+            .SetProperty(e => e.DispatchedAt, now)
+            .SetProperty(e => e.Error, (string?)null)
+            .SetProperty(e => e.LockedBy, (Guid?)null)
+            .SetProperty(e => e.LockedUntil, (DateTime?)null), cancellationToken);
+        return claimed.Count;
+    }
+
+    private async Task DispatchAsync(AutomationEvent automationEvent, TriggerSet live, FlowRuns runs, TimeTriggerArming arming, CancellationToken cancellationToken)
+    {
+        using var activity = FlowsTelemetry.Source.StartActivity("automation.dispatch", ActivityKind.Consumer);
+        activity?.SetTag("automation_event.id", automationEvent.Id);
+        activity?.SetTag("automation_event.type", automationEvent.Type);
+        var payload = automationEvent.Payload is null ? (JsonElement?)null : JsonSerializer.Deserialize<JsonElement>(automationEvent.Payload);
+        var subject = automationEvent.ContactId?.ToString();
+        if (automationEvent is { Type: AutomationEventTypes.MessageReceived, ContactId: { } contactId })
+        {
+            await ResumeWaitingAsync(automationEvent, subject!, payload, live, runs, cancellationToken);
+            await arming.ArmAsync(contactId, payload, live, cancellationToken);
+        }
+
+        if (TriggerTypes.ForEvent(automationEvent.Type) is not { } type)
+        {
+            return;
+        }
+
+        var trigger = new TriggerEvent(automationEvent.Id.ToString(), subject, payload, automationEvent.CausedByAutomation);
+        foreach (var entry in live.For(type))
+        {
+            if (entry.Filter.Matches(payload))
+            {
+                await runs.StartAsync(entry, trigger, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Resumes the contact's runs waiting for a reply — those that began waiting before this message was recorded, so a
+    /// flow this very message starts, and that then waits, waits for the next one.
+    /// </summary>
+    private async Task ResumeWaitingAsync(
+        AutomationEvent message, string contactId, JsonElement? payload, TriggerSet live, FlowRuns runs, CancellationToken cancellationToken)
+    {
+        var recordedAt = new DateTimeOffset(message.OccurredAt, TimeSpan.Zero);
+        foreach (var bookmark in await store.FindEventBookmarksAsync(WaitForReplyActivity.MessageReceived, contactId, cancellationToken))
+        {
+            if (bookmark.CreatedAt > recordedAt)
+            {
+                continue;
+            }
+
+            if (!live.IsLive(bookmark.FlowId))
+            {
+                await runs.CancelAsync(bookmark.InstanceId, FlowRunReasons.FlowDisabled, cancellationToken);
+                continue;
+            }
+
+            await runs.ResumeAsync(bookmark.InstanceId, bookmark.Id, contactId, payload, cancellationToken);
+        }
+    }
+
+    private async Task<(Guid Token, List<AutomationEvent> Claimed)> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = Guid.NewGuid();
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var count = await db.AutomationEvents
+            .Where(e => e.State == AutomationEventState.Pending && (e.LockedUntil == null || e.LockedUntil < now))
+            .OrderBy(e => e.OccurredAt)
+            .Take(options.Value.EventBatchSize)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.LockedBy, token)
+                .SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
+        return (token, count == 0
+            ? []
+            : await db.AutomationEvents.AsNoTracking()
+                .Where(e => e.LockedBy == token && e.State == AutomationEventState.Pending)
+                .OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)
+                .ToListAsync(cancellationToken));
+    }
+
+    /// <summary>Backs off (the lease becomes the retry time, with no owner) or, after the last attempt, keeps it as failed.</summary>
+    private async Task RecordFailureAsync(AutomationEvent automationEvent, Exception exception, CancellationToken cancellationToken)
+    {
+        var attempts = automationEvent.Attempts + 1;
+        var giveUp = attempts >= options.Value.EventMaxAttempts;
+        logger.LogError(exception, "Dispatching {EventType} event {EventId} failed (attempt {Attempt}{GiveUp})",
+            automationEvent.Type, automationEvent.Id, attempts, giveUp ? ", giving up" : "");
+        var now = time.GetUtcNow().UtcDateTime;
+        var retryAt = now + TimeSpan.FromSeconds(Math.Pow(4, attempts));
+        var error = Store.FlowSnapshots.Truncate(exception.Message);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await db.AutomationEvents.Where(e => e.Id == automationEvent.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(e => e.Attempts, attempts)
+            .SetProperty(e => e.Error, error)
+            .SetProperty(e => e.LockedBy, (Guid?)null)
+            .SetProperty(e => e.LockedUntil, retryAt)
+            .SetProperty(e => e.DispatchedAt, giveUp ? now : null)
+            .SetProperty(e => e.State, giveUp ? AutomationEventState.Failed : AutomationEventState.Pending), cancellationToken);
+    }
+}
+
+/// <summary>Why the platform cancelled a run (shown in its journal).</summary>
+public static class FlowRunReasons
+{
+    public const string FlowDisabled = "The flow was disabled.";
+    public const string Cancelled = "Cancelled through the API.";
+}

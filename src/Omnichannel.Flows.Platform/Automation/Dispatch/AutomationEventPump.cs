@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Automation.Runs;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation.Dispatch;
+
+/// <summary>
+/// Runs <see cref="AutomationEventDispatcher"/> while the app runs: a cheap indexed look for pending events every
+/// <see cref="AutomationOptions.EventPollInterval"/> (wall-clock time: it is how often to look, not business time), a
+/// batch claimed only when there is one, and passes back to back while batches come full. Events are written by the
+/// changes that raise them, anywhere in the platform; the poll is what finds them, also after a restart.
+/// </summary>
+public sealed class AutomationEventPump(
+    IDbContextFactory<FlowsDbContext> dbs,
+    AutomationEventDispatcher dispatcher,
+    AutomationSignals signals,
+    IOptions<AutomationOptions> options,
+    ILogger<AutomationEventPump> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using var timer = new PeriodicTimer(options.Value.EventPollInterval);
+        do
+        {
+            try
+            {
+                while (await AnyPendingAsync(stoppingToken) && await dispatcher.DispatchBatchAsync(stoppingToken) > 0)
+                {
+                    signals.Done();
+                }
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(exception, "Dispatching automation events failed; trying again at the next poll");
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private async Task<bool> AnyPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.AutomationEvents.AnyAsync(e => e.State == AutomationEventState.Pending, cancellationToken);
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

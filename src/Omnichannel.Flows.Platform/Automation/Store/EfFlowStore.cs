@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation.Store;
+
+/// <summary>
+/// The engine's <see cref="IFlowStore"/> on EF Core, as the engine's README asks: start decisions, steps and consumes go
+/// through <see cref="FlowStoreWriter"/> (group commit, in order); appended steps return at once, commits and consumes
+/// once durable; the consume is a conditional <c>DELETE … WHERE GroupId = @g</c> in the same transaction as the step.
+/// </summary>
+public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStoreWriter writer) : IFlowStore
+{
+    public async ValueTask<StartDecision> TryStartAsync(StartRequest request, CancellationToken cancellationToken) =>
+        await writer.SubmitAsync(new StartWrite(request), cancellationToken);
+
+    public async ValueTask<FlowInstance?> FindInstanceAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        if (writer.Buffered(instanceId) is { } buffered)
+        {
+            return buffered;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var snapshot = await db.FlowInstances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => i.Snapshot).FirstOrDefaultAsync(cancellationToken);
+        return snapshot is null ? null : FlowSnapshots.Deserialize(snapshot);
+    }
+
+    public async ValueTask<IReadOnlyList<Bookmark>> FindEventBookmarksAsync(string eventName, string correlationKey, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var rows = await db.FlowBookmarks.AsNoTracking()
+            .Where(b => b.EventName == eventName && b.CorrelationKey == correlationKey)
+            .OrderBy(b => b.CreatedAt)
+            .ToListAsync(cancellationToken);
+        return rows.Select(FlowSnapshots.ToBookmark).ToList();
+    }
+
+    public ValueTask AppendAsync(FlowCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        writer.AppendAsync(new CheckpointWrite(checkpoint, awaited: false), cancellationToken);
+
+    public async ValueTask CommitAsync(FlowCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        await writer.SubmitAsync(new CheckpointWrite(checkpoint, awaited: true), cancellationToken);
+
+    public async ValueTask<bool> TryConsumeAsync(Bookmark bookmark, FlowCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        await writer.SubmitAsync(new ConsumeWrite(bookmark, checkpoint), cancellationToken);
+}

@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Omnichannel.Flows.Engine.Activities;
+using Omnichannel.Flows.Engine.Running;
+
+namespace Omnichannel.Flows.Platform.Automation.Store;
+
+/// <summary>
+/// One flow run: the engine's snapshot (<see cref="FlowInstance"/> as JSON) plus the columns queries need. Faulted
+/// runs stay here with their error (the dead letter) until retried or cancelled.
+/// </summary>
+public sealed class FlowInstanceRecord
+{
+    public required string Id { get; init; }
+    public required string FlowId { get; init; }
+    public int Version { get; init; }
+
+    /// <summary>The contact id (<c>Guid</c> as text), or null for runs about no one (schedules).</summary>
+    public string? SubjectId { get; init; }
+    public FlowStatus Status { get; set; }
+    public required string TriggerEventId { get; init; }
+    public required string Snapshot { get; set; }
+    public long Sequence { get; set; }
+
+    /// <summary>The fault's message while faulted.</summary>
+    public string? Error { get; set; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// A durable wait of a run: a timer (indexed <see cref="DueAt"/>) or an event (indexed name + correlation key).
+/// Bookmarks created by one step share a <see cref="GroupId"/>; resuming deletes the group conditionally.
+/// </summary>
+public sealed class FlowBookmarkRecord
+{
+    public required string Id { get; init; }
+    public required string GroupId { get; init; }
+    public required string InstanceId { get; init; }
+    public required string FlowId { get; init; }
+    public required string NodeId { get; init; }
+    public long Activation { get; init; }
+    public int Attempt { get; init; }
+    public BookmarkKind Kind { get; init; }
+    public required string Port { get; init; }
+    public DateTime? DueAt { get; init; }
+    public string? EventName { get; init; }
+    public string? CorrelationKey { get; init; }
+    public DateTime CreatedAt { get; init; }
+
+    /// <summary>A timer handed to a job until then (a lease: a job lost in a crash is fired again after it).</summary>
+    public DateTime? FiringUntil { get; set; }
+    public Guid? FiringBy { get; set; }
+}
+
+/// <summary>A trigger event a flow has seen: a flow starts at most once per event id.</summary>
+public sealed class FlowTriggerEventRecord
+{
+    public required string FlowId { get; init; }
+    public required string EventId { get; init; }
+    public DateTime SeenAt { get; init; }
+}
+
+/// <summary>One step of a run as the engine journaled it (<see cref="JournalEntry"/>): the run history.</summary>
+public sealed class FlowJournalRecord
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public required string InstanceId { get; init; }
+    public FlowJournalKind Kind { get; init; }
+    public long Sequence { get; init; }
+    public DateTime At { get; init; }
+    public string? NodeId { get; init; }
+    public string? ActivityType { get; init; }
+    public long Activation { get; init; }
+    public int Attempt { get; init; }
+    public bool Resumed { get; init; }
+    public JournalOutcome Outcome { get; init; }
+    public string? Port { get; init; }
+
+    /// <summary>The inputs as the activity resolved them, a JSON object of texts.</summary>
+    public string? Inputs { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>What a journal row records: a step of the run, or a start the run's concurrency turned away.</summary>
+public enum FlowJournalKind { Step, StartSkipped }
+
+internal sealed class FlowInstanceRecordConfiguration : IEntityTypeConfiguration<FlowInstanceRecord>
+{
+    public void Configure(EntityTypeBuilder<FlowInstanceRecord> builder)
+    {
+        builder.ToTable("FlowInstances");
+        builder.Property(i => i.Id).HasMaxLength(64);
+        builder.Property(i => i.FlowId).HasMaxLength(100);
+        builder.Property(i => i.SubjectId).HasMaxLength(64);
+        builder.Property(i => i.TriggerEventId).HasMaxLength(200);
+        builder.Property(i => i.Error).HasMaxLength(2000);
+        builder.HasIndex(i => new { i.FlowId, i.SubjectId, i.Status });
+        builder.HasIndex(i => new { i.FlowId, i.CreatedAt });
+        builder.HasIndex(i => new { i.Status, i.UpdatedAt });
+    }
+}
+
+internal sealed class FlowBookmarkRecordConfiguration : IEntityTypeConfiguration<FlowBookmarkRecord>
+{
+    public void Configure(EntityTypeBuilder<FlowBookmarkRecord> builder)
+    {
+        builder.ToTable("FlowBookmarks");
+        builder.Property(b => b.Id).HasMaxLength(100);
+        builder.Property(b => b.GroupId).HasMaxLength(100);
+        builder.Property(b => b.InstanceId).HasMaxLength(64);
+        builder.Property(b => b.FlowId).HasMaxLength(100);
+        builder.Property(b => b.NodeId).HasMaxLength(100);
+        builder.Property(b => b.Port).HasMaxLength(100);
+        builder.Property(b => b.EventName).HasMaxLength(100);
+        builder.Property(b => b.CorrelationKey).HasMaxLength(200);
+        builder.HasIndex(b => b.GroupId);
+        builder.HasIndex(b => b.InstanceId);
+        builder.HasIndex(b => new { b.EventName, b.CorrelationKey });
+        builder.HasIndex(b => b.DueAt);
+        builder.HasIndex(b => new { b.FiringUntil, b.DueAt });
+    }
+}
+
+internal sealed class FlowTriggerEventRecordConfiguration : IEntityTypeConfiguration<FlowTriggerEventRecord>
+{
+    public void Configure(EntityTypeBuilder<FlowTriggerEventRecord> builder)
+    {
+        builder.ToTable("FlowTriggerEvents");
+        builder.HasKey(e => new { e.FlowId, e.EventId });
+        builder.Property(e => e.FlowId).HasMaxLength(100);
+        builder.Property(e => e.EventId).HasMaxLength(200);
+    }
+}
+
+internal sealed class FlowJournalRecordConfiguration : IEntityTypeConfiguration<FlowJournalRecord>
+{
+    public void Configure(EntityTypeBuilder<FlowJournalRecord> builder)
+    {
+        builder.ToTable("FlowJournal");
+        builder.Property(j => j.InstanceId).HasMaxLength(64);
+        builder.Property(j => j.NodeId).HasMaxLength(100);
+        builder.Property(j => j.ActivityType).HasMaxLength(100);
+        builder.Property(j => j.Port).HasMaxLength(100);
+        builder.HasIndex(j => new { j.InstanceId, j.Sequence });
+    }
+}

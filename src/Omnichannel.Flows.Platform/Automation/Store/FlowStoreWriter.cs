@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation.Store;
+
+/// <summary>
+/// Group commit for <see cref="EfFlowStore"/>: every write (a start decision, a step, a resume's conditional consume)
+/// queues here and one loop applies whatever has gathered, in order, in a single transaction — one commit for many
+/// runs' steps. Appended steps return at once; commits and consumes return once their transaction is durable, which
+/// includes every earlier write of the same instance (the queue is FIFO). If a batch fails, its writes are retried one
+/// by one, so one bad write fails alone.
+/// </summary>
+public sealed class FlowStoreWriter(
+    IDbContextFactory<FlowsDbContext> dbs, IOptions<AutomationOptions> options, ILogger<FlowStoreWriter> logger) : BackgroundService
+{
+    private readonly Channel<StoreWrite> queue = Channel.CreateBounded<StoreWrite>(
+        new BoundedChannelOptions(20_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>Snapshots appended but not yet written, so reads see them.</summary>
+    private readonly ConcurrentDictionary<string, FlowInstance> buffered = new(StringComparer.Ordinal);
+
+    /// <summary>Instances one of whose appended steps failed to save: their next commit must fail, not pretend.</summary>
+    private readonly ConcurrentDictionary<string, Exception> poisoned = new(StringComparer.Ordinal);
+
+    /// <summary>Batches written so far (tests see group commit happen).</summary>
+    public long Batches => Interlocked.Read(ref batches);
+
+    private long batches;
+
+    public FlowInstance? Buffered(string instanceId) => buffered.GetValueOrDefault(instanceId);
+
+    /// <summary>Queues <paramref name="write"/> without waiting for it (an appended step).</summary>
+    internal async ValueTask AppendAsync(CheckpointWrite write, CancellationToken cancellationToken)
+    {
+        buffered[write.InstanceId] = write.Checkpoint.Instance;
+        await queue.Writer.WriteAsync(write, cancellationToken);
+    }
+
+    /// <summary>Queues <paramref name="write"/> and returns its result once it is durable.</summary>
+    internal async Task<T> SubmitAsync<T>(StoreWrite<T> write, CancellationToken cancellationToken)
+    {
+        await queue.Writer.WriteAsync(write, cancellationToken);
+        return (T)(await write.Done.Task.WaitAsync(cancellationToken))!;
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Take nothing new, then let ExecuteAsync write what is queued before the host stops.
+        queue.Writer.TryComplete();
+        return base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<StoreWrite>(options.Value.StoreBatchSize);
+        while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < options.Value.StoreBatchSize && queue.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            await WriteBatchAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteBatchAsync(List<StoreWrite> batch)
+    {
+        var ready = batch.Where(w => !FailIfPoisoned(w)).ToList();
+        try
+        {
+            if (ready.Count > 0)
+            {
+                var results = await InTransactionAsync(ready);
+                for (var i = 0; i < ready.Count; i++)
+                {
+                    ready[i].Done.TrySetResult(results[i]);
+                }
+            }
+        }
+        catch (Exception exception) when (ready.Count > 1)
+        {
+            logger.LogWarning(exception, "Writing {WriteCount} flow store writes together failed; writing them one by one", ready.Count);
+            foreach (var write in ready)
+            {
+                await WriteAloneAsync(write);
+            }
+        }
+        catch (Exception exception)
+        {
+            Fail(ready[0], exception);
+        }
+        finally
+        {
+            foreach (var write in batch.OfType<CheckpointWrite>())
+            {
+                buffered.TryRemove(KeyValuePair.Create(write.InstanceId, write.Checkpoint.Instance));
+            }
+        }
+    }
+
+    private async Task WriteAloneAsync(StoreWrite write)
+    {
+        if (FailIfPoisoned(write))
+        {
+            return;
+        }
+
+        try
+        {
+            write.Done.TrySetResult((await InTransactionAsync([write]))[0]);
+        }
+        catch (Exception exception)
+        {
+            Fail(write, exception);
+        }
+    }
+
+    private async Task<object?[]> InTransactionAsync(List<StoreWrite> writes)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var results = new object?[writes.Count];
+        // SQL Server's retrying strategy only allows a transaction of ours inside it; it may run the whole batch again.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            for (var i = 0; i < writes.Count; i++)
+            {
+                results[i] = await writes[i].ApplyAsync(db, CancellationToken.None);
+                db.ChangeTracker.Clear();
+            }
+
+            await transaction.CommitAsync();
+        });
+        Interlocked.Increment(ref batches);
+        return results;
+    }
+
+    private void Fail(StoreWrite write, Exception exception)
+    {
+        logger.LogError(exception, "A flow store write for instance {InstanceId} failed", write.InstanceId);
+        if (write is CheckpointWrite { Awaited: false } && write.InstanceId is { } instanceId)
+        {
+            poisoned[instanceId] = exception;
+        }
+
+        write.Done.TrySetException(exception);
+    }
+
+    /// <summary>A commit or consume after an appended step of the same instance failed fails too (and clears the mark).</summary>
+    private bool FailIfPoisoned(StoreWrite write)
+    {
+        if (write is CheckpointWrite { Awaited: false } || write.InstanceId is not { } instanceId || !poisoned.TryRemove(instanceId, out var cause))
+        {
+            return false;
+        }
+
+        write.Done.TrySetException(new InvalidOperationException($"An earlier step of flow instance {instanceId} could not be saved.", cause));
+        return true;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Engine.Activities.BuiltIn;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Dispatch;
+using Omnichannel.Flows.Platform.Automation.Runs;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation.Timers;
+
+/// <summary>
+/// The Hangfire side of <see cref="FlowTimerPump"/>: thin jobs that take a claim id, load what it claimed and resume or
+/// start runs. Safe to run twice: a bookmark is consumed once, a trigger row fires under its event id (a flow starts
+/// once per event id), and every row change is conditional on the claim.
+/// </summary>
+public sealed class FlowTimerJob(
+    IDbContextFactory<FlowsDbContext> dbs, FlowRuns runs, TriggerIndex triggers, FlowTimerPump pump, AutomationSignals signals,
+    TimeProvider time, ILogger<FlowTimerJob> logger)
+{
+    public async Task ResumeTimersAsync(Guid claim, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var timers = await db.FlowBookmarks.AsNoTracking()
+            .Where(b => b.FiringBy == claim)
+            .Join(db.FlowInstances, b => b.InstanceId, i => i.Id, (b, i) => new { b.Id, b.InstanceId, i.SubjectId })
+            .ToListAsync(cancellationToken);
+        foreach (var timer in timers)
+        {
+            try
+            {
+                var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken);
+                var row = db.FlowBookmarks.Where(b => b.Id == timer.Id && b.FiringBy == claim);
+                switch (result.Outcome)
+                {
+                    case ResumeOutcome.NotDue:
+                        await row.ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringUntil, (DateTime?)null).SetProperty(b => b.FiringBy, (Guid?)null), cancellationToken);
+                        break;
+                    case ResumeOutcome.AlreadyConsumed when result.Instance is { Status: FlowStatus.Faulted }:
+                        // Resumes nothing now; the run's retry schedules it again.
+                        await row.ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringUntil, FlowTimerPump.Parked), cancellationToken);
+                        break;
+                    case ResumeOutcome.AlreadyConsumed or ResumeOutcome.NotFound:
+                        await row.ExecuteDeleteAsync(cancellationToken);
+                        break;
+                }
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(exception, "Resuming flow run {InstanceId} on timer {BookmarkId} failed; it fires again when its claim ends",
+                    timer.InstanceId, timer.Id);
+            }
+        }
+
+        signals.Done();
+    }
+
+    public async Task FireTriggersAsync(Guid claim, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var rows = await db.FlowTriggerTimers.AsNoTracking().Where(t => t.FiringBy == claim).ToListAsync(cancellationToken);
+        var live = await triggers.GetAsync(cancellationToken);
+        foreach (var row in rows)
+        {
+            var claimed = db.FlowTriggerTimers.Where(t => t.FlowId == row.FlowId && t.NodeId == row.NodeId && t.SubjectKey == row.SubjectKey
+                                                         && t.FiringBy == claim && t.EventId == row.EventId);
+            try
+            {
+                if (live.Find(row.FlowId, row.NodeId) is not { } trigger)
+                {
+                    await claimed.ExecuteDeleteAsync(cancellationToken); // the flow was disabled, unpublished or the node removed
+                    continue;
+                }
+
+                DateTime? next = row.Kind switch
+                {
+                    TimeTriggerKind.Schedule => await FireScheduleAsync(row, trigger, cancellationToken),
+                    TimeTriggerKind.ConversationIdle => await FireIdleAsync(db, row, trigger, cancellationToken),
+                    _ => await FireAsync(row, trigger, row.EventId.ToString(), cancellationToken),
+                };
+                if (next is { } dueAt)
+                {
+                    await claimed.ExecuteUpdateAsync(set => set
+                        .SetProperty(t => t.DueAt, dueAt)
+                        .SetProperty(t => t.EventId, row.Kind == TimeTriggerKind.Schedule ? Guid.CreateVersion7(time.GetUtcNow()) : row.EventId)
+                        .SetProperty(t => t.FiringUntil, (DateTime?)null)
+                        .SetProperty(t => t.FiringBy, (Guid?)null), cancellationToken);
+                    pump.Wake(dueAt);
+                }
+                else
+                {
+                    await claimed.ExecuteDeleteAsync(cancellationToken);
+                }
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(exception, "Firing {TriggerKind} of flow {FlowId} node {NodeId} for {SubjectKey} failed; it fires again when its claim ends",
+                    row.Kind, row.FlowId, row.NodeId, row.SubjectKey);
+            }
+        }
+
+        signals.Done();
+    }
+
+    /// <summary>Carries on with runs a crash left half-way (their steps re-run with the same idempotency keys).</summary>
+    public async Task ContinueRunsAsync(List<string> instanceIds, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var subjects = await db.FlowInstances.AsNoTracking().Where(i => instanceIds.Contains(i.Id))
+            .Select(i => new { i.Id, i.SubjectId }).ToListAsync(cancellationToken);
+        foreach (var run in subjects)
+        {
+            try
+            {
+                await runs.ContinueAsync(run.Id, run.SubjectId, cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(exception, "Continuing flow run {InstanceId} failed", run.Id);
+            }
+        }
+
+        signals.Done();
+    }
+
+    /// <returns>Null: the row is used up.</returns>
+    private async Task<DateTime?> FireAsync(FlowTriggerTimer row, TriggerEntry trigger, string eventId, CancellationToken cancellationToken)
+    {
+        var payload = row.Payload is null ? (JsonElement?)null : JsonSerializer.Deserialize<JsonElement>(row.Payload);
+        await runs.StartAsync(trigger, new TriggerEvent(eventId, row.ContactId?.ToString(), payload), cancellationToken);
+        return null;
+    }
+
+    /// <summary>
+    /// Starts this occurrence (its event id names it) and returns the next one. When later occurrences already passed
+    /// (the job ran late, the app was down) the latest of them comes next, due at once: missed runs are caught up with
+    /// one start, not one per missed occurrence.
+    /// </summary>
+    private async Task<DateTime?> FireScheduleAsync(FlowTriggerTimer row, TriggerEntry trigger, CancellationToken cancellationToken)
+    {
+        var occurrence = new DateTimeOffset(row.DueAt, TimeSpan.Zero);
+        var payload = JsonSerializer.SerializeToElement(new { scheduledAt = occurrence }, JsonSerializerOptions.Web);
+        await runs.StartAsync(trigger, new TriggerEvent(ScheduleTriggerActivity.EventId(row.FlowId, row.NodeId, occurrence), null, payload), cancellationToken);
+        var now = time.GetUtcNow();
+        var next = ScheduleTriggerActivity.NextOccurrence(trigger.Node, occurrence);
+        while (next is { } candidate && candidate < now && ScheduleTriggerActivity.NextOccurrence(trigger.Node, candidate) is { } later && later <= now)
+        {
+            next = later;
+        }
+
+        return next?.UtcDateTime;
+    }
+
+    /// <summary>
+    /// Fires when neither side wrote for the duration since the customer's last message; a later message of either
+    /// side (an agent's reply) moves the due time instead. Only a new customer message arms it again after it fired.
+    /// </summary>
+    private async Task<DateTime?> FireIdleAsync(FlowsDbContext db, FlowTriggerTimer row, TriggerEntry trigger, CancellationToken cancellationToken)
+    {
+        var duration = ((ConversationIdleTrigger)trigger.Filter).Duration;
+        var lastMessageAt = await db.Conversations.AsNoTracking().Where(c => c.ContactId == row.ContactId)
+            .Select(c => c.LastMessageAt).FirstOrDefaultAsync(cancellationToken);
+        var quietSince = lastMessageAt is { } last && last > (row.MessageSentAt ?? DateTime.MinValue) ? last : row.MessageSentAt ?? row.DueAt - duration;
+        var dueAt = quietSince + duration;
+        if (dueAt > time.GetUtcNow().UtcDateTime)
+        {
+            return dueAt;
+        }
+
+        return await FireAsync(row, trigger, row.EventId.ToString(), cancellationToken);
+    }
+}

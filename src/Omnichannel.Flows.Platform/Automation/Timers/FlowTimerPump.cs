@@ -1,0 +1,222 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine.Activities;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Dispatch;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation.Timers;
+
+/// <summary>
+/// Fires what is due. The database is the source of truth: wait bookmarks (<see cref="Store.FlowBookmarkRecord.DueAt"/>)
+/// and time-trigger rows (<see cref="FlowTriggerTimer.DueAt"/>) are indexed by due time; the pump only keeps the next
+/// due time in memory. Each pass asks <see cref="TimeProvider"/> for now, claims a batch of due rows with a lease (a
+/// conditional update, so app instances never fire the same row at once) and hands the batch to one Hangfire job
+/// (<see cref="FlowTimerJob"/>), then sleeps until the next due time, the poll interval, or a <see cref="Wake"/> for
+/// an earlier timer. A claim whose job was lost (a crash) is fired again when its lease ends. Running instances whose
+/// steps stopped half-way (a crash mid-run) are continued once they are <see cref="AutomationOptions.StaleRunningAfter"/> old.
+/// </summary>
+public sealed class FlowTimerPump(
+    IDbContextFactory<FlowsDbContext> dbs,
+    IBackgroundJobClient jobs,
+    TriggerIndex triggers,
+    ScheduleTriggerSync schedules,
+    TimeProvider time,
+    IOptions<AutomationOptions> options,
+    IOptions<DatabaseOptions> database,
+    ILogger<FlowTimerPump> logger) : BackgroundService
+{
+    /// <summary>A claimed row parked until its run can use it again (the run faulted): retry schedules it again.</summary>
+    public static readonly DateTime Parked = DateTime.MaxValue;
+
+    private readonly Lock gate = new();
+    private TaskCompletionSource wakeUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DateTime sleepingUntil = DateTime.MaxValue;
+
+    /// <summary>Passes done so far (tests wait for the pump to have looked after a clock change).</summary>
+    public long Passes => Interlocked.Read(ref passes);
+
+    private long passes;
+
+    /// <summary>A timer due at <paramref name="dueAt"/> was stored: wake now if the pump sleeps past it.</summary>
+    public void Wake(DateTime dueAt)
+    {
+        lock (gate)
+        {
+            if (dueAt < sleepingUntil)
+            {
+                sleepingUntil = dueAt;
+                wakeUp.TrySetResult();
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        if (database.Value.Provider == DatabaseProvider.Sqlite)
+        {
+            await ReleaseClaimsOfEarlierRunsAsync(stoppingToken);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TaskCompletionSource signal;
+            lock (gate)
+            {
+                signal = wakeUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                sleepingUntil = DateTime.MaxValue;
+            }
+
+            TimeSpan sleep;
+            try
+            {
+                sleep = await PassAsync(stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(exception, "The flow timer pump failed a pass; trying again after the poll interval");
+                sleep = options.Value.TimerPollInterval;
+            }
+
+            Interlocked.Increment(ref passes);
+            if (sleep <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            lock (gate)
+            {
+                var until = time.GetUtcNow().UtcDateTime + sleep;
+                if (until < sleepingUntil)
+                {
+                    sleepingUntil = until;
+                }
+            }
+
+            try
+            {
+                await Task.WhenAny(Task.Delay(sleep, time, stoppingToken), signal.Task);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <returns>How long to sleep: zero when a full batch was claimed (more may be due).</returns>
+    private async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
+    {
+        await schedules.SyncAsync(await triggers.GetAsync(cancellationToken), cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var batch = options.Value.TimerBatchSize;
+        var bookmarks = await ClaimBookmarksAsync(now, batch, cancellationToken);
+        var triggerTimers = await ClaimTriggerTimersAsync(now, batch, cancellationToken);
+        await ContinueStaleRunsAsync(now, cancellationToken);
+        if (bookmarks == batch || triggerTimers == batch)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var next = await NextDueAsync(cancellationToken);
+        var poll = options.Value.TimerPollInterval;
+        return next is { } due && due - now < poll ? (due - now < TimeSpan.Zero ? TimeSpan.Zero : due - now) : poll;
+    }
+
+    private async Task<int> ClaimBookmarksAsync(DateTime now, int batch, CancellationToken cancellationToken)
+    {
+        var claim = Guid.NewGuid();
+        var until = now + options.Value.TimerLease;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var claimed = await db.FlowBookmarks
+            .Where(b => b.Kind == BookmarkKind.Timer && b.DueAt <= now && (b.FiringUntil == null || b.FiringUntil < now))
+            .OrderBy(b => b.DueAt)
+            .Take(batch)
+            .ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringBy, claim).SetProperty(b => b.FiringUntil, until), cancellationToken);
+        if (claimed > 0)
+        {
+            logger.LogDebug("Firing {TimerCount} due wait timers (claim {Claim})", claimed, claim);
+            jobs.Enqueue<FlowTimerJob>(job => job.ResumeTimersAsync(claim, CancellationToken.None));
+        }
+
+        return claimed;
+    }
+
+    private async Task<int> ClaimTriggerTimersAsync(DateTime now, int batch, CancellationToken cancellationToken)
+    {
+        var claim = Guid.NewGuid();
+        var until = now + options.Value.TimerLease;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var claimed = await db.FlowTriggerTimers
+            .Where(t => t.DueAt <= now && (t.FiringUntil == null || t.FiringUntil < now))
+            .OrderBy(t => t.DueAt)
+            .Take(batch)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.FiringBy, claim).SetProperty(t => t.FiringUntil, until), cancellationToken);
+        if (claimed > 0)
+        {
+            logger.LogDebug("Firing {TimerCount} due time triggers (claim {Claim})", claimed, claim);
+            jobs.Enqueue<FlowTimerJob>(job => job.FireTriggersAsync(claim, CancellationToken.None));
+        }
+
+        return claimed;
+    }
+
+    private async Task ContinueStaleRunsAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        var staleBefore = now - options.Value.StaleRunningAfter;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var stale = await db.FlowInstances.AsNoTracking()
+            .Where(i => i.Status == FlowStatus.Running && i.UpdatedAt < staleBefore)
+            .OrderBy(i => i.UpdatedAt)
+            .Select(i => i.Id)
+            .Take(options.Value.TimerBatchSize)
+            .ToListAsync(cancellationToken);
+        if (stale.Count == 0)
+        {
+            return;
+        }
+
+        // Mark them as looked after, so the next pass does not enqueue them again while the job runs.
+        await db.FlowInstances.Where(i => stale.Contains(i.Id) && i.Status == FlowStatus.Running)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.UpdatedAt, now), cancellationToken);
+        logger.LogWarning("Continuing {RunCount} flow runs left running (e.g. by a crash)", stale.Count);
+        jobs.Enqueue<FlowTimerJob>(job => job.ContinueRunsAsync(stale, CancellationToken.None));
+    }
+
+    private async Task<DateTime?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var bookmark = await db.FlowBookmarks
+            .Where(b => b.Kind == BookmarkKind.Timer && b.DueAt != null && b.FiringUntil == null)
+            .OrderBy(b => b.DueAt).Select(b => b.DueAt).FirstOrDefaultAsync(cancellationToken);
+        var trigger = await db.FlowTriggerTimers
+            .Where(t => t.FiringUntil == null)
+            .OrderBy(t => t.DueAt).Select(t => (DateTime?)t.DueAt).FirstOrDefaultAsync(cancellationToken);
+        return bookmark is null ? trigger : trigger is null || bookmark < trigger ? bookmark : trigger;
+    }
+
+    /// <summary>
+    /// On the embedded database there is one app instance and Hangfire keeps jobs in memory: claims left by an earlier
+    /// process lost their jobs with it, so they are released now rather than after their lease. Parked rows stay parked.
+    /// </summary>
+    private async Task ReleaseClaimsOfEarlierRunsAsync(CancellationToken cancellationToken)
+    {
+        var parked = Parked;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var bookmarks = await db.FlowBookmarks.Where(b => b.FiringUntil != null && b.FiringUntil != parked)
+            .ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringUntil, (DateTime?)null).SetProperty(b => b.FiringBy, (Guid?)null), cancellationToken);
+        var timers = await db.FlowTriggerTimers.Where(t => t.FiringUntil != null && t.FiringUntil != parked)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.FiringUntil, (DateTime?)null).SetProperty(t => t.FiringBy, (Guid?)null), cancellationToken);
+        var running = await db.FlowInstances.Where(i => i.Status == FlowStatus.Running)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.UpdatedAt, DateTime.MinValue), cancellationToken);
+        if (bookmarks + timers + running > 0)
+        {
+            logger.LogInformation("Recovering after a restart: {TimerCount} timers released, {RunCount} runs to continue",
+                bookmarks + timers, running);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Omnichannel.Flows.Engine.Running;
+
+namespace Omnichannel.Flows.Web.Tests.Automation;
+
+/// <summary>Durable waits: timers are rows the pump fires by the app's clock, once, also after a restart.</summary>
+public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
+{
+    [Fact]
+    public async Task WaitTimer_FiresAfterItsDueTime_NotBefore_AndOnlyOnce()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("wait"), TestFlows.Manual(), TestFlows.Wait("PT1H"), TestFlows.Record()));
+        var runId = await StartAsync(admin, id);
+        var startedAt = app.Clock.GetUtcNow();
+
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(59));
+        Assert.Equal(0, app.Effects.CountFor(runId));
+        Assert.Equal(FlowStatus.Suspended, (await app.RunsAsync(id)).Single().Status);
+
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(2));
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status == FlowStatus.Finished, "the run to finish");
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(2));
+
+        var fired = Assert.Single(app.Effects.Recorded, r => r.InstanceId == runId);
+        Assert.True(fired.At >= startedAt + TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public async Task FaultedRun_ShowsTheErrorInItsJournal_AndRetryCarriesOn()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("flaky"), TestFlows.Manual(), TestFlows.Node("flaky", "test.flaky"), TestFlows.Record()));
+        app.Effects.Failing = true;
+        var runId = await StartAsync(admin, id);
+
+        var faulted = await admin.GetFromJsonAsync<JsonObject>($"/api/flow-runs/{runId}");
+        Assert.Equal("faulted", faulted!["run"]!["status"]!.GetValue<string>());
+        var failedStep = faulted["journal"]!.AsArray().Last()!;
+        Assert.Equal("flaky", failedStep["nodeId"]!.GetValue<string>());
+        Assert.Equal("faulted", failedStep["outcome"]!.GetValue<string>());
+        Assert.Contains("The test made this step fail.", failedStep["error"]!.GetValue<string>());
+
+        app.Effects.Failing = false;
+        var retry = await admin.PostAsync($"/api/flow-runs/{runId}/retry", null);
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        var retried = await retry.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("finished", retried!["run"]!["status"]!.GetValue<string>());
+        Assert.Contains(retried["journal"]!.AsArray(), s => s!["nodeId"]?.GetValue<string>() == "flaky" && s["attempt"]!.GetValue<int>() == 2);
+        Assert.Equal(1, app.Effects.CountFor(runId));
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/flow-runs/{runId}/retry", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancel_StopsAWaitingRun_SoItsTimerResumesNothing()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("cancel"), TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record()));
+        var runId = await StartAsync(admin, id);
+
+        var cancel = await admin.PostAsync($"/api/flow-runs/{runId}/cancel", null);
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal(FlowStatus.Cancelled, (await app.RunsAsync(id)).Single().Status);
+        Assert.Equal(0, app.Effects.CountFor(runId));
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/flow-runs/{runId}/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RunningInstance_StaysOnItsVersion_WhenANewOneIsPublished()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = TestFlows.NewId("versioned");
+        var v1 = TestFlows.Chain(id, TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record("v1"));
+        v1["concurrency"] = "parallel";
+        await app.PublishAsync(admin, v1);
+        var oldRun = await StartAsync(admin, id);
+
+        var v2 = TestFlows.Chain(id, TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record("v2"));
+        v2["concurrency"] = "parallel";
+        await app.PublishAsync(admin, v2);
+        var newRun = await StartAsync(admin, id);
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.All(i => i.Status == FlowStatus.Finished), "both runs to finish");
+
+        Assert.Equal("v1", Assert.Single(app.Effects.Recorded, r => r.InstanceId == oldRun).NodeId);
+        Assert.Equal("v2", Assert.Single(app.Effects.Recorded, r => r.InstanceId == newRun).NodeId);
+        Assert.Equal([1, 2], (await app.RunsAsync(id)).Select(r => r.Version));
+    }
+
+    [Fact]
+    public async Task DisablingAFlow_CancelsItsWaitingRuns_AndStartsNoMore()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("disable"), TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record()));
+        var runId = await StartAsync(admin, id);
+
+        (await admin.PostAsync($"/api/flows/{id}/disable", null)).EnsureSuccessStatusCode();
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
+
+        Assert.Equal(FlowStatus.Cancelled, (await app.RunsAsync(id)).Single().Status);
+        Assert.Equal(0, app.Effects.CountFor(runId));
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { })).StatusCode);
+    }
+
+    internal static async Task<string> StartAsync(HttpClient client, string flowId)
+    {
+        var response = await client.PostAsJsonAsync($"/api/flows/{flowId}/start", new { });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+    }
+}
+
+/// <summary>A wait survives the app stopping: a new host on the same database fires it once, when due.</summary>
+public sealed class AutomationRestartTests : IAsyncLifetime
+{
+    private readonly string dataPath = Path.Combine(Path.GetTempPath(), "omnichannel-tests", "restart-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task WaitingRun_IsResumedByTheNextHost_OnceWhenDue()
+    {
+        string id, runId;
+        DateTimeOffset now;
+        await using (var before = new AutomationAppFactory { SharedDataPath = dataPath })
+        {
+            await before.InitializeAsync();
+            using var admin = await before.CreateAdminClientAsync();
+            id = await before.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("restart"), TestFlows.Manual(), TestFlows.Wait("PT30M"), TestFlows.Record()));
+            runId = await AutomationTimerTests.StartAsync(admin, id);
+            now = before.Clock.GetUtcNow();
+        }
+
+        await using var after = new AutomationAppFactory { SharedDataPath = dataPath };
+        after.Clock.SetUtcNow(now + TimeSpan.FromMinutes(10));
+        await after.InitializeAsync();
+        await after.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, after.Effects.CountFor(runId));
+
+        await after.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(20));
+        await after.WaitForAsync(() => after.RunsAsync(id), r => r.Single().Status == FlowStatus.Finished, "the run to finish after the restart");
+        await after.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(1));
+
+        Assert.Equal(1, after.Effects.CountFor(runId));
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(dataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file; the temp folder is cleaned by the OS.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
