@@ -1,0 +1,120 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Omnichannel.Flows.Platform.Broadcasts;
+using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Templates;
+using Omnichannel.Flows.Web.Components.Broadcasts;
+using Omnichannel.Flows.Web.Tests.Broadcasts;
+using Omnichannel.Flows.Web.Tests.Infrastructure;
+using Omnichannel.Flows.Web.Tests.ServiceWindows;
+
+namespace Omnichannel.Flows.Web.Tests.Components.Broadcasts;
+
+[Collection(BroadcastPagesCollection.Name)]
+public sealed class BroadcastWizardTests(BroadcastAppFactory app) : BroadcastPagesContext(app)
+{
+    [Fact]
+    public async Task Wizard_ShowsWhoTheAudienceReachesPerChannel_WhoIsSkippedAndWhy_AndTheCostBeforeSending()
+    {
+        var tag = BroadcastSteps.NewTag();
+        var template = await App.TemplateAsync("Hi {{1}}, our spring sale starts today.", TemplateCategory.Marketing);
+        await App.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag]));
+        var optedOut = await App.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag]));
+        await App.OptOutAsync(optedOut, ChannelKind.WhatsApp);
+        await App.CustomerAsync(new(Email: TestData.NewEmail(), Tags: [tag]));
+        await App.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: ["someone-else"]));
+
+        var cut = await WizardAtAudienceAsync("Spring sale", tag, "whatsapp", "email");
+
+        cut.WaitForAssertion(() => Assert.Equal("3", TextOf(cut, "reach-audience")), Eventually);
+        Assert.Equal("1", Count(Row(cut, "reach-skipped", "data-reason", SkipReasons.OptedOut)));
+        Next(cut, WizardStep.Content);
+        ChooseTemplate(cut, template.Name);
+        Assert.Contains("Hi ‹contact.first_name›, our spring sale starts today.", TextOf(cut, "template-preview"));
+        Type(cut, "content-email-subject", "Spring sale");
+        Type(cut, "content-email-text", "Hi {{contact.first_name|there}}, our spring sale starts today.");
+        Next(cut, WizardStep.Send);
+
+        cut.WaitForAssertion(() => Assert.Equal("0.1365 USD", TextOf(cut, "cost-total")), Eventually);
+        Assert.Equal("1", Count(Row(cut, "cost-channel", "data-channel", "whatsapp")));
+        Assert.Equal("1", Count(Row(cut, "cost-channel", "data-channel", "email")));
+        Assert.Contains("not priced", Row(cut, "cost-channel", "data-channel", "email").TextContent);
+        Assert.Contains("1 opted out", TextOf(cut, "cost-skipped"));
+        Assert.Contains("Confirm 0.1365 USD and send now", TextOf(cut, "schedule-confirm"));
+        // The sample renders each customer's message as they would get it.
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[data-testid=sample-text]"), t => t.TextContent.Contains("Hi Anna, our spring sale starts today.")), Eventually);
+    }
+
+    [Fact]
+    public async Task Wizard_InvalidParts_ShowTheirErrorsNextToTheirFields_AndTheWizardStaysThere()
+    {
+        var tag = BroadcastSteps.NewTag();
+        var template = await App.TemplateAsync("Hi {{1}}, 20% off.", TemplateCategory.Marketing);
+        await App.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag]));
+        await SignInAsAdminAsync();
+        var cut = Render<BroadcastWizardPage>();
+
+        Click(cut, "wizard-next");
+        cut.WaitForAssertion(() => Assert.Contains("A broadcast needs a name", FieldText(cut, "broadcast-name")), Eventually);
+        Assert.NotEmpty(cut.FindAll("[data-testid=wizard-step-details]"));
+
+        Type(cut, "broadcast-name", "Autumn sale");
+        Next(cut, WizardStep.Audience);
+        Type(cut, "broadcast-tags", new string('x', 65));
+        Click(cut, "channel-add-whatsapp");
+        Click(cut, "channel-add-sms");
+        Click(cut, "wizard-next");
+        cut.WaitForAssertion(() => Assert.Contains("at most 64 characters", FieldText(cut, "broadcast-tags")), Eventually);
+
+        Type(cut, "broadcast-tags", tag);
+        Next(cut, WizardStep.Content);
+        ChooseTemplate(cut, template.Name);
+        Type(cut, "parameter-1-field", "contact.shoe_size");
+        Click(cut, "wizard-next");
+        cut.WaitForAssertion(() => Assert.Contains("'contact.shoe_size' is not a variable", FieldText(cut, "parameter-1-field")), Eventually);
+
+        Type(cut, "parameter-1-field", "contact.first_name");
+        Next(cut, WizardStep.Send);
+        // SMS has no text yet: the broadcast is incomplete, and the step it belongs to says so.
+        cut.WaitForAssertion(() => Assert.Contains("Content: Say what to send on sms", TextOf(cut, "send-incomplete")), Eventually);
+        Assert.True(cut.Find("[data-testid=schedule-confirm]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Wizard_SendNow_StartsTheBroadcast_AndEachCustomerGetsTheTemplateWithTheirName()
+    {
+        var tag = BroadcastSteps.NewTag();
+        var template = await App.TemplateAsync("Hi {{1}}, your voucher is waiting.", TemplateCategory.Marketing);
+        var (anna, bert) = (TestData.NewGermanMobile(), TestData.NewGermanMobile());
+        await App.CustomerAsync(new(Phone: anna, Tags: [tag], FirstName: "Anna"));
+        await App.CustomerAsync(new(Phone: bert, Tags: [tag], FirstName: null));
+        App.Provider.AnswerWhatsAppSends();
+        var cut = await WizardAtAudienceAsync("Voucher", tag, "whatsapp");
+        Next(cut, WizardStep.Content);
+        ChooseTemplate(cut, template.Name);
+        Type(cut, "parameter-1-fallback", "friend");
+        Next(cut, WizardStep.Send);
+        cut.WaitForAssertion(() => Assert.Equal("0.273 USD", TextOf(cut, "cost-total")), Eventually);
+
+        Click(cut, "schedule-confirm");
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        cut.WaitForAssertion(() => Assert.Matches("/broadcasts/[0-9a-f-]{36}$", navigation.Uri), Eventually);
+        var id = Guid.Parse(navigation.Uri[^36..]);
+        var stored = await App.WaitUntilCompletedAsync(id);
+        Assert.Equal(273_000, stored.ConfirmedCostMicros);
+        Assert.Equal($"{template.Name}: Anna", Sent(Assert.Single(App.Provider.WhatsAppSendsTo(anna))));
+        Assert.Equal($"{template.Name}: friend", Sent(Assert.Single(App.Provider.WhatsAppSendsTo(bert))));
+    }
+
+    /// <summary>The number in a count row's second cell.</summary>
+    private static string Count(AngleSharp.Dom.IElement row) => row.QuerySelectorAll("td")[1].TextContent.Trim();
+
+    /// <summary>The template the provider was asked to send and its body parameters' values: <c>name: value, value</c>.</summary>
+    private static string Sent(System.Text.Json.JsonElement send)
+    {
+        var template = send.GetProperty("template");
+        var values = template.GetProperty("components")[0].GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("text").GetString());
+        return $"{template.GetProperty("name").GetString()}: {string.Join(", ", values)}";
+    }
+}
