@@ -36,6 +36,10 @@ public static class BroadcastLabels
         _ => "Waiting: retrying after the provider asked to slow down",
     };
 
+    /// <summary>A channel's display name from its API name (<c>whatsapp</c> → WhatsApp).</summary>
+    public static string Channel(string name) =>
+        Platform.Channels.ChannelNames.TryParse(name, out var channel) ? Contacts.MessageLabels.Channel(channel) : name;
+
     public static string Money(decimal amount, string? currency) =>
         $"{amount.ToString("0.00##", System.Globalization.CultureInfo.InvariantCulture)} {currency}".TrimEnd();
 

@@ -28,6 +28,9 @@ public abstract class BroadcastPagesContext : ComponentTest
 
     protected static string TextOf(IRenderedComponent<IComponent> cut, string testId) => cut.Find($"[data-testid={testId}]").TextContent.Trim();
 
+    /// <summary>What an input (found by its id) holds.</summary>
+    protected static string? ValueOf(IRenderedComponent<IComponent> cut, string inputId) => cut.Find($"#{inputId}").GetAttribute("value");
+
     protected static IElement Row(IRenderedComponent<IComponent> cut, string testId, string attribute, string value) =>
         cut.Find($"[data-testid={testId}][{attribute}='{value}']");
 

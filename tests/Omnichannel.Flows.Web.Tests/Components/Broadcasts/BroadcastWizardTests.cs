@@ -107,6 +107,79 @@ public sealed class BroadcastWizardTests(BroadcastAppFactory app) : BroadcastPag
         Assert.Equal($"{template.Name}: friend", Sent(Assert.Single(App.Provider.WhatsAppSendsTo(bert))));
     }
 
+    [Fact]
+    public async Task TestSend_GoesToTheChosenContactOnly_AndTheBroadcastStaysADraft()
+    {
+        var tag = BroadcastSteps.NewTag();
+        var template = await App.TemplateAsync("Hi {{1}}, a preview of our offer.", TemplateCategory.Marketing);
+        var (mine, other) = (TestData.NewGermanMobile(), TestData.NewGermanMobile());
+        var me = await App.CustomerAsync(new(Phone: mine, Tags: [tag], FirstName: "Mara"));
+        await App.CustomerAsync(new(Phone: other, Tags: [tag], FirstName: "Olaf"));
+        App.Provider.AnswerWhatsAppSends();
+        var cut = await WizardAtAudienceAsync("Offer", tag, "whatsapp");
+        Next(cut, WizardStep.Content);
+        ChooseTemplate(cut, template.Name);
+        Next(cut, WizardStep.Send);
+
+        cut.WaitForElement($"[data-testid=sample-recipient][data-contact='{me}'] [data-testid=test-send]", Eventually).Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("Test queued to Mara on WhatsApp.", TextOf(cut, "test-notice")), Eventually);
+        var request = await App.Provider.WaitForRequestAsync(r => r.Path.EndsWith("/messages", StringComparison.Ordinal) && r.Body.Contains(mine.TrimStart('+')), Eventually);
+        Assert.Equal($"{template.Name}: Mara", Sent(System.Text.Json.JsonDocument.Parse(request.Body).RootElement));
+        Assert.Empty(App.Provider.WhatsAppSendsTo(other));
+        await using var db = await App.CreateDbContextAsync();
+        var stored = db.Broadcasts.Single(b => b.Name == "Offer" && b.LastTestSentAt != null);
+        Assert.Equal(BroadcastState.Draft, stored.State);
+    }
+
+    [Fact]
+    public async Task ScheduleLater_KeepsItScheduledForThatTime_WithItsQuietHours()
+    {
+        var tag = BroadcastSteps.NewTag();
+        var template = await App.TemplateAsync("Hi {{1}}, tomorrow only.", TemplateCategory.Marketing);
+        await App.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag]));
+        var cut = await WizardAtAudienceAsync("Tomorrow only", tag, "whatsapp");
+        Next(cut, WizardStep.Content);
+        ChooseTemplate(cut, template.Name);
+        Next(cut, WizardStep.Send);
+        cut.WaitForAssertion(() => Assert.Equal("0.1365 USD", TextOf(cut, "cost-total")), Eventually);
+        var start = App.Clock.GetUtcNow().UtcDateTime.Date.AddDays(2).AddHours(9);
+
+        Click(cut, "schedule-later");
+        Type(cut, "schedule-at", start.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        Type(cut, "quiet-start", "21:00");
+        Type(cut, "quiet-end", "08:00");
+        Assert.Contains("Confirm 0.1365 USD and schedule", TextOf(cut, "schedule-confirm"));
+        Click(cut, "schedule-confirm");
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        cut.WaitForAssertion(() => Assert.Matches("/broadcasts/[0-9a-f-]{36}$", navigation.Uri), Eventually);
+        var stored = await StoredAsync(Guid.Parse(navigation.Uri[^36..]));
+        Assert.Equal((BroadcastState.Scheduled, start), (stored.State, stored.ScheduledAt));
+        Assert.Equal(new QuietHours(new TimeOnly(21, 0), new TimeOnly(8, 0)), BroadcastDefinition.Parse(stored.Definition).QuietHours);
+    }
+
+    [Fact]
+    public async Task EditingADraft_ShowsWhatItHolds_AndSavesTheChange()
+    {
+        var tag = BroadcastSteps.NewTag();
+        var template = await App.TemplateAsync("Hi {{1}}, back in stock.", TemplateCategory.Marketing);
+        var id = await BroadcastAsync(tag, template, schedule: false);
+        await SignInAsAdminAsync();
+        var cut = Render<BroadcastWizardPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => Assert.Equal($"Broadcast {tag}", ValueOf(cut, "broadcast-name")), Eventually);
+
+        Type(cut, "broadcast-name", "Back in stock");
+        Next(cut, WizardStep.Audience);
+        Assert.Equal(tag, ValueOf(cut, "broadcast-tags"));
+        Next(cut, WizardStep.Content);
+        Assert.Equal("Chosen", Row(cut, "template-option", "data-template", template.Name).QuerySelector("[data-testid=template-choose]")!.TextContent.Trim());
+        Assert.Contains("Hi ‹contact.first_name | there›, back in stock.", TextOf(cut, "template-preview"));
+
+        var stored = await StoredAsync(id);
+        Assert.Equal(("Back in stock", BroadcastState.Draft), (stored.Name, stored.State));
+    }
+
     /// <summary>The number in a count row's second cell.</summary>
     private static string Count(AngleSharp.Dom.IElement row) => row.QuerySelectorAll("td")[1].TextContent.Trim();
 
