@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Broadcasts;
@@ -72,6 +73,35 @@ public sealed class BroadcastDetailTests(BroadcastAppFactory app) : BroadcastPag
             Assert.Contains("Rita", failure.TextContent);
             Assert.Equal("131049", failure.QuerySelector("[data-testid=failure-code]")!.TextContent.Trim());
         }, Eventually);
+    }
+
+    [Fact]
+    public async Task Detail_SaysWhyARunningBroadcastWaits_AndUntilWhen()
+    {
+        var tag = BroadcastSteps.NewTag();
+        var template = await App.TemplateAsync("Hi {{1}}, good morning.", TemplateCategory.Marketing);
+        await App.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag], TimeZone: "Europe/Berlin"));
+        App.Provider.AnswerWhatsAppSends();
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(App.Clock.GetUtcNow().UtcDateTime, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")));
+        var quiet = new QuietHoursRequest(local.AddHours(-1).ToString("HH:mm", CultureInfo.InvariantCulture), local.AddHours(1).ToString("HH:mm", CultureInfo.InvariantCulture));
+        var id = await BroadcastAsync(tag, template, schedule: false, quietHours: quiet);
+        await SignInAsAdminAsync();
+        var cut = Render<BroadcastDetailPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => Assert.Equal("draft", TextOf(cut, "broadcast-state")), Eventually);
+
+        await BroadcastAsync(id);
+
+        var waiting = await App.WaitForBroadcastAsync(id, b => b.WaitingReason == BroadcastWaits.QuietHours);
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("running", TextOf(cut, "broadcast-state"));
+            var notice = Row(cut, "broadcast-waiting", "data-reason", BroadcastWaits.QuietHours).TextContent;
+            Assert.Contains($"Waiting: quiet hours until {waiting.WaitingUntil:yyyy-MM-dd HH:mm} UTC", notice);
+        }, Eventually);
+        Assert.Equal("0 sent", TextOf(cut, "progress-sent"));
+
+        await using var scope = App.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<BroadcastControl>().CancelAsync(id, CancellationToken.None);  // nothing left to wake later
     }
 
     [Fact]

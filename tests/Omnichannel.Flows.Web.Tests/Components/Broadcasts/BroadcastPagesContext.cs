@@ -73,7 +73,8 @@ public abstract class BroadcastPagesContext : ComponentTest
     }
 
     /// <summary>A WhatsApp broadcast to <paramref name="tag"/>, stored and (when <paramref name="startAt"/> is given) scheduled with its estimate confirmed.</summary>
-    protected async Task<Guid> BroadcastAsync(string tag, Platform.Templates.MessageTemplate template, DateTime? startAt = null, bool schedule = true)
+    protected async Task<Guid> BroadcastAsync(
+        string tag, Platform.Templates.MessageTemplate template, DateTime? startAt = null, bool schedule = true, QuietHoursRequest? quietHours = null)
     {
         await using var scope = App.Services.CreateAsyncScope();
         var drafts = scope.ServiceProvider.GetRequiredService<BroadcastDrafts>();
@@ -82,7 +83,7 @@ public abstract class BroadcastPagesContext : ComponentTest
             {
                 ["whatsapp"] = new(new TemplateRefRequest(template.Name, template.Language),
                     template.BodyParameters.ToDictionary(p => p, _ => new ParameterSource(Field: "contact.first_name", Fallback: "there"))),
-            }, null), null, CancellationToken.None);
+            }, quietHours), null, CancellationToken.None);
         var id = created.Value!.Id;
         if (schedule)
         {
