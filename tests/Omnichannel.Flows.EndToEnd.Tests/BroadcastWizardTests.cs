@@ -52,6 +52,24 @@ public sealed class BroadcastWizardTests(EndToEndHost host) : BrowserTest(host)
         await ScreenshotAsync(page, "broadcast-completed");
     }
 
+    [Fact]
+    public async Task Agent_IsRefusedTheBroadcastPages_AndHasNoLinkToThem()
+    {
+        var email = $"agent-{Guid.NewGuid():N}@e2e.local";
+        using (var admin = await AppApi.SignInAsync(Host.BaseUrl, EndToEndApp.AdminEmail, EndToEndApp.AdminPassword))
+        {
+            await admin.CreateUserAsync(email, "Agent-Pa55word!", "Agent");
+        }
+
+        var page = await OpenPageAsync();
+        await SignInAsync(page, email, "Agent-Pa55word!");
+        await page.GotoAsync("broadcasts/new");
+
+        await Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("wizard-next")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Broadcasts" })).ToHaveCountAsync(0);
+    }
+
     /// <summary>An approved marketing template, as the catalog holds it after a sync.</summary>
     private async Task<string> SeedTemplateAsync(string body)
     {
