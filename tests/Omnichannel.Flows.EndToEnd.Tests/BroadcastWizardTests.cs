@@ -36,9 +36,11 @@ public sealed class BroadcastWizardTests(EndToEndHost host) : BrowserTest(host)
         await page.Locator("#broadcast-tags").PressAsync("Tab");
         await page.GetByTestId("channel-add-whatsapp").ClickAsync();
         await Expect(page.GetByTestId("reach-audience")).ToHaveTextAsync("2");
+        await ScreenshotAsync(page, "broadcast-audience");
         await page.GetByTestId("wizard-next").ClickAsync();
         await page.Locator($"[data-testid=template-option][data-template='{template}']").GetByTestId("template-choose").ClickAsync();
         await Expect(page.GetByTestId("template-preview")).ToContainTextAsync("Hi ‹contact.first_name›, the spring collection is here.");
+        await ScreenshotAsync(page, "broadcast-content");
         await page.GetByTestId("wizard-next").ClickAsync();
 
         await Expect(page.GetByTestId("cost-total")).ToHaveTextAsync("0.273 USD");
@@ -50,6 +52,9 @@ public sealed class BroadcastWizardTests(EndToEndHost host) : BrowserTest(host)
         await Expect(page.GetByTestId("progress-sent")).ToHaveTextAsync("2 sent");
         await Expect(page.GetByTestId("progress-cost")).ToContainTextAsync("Confirmed 0.273 USD");
         await ScreenshotAsync(page, "broadcast-completed");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Broadcasts" }).First.ClickAsync();
+        await Expect(page.GetByTestId("broadcast-link").Filter(new() { HasText = "Spring collection" })).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "broadcast-list");
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public sealed class BroadcastWizardTests(BroadcastAppFactory app) : BroadcastPag
         Next(cut, WizardStep.Content);
         ChooseTemplate(cut, template.Name);
         Assert.Contains("Hi ‹contact.first_name›, our spring sale starts today.", TextOf(cut, "template-preview"));
+        // The sample is rendered again with the template chosen: each customer's message as they would get it.
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[data-testid=sample-text]"), t => t.TextContent.Contains("Hi Anna, our spring sale starts today.")), Eventually);
         Type(cut, "content-email-subject", "Spring sale");
         Type(cut, "content-email-text", "Hi {{contact.first_name|there}}, our spring sale starts today.");
         Next(cut, WizardStep.Send);
@@ -41,8 +43,6 @@ public sealed class BroadcastWizardTests(BroadcastAppFactory app) : BroadcastPag
         Assert.Contains("not priced", Row(cut, "cost-channel", "data-channel", "email").TextContent);
         Assert.Contains("1 opted out", TextOf(cut, "cost-skipped"));
         Assert.Contains("Confirm 0.1365 USD and send now", TextOf(cut, "schedule-confirm"));
-        // The sample renders each customer's message as they would get it.
-        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[data-testid=sample-text]"), t => t.TextContent.Contains("Hi Anna, our spring sale starts today.")), Eventually);
     }
 
     [Fact]
