@@ -32,6 +32,7 @@ public sealed class BroadcastWizardTests(EndToEndHost host) : BrowserTest(host)
 
         await page.Locator("#broadcast-name").FillAsync("Spring collection");
         await page.GetByTestId("wizard-next").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/broadcasts/[0-9a-f-]{36}/edit$"));  // the draft is stored
         await page.Locator("#broadcast-tags").FillAsync(tag);
         await page.Locator("#broadcast-tags").PressAsync("Tab");
         await page.GetByTestId("channel-add-whatsapp").ClickAsync();
