@@ -133,6 +133,34 @@ public sealed class BroadcastWizardTests(BroadcastAppFactory app) : BroadcastPag
     }
 
     [Fact]
+    public async Task TestSend_ToAnyContactFoundBySearch_OrSaysWhyThatContactWouldBeSkipped()
+    {
+        var tag = BroadcastSteps.NewTag();
+        var template = await App.TemplateAsync("Hi {{1}}, a first look.", TemplateCategory.Marketing);
+        await App.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag]));
+        var (ownName, unreachableName) = ($"Tester {Guid.NewGuid():N}"[..20], $"Mailonly {Guid.NewGuid():N}"[..20]);
+        var ownPhone = TestData.NewGermanMobile();
+        var own = await App.CustomerAsync(new(Phone: ownPhone, FirstName: ownName));   // not in the audience
+        var unreachable = await App.CustomerAsync(new(Email: TestData.NewEmail(), FirstName: unreachableName));
+        App.Provider.AnswerWhatsAppSends();
+        var cut = await WizardAtAudienceAsync("First look", tag, "whatsapp");
+        Next(cut, WizardStep.Content);
+        ChooseTemplate(cut, template.Name);
+        Next(cut, WizardStep.Send);
+        WaitFor(cut, "cost-total");
+
+        Type(cut, "test-contact-search", unreachableName);
+        cut.WaitForElement($"[data-testid=test-contact][data-contact='{unreachable}'] [data-testid=test-contact-send]", Eventually).Click();
+        cut.WaitForAssertion(() => Assert.Equal($"No test sent to {unreachableName}: The broadcast would skip this contact: unreachable.", TextOf(cut, "test-notice")), Eventually);
+
+        Type(cut, "test-contact-search", ownName);
+        cut.WaitForElement($"[data-testid=test-contact][data-contact='{own}'] [data-testid=test-contact-send]", Eventually).Click();
+        cut.WaitForAssertion(() => Assert.Equal($"Test queued to {ownName} on WhatsApp.", TextOf(cut, "test-notice")), Eventually);
+        var request = await App.Provider.WaitForRequestAsync(r => r.Path.EndsWith("/messages", StringComparison.Ordinal) && r.Body.Contains(ownPhone.TrimStart('+')), Eventually);
+        Assert.Equal($"{template.Name}: {ownName}", Sent(System.Text.Json.JsonDocument.Parse(request.Body).RootElement));
+    }
+
+    [Fact]
     public async Task ScheduleLater_KeepsItScheduledForThatTime_WithItsQuietHours()
     {
         var tag = BroadcastSteps.NewTag();
