@@ -40,10 +40,16 @@ public sealed class BroadcastDrafts(
         return new BroadcastPage(items, total, number, size);
     }
 
-    /// <summary>A page of broadcasts with their definitions and progress (for the list page, which shows channels, counts and costs).</summary>
-    public async Task<(IReadOnlyList<BroadcastView> Items, int Total)> ListViewsAsync(int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>A page of broadcasts (all, or those in <paramref name="state"/>) with their definitions and progress, for the list page.</summary>
+    public async Task<(IReadOnlyList<BroadcastView> Items, int Total)> ListViewsAsync(
+        int page, int pageSize, BroadcastState? state, CancellationToken cancellationToken)
     {
         var query = db.Broadcasts.AsNoTracking();
+        if (state is { } wanted)
+        {
+            query = query.Where(b => b.State == wanted);
+        }
+
         var total = await query.CountAsync(cancellationToken);
         var broadcasts = await query.OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id)
             .Skip((Math.Max(page, 1) - 1) * pageSize).Take(Math.Clamp(pageSize, 1, MaxPageSize)).ToListAsync(cancellationToken);

@@ -105,7 +105,7 @@ public sealed class BroadcastDetailTests(BroadcastAppFactory app) : BroadcastPag
     }
 
     [Fact]
-    public async Task List_ShowsEachBroadcastWithItsStateAndChannels_AndLinksToIt()
+    public async Task List_ShowsEachBroadcastWithItsStateAndChannels_LinksToIt_AndFiltersByState()
     {
         var tag = BroadcastSteps.NewTag();
         var template = await App.TemplateAsync("Hi {{1}}, see you soon.", TemplateCategory.Marketing);
@@ -121,6 +121,11 @@ public sealed class BroadcastDetailTests(BroadcastAppFactory app) : BroadcastPag
             Assert.Equal("draft", row.QuerySelector("[data-testid=broadcast-state]")!.TextContent.Trim());
             Assert.Contains("WhatsApp", row.QuerySelector("[data-testid=channel-chip]")!.TextContent);
         }, Eventually);
+
+        Click(cut, "filter-completed");
+        cut.WaitForAssertion(() => Assert.DoesNotContain(cut.FindAll("[data-testid=broadcast-link]"), l => l.GetAttribute("href") == $"broadcasts/{id}"), Eventually);
+        Click(cut, "filter-draft");
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[data-testid=broadcast-link]"), l => l.GetAttribute("href") == $"broadcasts/{id}"), Eventually);
     }
 
     /// <summary>Schedules a stored draft now, with its estimate confirmed, as the wizard's last step does.</summary>
