@@ -26,59 +26,19 @@ APP_RATE=${APP_RATE:-1000}
 MESSAGING_LIMIT=${MESSAGING_LIMIT:-1000000}
 SEND_TIMEOUT_SECONDS=${SEND_TIMEOUT_SECONDS:-$(( 120 + 3 * CONTACTS / APP_RATE ))}
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-unset OTEL_EXPORTER_OTLP_ENDPOINT || true
-
-WORK=$(mktemp -d -t broadcast-bench.XXXXXX)
-PIDS=()
+NAME=broadcast.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_setup broadcast-bench
 APP_PID=
-
-stop() { # stop PID: TERM, up to 15 s to exit, then KILL
-  local pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local status=$?
-  for pid in "${PIDS[@]}"; do stop "$pid"; done
-  if [[ $status -ne 0 || -n "${KEEP_WORK:-}" ]]; then echo "Logs and databases kept in $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # The whole run is bounded: a watchdog ends it (and, through the trap, everything it started).
 LIMIT_SECONDS=${LIMIT_SECONDS:-$(( 1500 + 2 * SEND_TIMEOUT_SECONDS ))}
-( trap 'kill $! 2>/dev/null; exit 0' TERM
-  sleep "$LIMIT_SECONDS" & wait $!
-  echo "broadcast.sh: time limit of ${LIMIT_SECONDS}s reached, stopping" >&2; kill -TERM $$ ) &
-PIDS+=($!)
+bench_watchdog "$LIMIT_SECONDS"
 
-step() { echo; echo "== $*"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-free_port() { # first free TCP port on 127.0.0.1 from $1 on
-  local port
-  for port in $(seq "$1" $(( $1 + 200 ))); do
-    if ! ss -Htln "sport = :$port" | grep -q .; then echo "$port"; return 0; fi
-  done
-  echo "no free port from $1" >&2; return 1
-}
-
-wait_ready() { # wait_ready NAME PID PORT LOG: up to 120 s for /health/ready
-  local name=$1 pid=$2 port=$3 log=$4
-  for _ in $(seq 1 480); do
-    if curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null; then echo "$name exited before it was ready:" >&2; tail -n 40 "$log" >&2; return 1; fi
-    sleep 0.25
-  done
-  echo "$name was not ready within 120 s:" >&2; tail -n 40 "$log" >&2; return 1
-}
-
-random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 cpu_seconds() { # cpu_seconds PID: user + system CPU time the process used so far
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0

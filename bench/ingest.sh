@@ -26,62 +26,16 @@ TIMEOUT_SECONDS=${TIMEOUT_SECONDS:-5}
 SENDERS=${SENDERS:-5000}
 DRAIN_TIMEOUT_SECONDS=${DRAIN_TIMEOUT_SECONDS:-1200}
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-unset OTEL_EXPORTER_OTLP_ENDPOINT || true
-
-WORK=$(mktemp -d -t ingest-bench.XXXXXX)
-PIDS=()
-
-stop() { # stop PID: TERM, up to 15 s to exit, then KILL
-  local pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local status=$?
-  for pid in "${PIDS[@]}"; do stop "$pid"; done
-  if [[ $status -ne 0 || -n "${KEEP_WORK:-}" ]]; then
-    echo "Logs and databases kept in $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+NAME=ingest.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_setup ingest-bench
 
 # The whole run is bounded: a watchdog ends it (and, through the trap, everything it started).
 n_steps=$(tr ',' '\n' <<<"$RATES" | grep -c .)
 per_target=$(( WARMUP_SECONDS + n_steps * (STEP_SECONDS + PAUSE_SECONDS + TIMEOUT_SECONDS + 10) + 60 ))
 LIMIT_SECONDS=${LIMIT_SECONDS:-$(( 900 + 2 * per_target + DRAIN_TIMEOUT_SECONDS + 300 ))}
-( trap 'kill $! 2>/dev/null; exit 0' TERM
-  sleep "$LIMIT_SECONDS" & wait $!
-  echo "ingest.sh: time limit of ${LIMIT_SECONDS}s reached, stopping" >&2; kill -TERM $$ ) &
-PIDS+=($!)
-
-step() { echo; echo "== $*"; }
-
-free_port() { # first free TCP port on 127.0.0.1 from $1 on
-  local port
-  for port in $(seq "$1" $(( $1 + 200 ))); do
-    if ! ss -Htln "sport = :$port" | grep -q .; then echo "$port"; return 0; fi
-  done
-  echo "no free port from $1" >&2; return 1
-}
-
-wait_ready() { # wait_ready NAME PID PORT LOG: up to 120 s for /health/ready
-  local name=$1 pid=$2 port=$3 log=$4
-  for _ in $(seq 1 240); do
-    if curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null; then echo "$name exited before it was ready:" >&2; tail -n 40 "$log" >&2; return 1; fi
-    sleep 0.5
-  done
-  echo "$name was not ready within 120 s:" >&2; tail -n 40 "$log" >&2; return 1
-}
-
-random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+bench_watchdog "$LIMIT_SECONDS"
 
 load() { # load LABEL PORT PID: the open-loop steps against one target (PID: to read its CPU time)
   timeout "$per_target" dotnet "$LOADGEN" run --label "$1" --url "http://127.0.0.1:$2/webhooks/whatsapp" --server-pid "$3" \

@@ -50,6 +50,7 @@ public sealed class ContactMerger(FlowsDbContext db, ConversationEvents events, 
 
         await db.ChannelIdentities.Where(i => i.ContactId == otherId).ExecuteUpdateAsync(s => s.SetProperty(i => i.ContactId, keepId), cancellationToken);
         await db.WebChatSessions.Where(s => s.ContactId == otherId).ExecuteUpdateAsync(s => s.SetProperty(x => x.ContactId, keepId), cancellationToken);
+        await db.ConversationNotes.Where(n => n.ContactId == otherId).ExecuteUpdateAsync(s => s.SetProperty(n => n.ContactId, keepId), cancellationToken);
         MovePhones(keep, other);
         MoveEmails(keep, other);
         MoveTags(keep, other);

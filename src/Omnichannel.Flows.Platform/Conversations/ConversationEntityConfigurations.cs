@@ -40,6 +40,8 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.HasIndex(m => new { m.ContactId, m.SentAt });
         builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
         builder.HasIndex(m => m.EmailMessageId);
+        builder.Property(m => m.IdempotencyKey).HasMaxLength(200);
+        builder.HasIndex(m => m.IdempotencyKey).IsUnique().HasFilter("[IdempotencyKey] IS NOT NULL");
         // A broadcast's progress counts its messages by status.
         builder.HasIndex(m => new { m.BroadcastId, m.Status });
     }

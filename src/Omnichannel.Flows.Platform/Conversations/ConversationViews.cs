@@ -4,6 +4,12 @@ namespace Omnichannel.Flows.Platform.Conversations;
 
 public sealed record ThreadPage(IReadOnlyList<MessageView> Items, DateTime? NextBefore);
 
+/// <summary>An internal note on the thread, for agents (<see cref="AuthorUserId"/> null: written by a flow).</summary>
+public sealed record NoteView(Guid Id, string Text, string? AuthorUserId, string? AuthorName, DateTime CreatedAt)
+{
+    public static NoteView From(ConversationNote note) => new(note.Id, note.Text, note.AuthorUserId, note.AuthorName, note.CreatedAt);
+}
+
 /// <summary>A message as agents and the API see it. <see cref="CreatedAt"/> is when it was sent.</summary>
 public sealed record MessageView(
     Guid Id, ChannelKind Channel, MessageDirection Direction, MessageOrigin Origin, MessageKind Kind, string? Text,

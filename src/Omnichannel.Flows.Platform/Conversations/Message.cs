@@ -70,6 +70,9 @@ public sealed class Message
 
     public Guid? InboundEventId { get; init; }
 
+    /// <summary>The key of the request that queued it (a flow step's): unique, so a repeated request queues nothing new.</summary>
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>The broadcast that sent this message (its recipient row has the message's id); null for other messages.</summary>
     public Guid? BroadcastId { get; init; }
 }

@@ -17,7 +17,9 @@ namespace Omnichannel.Flows.Platform.Conversations;
 /// Puts a message in the outbox: stored <see cref="DeliveryStatus.Queued"/> in the customer's thread, then handed to
 /// <see cref="OutboundDispatchJob"/>. The channel's service window is respected before anything is queued: free text
 /// on a closed window is refused with the approved templates that fit (and their cost); a WhatsApp send records what
-/// it is expected to cost. The send itself is asynchronous; callers get the queued message.
+/// it is expected to cost. The send itself is asynchronous; callers get the queued message. A request carrying an
+/// idempotency key (a flow step's) queues at most one message: asking again with the same key answers with the message
+/// the first request queued, whatever it was (a text, or the template sent instead of it).
 /// </summary>
 public sealed class MessageSender(
     FlowsDbContext db,
@@ -34,6 +36,11 @@ public sealed class MessageSender(
 {
     public async Task<SendRequestResult> QueueTextAsync(SendTextRequest request, CancellationToken cancellationToken)
     {
+        if (await AlreadyQueuedAsync(request.IdempotencyKey, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         var (target, refused) = await ResolveAsync(request.ContactId, request.Channel, now, cancellationToken);
         if (target is null)
@@ -63,6 +70,7 @@ public sealed class MessageSender(
         var lastEmail = target.Channel == ChannelKind.Email ? await LastInboundEmailAsync(request.ContactId, cancellationToken) : null;
         var message = NewOutbound(target, request.Origin, request.AuthorUserId, request.AuthorName, now, new OutboundContent(MessageKind.Text, request.Text)
         {
+            IdempotencyKey = request.IdempotencyKey,
             ProviderTag = providerTag,
             EmailSubject = target.Channel == ChannelKind.Email ? request.Subject ?? ReplySubject(lastEmail?.EmailSubject) : null,
             EmailInReplyTo = lastEmail?.EmailMessageId,
@@ -75,6 +83,11 @@ public sealed class MessageSender(
     /// <summary>Sends an approved WhatsApp template: allowed whether or not the service window is open.</summary>
     public async Task<SendRequestResult> QueueTemplateAsync(SendTemplateRequest request, CancellationToken cancellationToken)
     {
+        if (await AlreadyQueuedAsync(request.IdempotencyKey, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         if (request.Channel is { } requested && requested != ChannelKind.WhatsApp)
         {
             return SendRequestResult.Refused(SendRefusal.Unsupported,
@@ -116,11 +129,24 @@ public sealed class MessageSender(
         var message = NewOutbound(target, request.Origin, request.AuthorUserId, request.AuthorName, now,
             new OutboundContent(MessageKind.Template, TemplateParameters.Render(template, parameters))
             {
+                IdempotencyKey = request.IdempotencyKey,
                 Template = template,
                 Details = JsonSerializer.Serialize(new OutboundTemplate(template.Name, template.Language, parameters), JsonSerializerOptions.Web),
             });
         await PriceAsync(message, template.Category, target, window, now, cancellationToken);
         return await QueueAsync(target, message, window, cancellationToken);
+    }
+
+    /// <summary>The message an earlier request with <paramref name="idempotencyKey"/> queued, as that request's answer.</summary>
+    private async Task<SendRequestResult?> AlreadyQueuedAsync(string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is null)
+        {
+            return null;
+        }
+
+        var earlier = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.IdempotencyKey == idempotencyKey, cancellationToken);
+        return earlier is null ? null : SendRequestResult.Queued(earlier);
     }
 
     private async Task<(SendTarget? Target, SendRequestResult? Refused)> ResolveAsync(
@@ -192,7 +218,21 @@ public sealed class MessageSender(
         db.Messages.Add(message);
         target.Conversation.LastMessageAt = message.CreatedAt;
         target.Conversation.UpdatedAt = message.CreatedAt;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (message.IdempotencyKey is { } key)
+        {
+            // Another request with the same key won the race (unique index): answer with its message, queue nothing.
+            db.ChangeTracker.Clear();
+            if (await AlreadyQueuedAsync(key, cancellationToken) is { } winner)
+            {
+                return winner;
+            }
+
+            throw;
+        }
 
         // Enqueued after the commit; if the process dies in between, OutboxRecovery enqueues it on start.
         jobs.Enqueue<OutboundDispatchJob>(j => j.RunAsync(message.Id, CancellationToken.None));
@@ -220,6 +260,7 @@ public sealed class MessageSender(
         EmailSubject = content.EmailSubject,
         EmailInReplyTo = content.EmailInReplyTo,
         ReplyToMessageId = content.ReplyToMessageId,
+        IdempotencyKey = content.IdempotencyKey,
         SentAt = now,
         CreatedAt = now,
         Status = DeliveryStatus.Queued,
@@ -248,6 +289,7 @@ public sealed class MessageSender(
         public string? EmailSubject { get; init; }
         public string? EmailInReplyTo { get; init; }
         public Guid? ReplyToMessageId { get; init; }
+        public string? IdempotencyKey { get; init; }
     }
 
     private sealed record SendTarget(Guid ContactId, string? Locale, ChannelKind Channel, ChannelIdentity Identity, Conversation Conversation);
@@ -258,6 +300,9 @@ public sealed record SendTextRequest(Guid ContactId, ChannelKind? Channel, strin
     public string? AuthorUserId { get; init; }
     public string? AuthorName { get; init; }
     public string? Subject { get; init; }
+
+    /// <summary>Queues at most one message per key (a flow step's idempotency key); a repeat answers with that message.</summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <param name="Parameters">Values for the body placeholders: a JSON array (positional) or object (named).</param>
@@ -265,6 +310,9 @@ public sealed record SendTemplateRequest(Guid ContactId, ChannelKind? Channel, s
 {
     public string? AuthorUserId { get; init; }
     public string? AuthorName { get; init; }
+
+    /// <summary>Queues at most one message per key (a flow step's idempotency key); a repeat answers with that message.</summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 public enum SendRefusal

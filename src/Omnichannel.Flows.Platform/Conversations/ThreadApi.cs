@@ -7,7 +7,7 @@ using Omnichannel.Flows.Platform.Auth;
 
 namespace Omnichannel.Flows.Platform.Conversations;
 
-/// <summary>The customer's one thread across channels: read it (newest first, paged by time) and reply on any channel.</summary>
+/// <summary>The customer's one thread across channels: read it (newest first, paged by time), reply on any channel, and read the internal notes on it.</summary>
 public static class ThreadApi
 {
     public const int MaxTextLength = 4096;
@@ -23,7 +23,20 @@ public static class ThreadApi
         var group = app.MapGroup("/api/contacts/{id:guid}").WithTags("Conversations");
         group.MapGet("/messages", ListAsync);
         group.MapPost("/messages", SendAsync);
+        group.MapGet("/notes", ListNotesAsync);
         return app;
+    }
+
+    private static async Task<IResult> ListNotesAsync(Guid id, DateTime? before, int? limit, ThreadQueries thread, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > ThreadQueries.MaxPageSize)
+        {
+            return ApiProblems.Invalid("limit", $"limit must be between 1 and {ThreadQueries.MaxPageSize}.");
+        }
+
+        return await thread.NotesAsync(id, before, limit ?? ThreadQueries.DefaultPageSize, cancellationToken) is { } notes
+            ? TypedResults.Ok(notes)
+            : ApiProblems.NotFound("No such contact.");
     }
 
     private static async Task<IResult> ListAsync(Guid id, DateTime? before, int? limit, ThreadQueries thread, CancellationToken cancellationToken)

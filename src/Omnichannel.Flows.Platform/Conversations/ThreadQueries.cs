@@ -48,6 +48,27 @@ public sealed class ThreadQueries(FlowsDbContext db, ContactQueries contacts)
         return new ThreadPage([.. items.Select(MessageView.From)], more ? oldest : null);
     }
 
+    /// <summary>The internal notes on the thread, newest first: up to <paramref name="limit"/> written before <paramref name="before"/>.</summary>
+    /// <returns>Null when there is no such contact; a merged-away id reads the surviving profile's notes.</returns>
+    public async Task<IReadOnlyList<NoteView>?> NotesAsync(Guid contactId, DateTime? before, int limit, CancellationToken cancellationToken)
+    {
+        if (await contacts.ResolveSurvivorAsync(contactId, cancellationToken) is not { } survivor)
+        {
+            return null;
+        }
+
+        var query = db.ConversationNotes.AsNoTracking().Where(n => n.ContactId == survivor);
+        if (before is { } cursor)
+        {
+            var utc = cursor.Kind == DateTimeKind.Local ? cursor.ToUniversalTime() : DateTime.SpecifyKind(cursor, DateTimeKind.Utc);
+            query = query.Where(n => n.CreatedAt < utc);
+        }
+
+        var notes = await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(Math.Clamp(limit, 1, MaxPageSize))
+            .ToListAsync(cancellationToken);
+        return [.. notes.Select(NoteView.From)];
+    }
+
     public async Task<MessageView?> MessageAsync(Guid messageId, CancellationToken cancellationToken) =>
         await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == messageId, cancellationToken) is { } message
             ? MessageView.From(message)

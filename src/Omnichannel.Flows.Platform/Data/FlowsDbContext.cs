@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Automation;
+using Omnichannel.Flows.Platform.Automation.Activities;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.WebChat;
@@ -37,6 +38,7 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<PendingDeliveryStatus> PendingDeliveryStatuses => Set<PendingDeliveryStatus>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<ConversationNote> ConversationNotes => Set<ConversationNote>();
 
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
     public DbSet<RateCardVersion> RateCardVersions => Set<RateCardVersion>();
@@ -46,6 +48,7 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
 
     public DbSet<AutomationEvent> AutomationEvents => Set<AutomationEvent>();
+    public DbSet<RoundRobinTurn> RoundRobinTurns => Set<RoundRobinTurn>();
 
     public DbSet<Broadcast> Broadcasts => Set<Broadcast>();
     public DbSet<BroadcastRecipient> BroadcastRecipients => Set<BroadcastRecipient>();

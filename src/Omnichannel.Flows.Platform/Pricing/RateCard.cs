@@ -31,6 +31,11 @@ public sealed record RateCard(
             problems.Add(("/currency", "An ISO 4217 code in capitals, e.g. USD."));
         }
 
+        if (Rules is null)
+        {
+            problems.Add(("/rules", "The rules for what is free (serviceFree, utilityFreeInServiceWindow, freeEntryPointWindowFree)."));
+        }
+
         if (Markets is not { Count: > 0 })
         {
             problems.Add(("/markets", "At least one market."));
@@ -55,11 +60,16 @@ public sealed record RateCard(
                 problems.Add(($"/markets/{i}", "Rates cannot be negative."));
             }
 
+            if (market.Countries is null)
+            {
+                problems.Add(($"/markets/{i}/countries", "A list of ISO 3166 country codes (empty for a market that only serves as the default)."));
+            }
+
             problems.AddRange(TierProblems(market.UtilityTiers, $"/markets/{i}/utilityTiers"));
             problems.AddRange(TierProblems(market.AuthenticationTiers, $"/markets/{i}/authenticationTiers"));
         }
 
-        var claimed = Markets.SelectMany(m => m.Countries).GroupBy(c => c, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var claimed = Markets.SelectMany(m => m.Countries ?? []).GroupBy(c => c, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (claimed.Count > 0)
         {
             problems.Add(("/markets", $"Countries in more than one market: {string.Join(", ", claimed)}."));

@@ -26,7 +26,8 @@ public sealed class RateCardStore(IDbContextFactory<FlowsDbContext> dbs)
         var candidates = Shipped.Value.Where(c => c.Channel == channel && c.EffectiveFrom <= day).ToList();
         if (uploaded is not null)
         {
-            candidates.Add(Parse(uploaded));
+            // First, so that an upload dated like a shipped card (a correction of it) wins the tie below.
+            candidates.Insert(0, Parse(uploaded));
         }
 
         return candidates.OrderByDescending(c => c.EffectiveFrom).FirstOrDefault()

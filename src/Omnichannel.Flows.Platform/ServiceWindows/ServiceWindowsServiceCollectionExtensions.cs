@@ -12,6 +12,9 @@ public static class ServiceWindowsServiceCollectionExtensions
         services.AddSingleton<RateCardStore>();
         services.AddSingleton<CostEstimator>();
         services.AddScoped<TemplateSuggestions>();
+        services.AddScoped<ContactChannelStates>();
+        services.AddScoped<TemplateCosts>();
+        services.AddScoped<RateCardUploads>();
         return services;
     }
 }

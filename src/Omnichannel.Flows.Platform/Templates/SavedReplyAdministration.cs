@@ -20,23 +20,20 @@ public sealed class SavedReplyAdministration(FlowsDbContext db, TimeProvider tim
     public const int MaxTextLength = 4096;
 
     /// <summary>The replies offered on <paramref name="channel"/> (those for every channel included), by name.</summary>
-    public Task<List<SavedReplyView>> ListAsync(ChannelKind? channel, string? search, CancellationToken cancellationToken)
+    public Task<List<SavedReplyView>> ListAsync(ChannelKind? channel, string? search, CancellationToken cancellationToken) =>
+        Offered(channel, search).Select(r => new SavedReplyView(r.Id, r.Name, r.Text, r.Channels, r.CreatedAt, r.UpdatedAt)).ToListAsync(cancellationToken);
+
+    /// <summary>One page (from 1) of what <see cref="ListAsync"/> lists, and how many match in all.</summary>
+    public async Task<(List<SavedReplyView> Items, int Total)> PageAsync(ChannelKind? channel, string? search, int page, int pageSize,
+        CancellationToken cancellationToken)
     {
-        var replies = db.SavedReplies.AsNoTracking();
-        if (channel is { } only)
-        {
-            replies = replies.Where(r => r.Channels.Count == 0 || r.Channels.Contains(only));
-        }
-
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var pattern = $"%{search.Trim()}%";
-            replies = replies.Where(r => EF.Functions.Like(r.Name, pattern) || EF.Functions.Like(r.Text, pattern));
-        }
-
-        return replies.OrderBy(r => r.Name)
-            .Select(r => new SavedReplyView(r.Id, r.Name, r.Text, r.Channels, r.CreatedAt, r.UpdatedAt))
-            .ToListAsync(cancellationToken);
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, TemplateQueries.MaxPageSize);
+        var replies = Offered(channel, search);
+        var total = await replies.CountAsync(cancellationToken);
+        var items = await replies.Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(r => new SavedReplyView(r.Id, r.Name, r.Text, r.Channels, r.CreatedAt, r.UpdatedAt)).ToListAsync(cancellationToken);
+        return (items, total);
     }
 
     public async Task<SavedReplyView?> GetAsync(Guid id, CancellationToken cancellationToken) =>
@@ -92,6 +89,23 @@ public sealed class SavedReplyAdministration(FlowsDbContext db, TimeProvider tim
     /// <returns>False when there is no such reply.</returns>
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) =>
         await db.SavedReplies.Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+
+    private IQueryable<SavedReply> Offered(ChannelKind? channel, string? search)
+    {
+        var replies = db.SavedReplies.AsNoTracking();
+        if (channel is { } only)
+        {
+            replies = replies.Where(r => r.Channels.Count == 0 || r.Channels.Contains(only));
+        }
+
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = $"%{search.Trim()}%";
+            replies = replies.Where(r => EF.Functions.Like(r.Name, pattern) || EF.Functions.Like(r.Text, pattern));
+        }
+
+        return replies.OrderBy(r => r.Name).ThenBy(r => r.Id);
+    }
 
     private async Task<TemplateProblem?> NameInUseAsync(string name, Guid? except, CancellationToken cancellationToken) =>
         await db.SavedReplies.AnyAsync(r => r.Name == name && r.Id != except, cancellationToken)

@@ -57,39 +57,36 @@ public sealed record TemplateItem(
         };
 }
 
+/// <summary>A page of the catalog and how many entries match in all.</summary>
+public sealed record TemplateItemPage(IReadOnlyList<TemplateItem> Items, int Total);
+
 /// <summary>What may be sent on a channel, filtered in the database.</summary>
-public sealed record TemplateFilter(ChannelKind? Channel, TemplateCategory? Category, TemplateStatus? Status, string? Search);
+public sealed record TemplateFilter(ChannelKind? Channel, TemplateCategory? Category, TemplateStatus? Status, string? Search)
+{
+    /// <summary>Meta's language code (<c>en_US</c>, <c>de</c>), matched exactly; null for every language.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>The template picker's reads: WhatsApp templates and the saved replies that apply to a channel.</summary>
 public sealed class TemplateQueries(FlowsDbContext db, SavedReplyAdministration savedReplies)
 {
+    public const int MaxPageSize = 100;
+
     /// <summary>
     /// WhatsApp templates (unless another channel is asked for; deleted ones only when asked for by status) and the saved
-    /// replies offered on the channel. Category and status filter templates; saved replies have neither, so those
-    /// filters leave them out.
+    /// replies offered on the channel. Category, status and language filter templates; saved replies have none of them,
+    /// so those filters leave them out.
     /// </summary>
     public async Task<List<TemplateItem>> ListAsync(TemplateFilter filter, CancellationToken cancellationToken)
     {
         var items = new List<TemplateItem>();
         if (filter.Channel is null or ChannelKind.WhatsApp)
         {
-            var templates = db.MessageTemplates.AsNoTracking().Where(t => t.Channel == ChannelKind.WhatsApp);
-            templates = filter.Status is { } status ? templates.Where(t => t.Status == status) : templates.Where(t => t.Status != TemplateStatus.Deleted);
-            if (filter.Category is { } category)
-            {
-                templates = templates.Where(t => t.Category == category);
-            }
-
-            if (Pattern(filter.Search) is { } pattern)
-            {
-                templates = templates.Where(t => EF.Functions.Like(t.Name, pattern) || EF.Functions.Like(t.BodyText!, pattern));
-            }
-
-            var found = await templates.OrderBy(t => t.Name).ThenBy(t => t.Language).ToListAsync(cancellationToken);
+            var found = await WhatsAppTemplates(filter).ToListAsync(cancellationToken);
             items.AddRange(found.Select(t => TemplateItem.From(t)));
         }
 
-        if (filter.Category is null && filter.Status is null)
+        if (filter.Category is null && filter.Status is null && filter.Language is null)
         {
             var replies = await savedReplies.ListAsync(filter.Channel, filter.Search, cancellationToken);
             items.AddRange(replies.Select(TemplateItem.From));
@@ -98,12 +95,54 @@ public sealed class TemplateQueries(FlowsDbContext db, SavedReplyAdministration 
         return items;
     }
 
+    /// <summary>One page (from 1) of the WhatsApp templates <paramref name="filter"/> matches, as <see cref="ListAsync"/> filters them.</summary>
+    public async Task<TemplateItemPage> PageTemplatesAsync(TemplateFilter filter, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var templates = WhatsAppTemplates(filter);
+        var total = await templates.CountAsync(cancellationToken);
+        var found = await templates.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new TemplateItemPage([.. found.Select(t => TemplateItem.From(t))], total);
+    }
+
+    /// <summary>The languages the WhatsApp templates (but deleted ones) are in, for a language filter to offer.</summary>
+    public Task<List<string>> LanguagesAsync(CancellationToken cancellationToken) =>
+        db.MessageTemplates.AsNoTracking()
+            .Where(t => t.Channel == ChannelKind.WhatsApp && t.Status != TemplateStatus.Deleted)
+            .Select(t => t.Language)
+            .Distinct()
+            .OrderBy(language => language)
+            .ToListAsync(cancellationToken);
+
     /// <summary>The WhatsApp templates named <paramref name="name"/>, in <paramref name="language"/> when given.</summary>
     public Task<List<MessageTemplate>> FindAsync(string name, string? language, CancellationToken cancellationToken) =>
         db.MessageTemplates.AsNoTracking()
             .Where(t => t.Channel == ChannelKind.WhatsApp && t.Name == name && (language == null || t.Language == language))
             .OrderBy(t => t.Language)
             .ToListAsync(cancellationToken);
+
+    private IQueryable<MessageTemplate> WhatsAppTemplates(TemplateFilter filter)
+    {
+        var templates = db.MessageTemplates.AsNoTracking().Where(t => t.Channel == ChannelKind.WhatsApp);
+        templates = filter.Status is { } status ? templates.Where(t => t.Status == status) : templates.Where(t => t.Status != TemplateStatus.Deleted);
+        if (filter.Category is { } category)
+        {
+            templates = templates.Where(t => t.Category == category);
+        }
+
+        if (filter.Language is { Length: > 0 } language)
+        {
+            templates = templates.Where(t => t.Language == language);
+        }
+
+        if (Pattern(filter.Search) is { } pattern)
+        {
+            templates = templates.Where(t => EF.Functions.Like(t.Name, pattern) || EF.Functions.Like(t.BodyText!, pattern));
+        }
+
+        return templates.OrderBy(t => t.Name).ThenBy(t => t.Language);
+    }
 
     private static string? Pattern(string? search) => string.IsNullOrWhiteSpace(search) ? null : $"%{search.Trim()}%";
 }

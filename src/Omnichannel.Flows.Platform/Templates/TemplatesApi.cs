@@ -24,7 +24,8 @@ public static class TemplatesApi
     }
 
     private static async Task<IResult> ListAsync(
-        TemplateQueries queries, string? channel, string? category, string? status, string? search, CancellationToken cancellationToken)
+        TemplateQueries queries, string? channel, string? category, string? status, string? language, string? search,
+        CancellationToken cancellationToken)
     {
         if (InvalidChannel(channel, out var channelKind) is { } invalid)
         {
@@ -41,7 +42,11 @@ public static class TemplatesApi
             return ApiProblems.Invalid("status", $"'{status}' is not a status: {string.Join(", ", Enum.GetValues<TemplateStatus>().Select(s => s.ToMeta().ToLowerInvariant()))}.");
         }
 
-        var items = await queries.ListAsync(new TemplateFilter(channelKind, categoryValue, statusValue, search), cancellationToken);
+        var filter = new TemplateFilter(channelKind, categoryValue, statusValue, search)
+        {
+            Language = string.IsNullOrWhiteSpace(language) ? null : language.Trim(),
+        };
+        var items = await queries.ListAsync(filter, cancellationToken);
         return TypedResults.Ok(new { items });
     }
 

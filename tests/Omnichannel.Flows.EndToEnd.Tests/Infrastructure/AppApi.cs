@@ -29,6 +29,27 @@ public static class AppApi
         return page.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetGuid();
     }
 
+    /// <summary>The contact with <paramref name="phone"/>, once the webhook that brings them has been processed (in the background).</summary>
+    public static async Task<Guid> WaitForContactByPhoneAsync(this HttpClient client, string phone, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"api/contacts?search={Uri.EscapeDataString(phone)}");
+            if (page.GetProperty("items").EnumerateArray().SingleOrDefault() is { ValueKind: JsonValueKind.Object } contact)
+            {
+                return contact.GetProperty("id").GetGuid();
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No contact with {phone} appeared.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
     public static async Task ReplyAsync(this HttpClient agent, Guid contactId, string text)
     {
         var response = await agent.PostAsJsonAsync($"api/contacts/{contactId}/messages", new { text });

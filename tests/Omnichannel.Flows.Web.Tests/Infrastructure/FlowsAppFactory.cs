@@ -36,6 +36,11 @@ public class FlowsAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
+    /// <summary>Services on top of the app's (after the test clock); override to add or replace some.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var provider = Provider.BaseUrl.ToString().TrimEnd('/');
@@ -99,6 +104,7 @@ public class FlowsAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             services.AddSingleton<TimeProvider>(Clock);
             // Tests move the clock by days; tokens must outlive that.
             services.Configure<BearerTokenOptions>(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromDays(365));
+            ConfigureServices(services);
         });
     }
 

@@ -10,7 +10,7 @@ namespace Omnichannel.Flows.Web.Tests.Templates;
 public sealed class TemplateListTests(FlowsAppFactory app) : IClassFixture<FlowsAppFactory>
 {
     [Fact]
-    public async Task List_FiltersByCategoryStatusAndSearch_InTheDatabase()
+    public async Task List_FiltersByCategoryStatusLanguageAndSearch_InTheDatabase()
     {
         var tag = Tag();
         await SeedTemplatesAsync(
@@ -24,12 +24,14 @@ public sealed class TemplateListTests(FlowsAppFactory app) : IClassFixture<Flows
         var utility = await NamesAsync(agent, $"?channel=whatsapp&category=utility&search={tag}");
         var approvedUtility = await NamesAsync(agent, $"?category=UTILITY&status=approved&search={tag}");
         var deleted = await NamesAsync(agent, $"?status=deleted&search={tag}");
+        var german = await NamesAsync(agent, $"?language=de&search={tag}");
         var byBody = await NamesAsync(agent, "?search=parcel");
 
         Assert.Equal(new[] { $"sale_{tag}/en_US", $"shipped_{tag}/de", $"shipped_{tag}/en_US" }, all);
         Assert.Equal(new[] { $"shipped_{tag}/de", $"shipped_{tag}/en_US" }, utility);
         Assert.Equal(new[] { $"shipped_{tag}/en_US" }, approvedUtility);
         Assert.Equal(new[] { $"gone_{tag}/en_US" }, deleted);
+        Assert.Equal(new[] { $"shipped_{tag}/de" }, german);
         Assert.Contains($"shipped_{tag}/en_US", byBody);
     }
 

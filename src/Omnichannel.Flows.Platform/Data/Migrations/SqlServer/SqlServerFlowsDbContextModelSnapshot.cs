@@ -246,6 +246,41 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Activities.RoundRobinTurn", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("TakenAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("TeamId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("RoundRobinTurns");
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.AutomationEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1014,6 +1049,45 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.ToTable("Conversations");
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.ConversationNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AuthorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("AuthorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("[IdempotencyKey] IS NOT NULL");
+
+                    b.HasIndex("ContactId", "CreatedAt");
+
+                    b.ToTable("ConversationNotes");
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.Message", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1092,6 +1166,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<Guid?>("InboundEventId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1158,6 +1236,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("EmailMessageId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("[IdempotencyKey] IS NOT NULL");
 
                     b.HasIndex("BroadcastId", "Status");
 
@@ -1450,6 +1532,15 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Activities.RoundRobinTurn", b =>
+                {
+                    b.HasOne("Omnichannel.Flows.Platform.Conversations.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Broadcasts.BroadcastRecipient", b =>
                 {
                     b.HasOne("Omnichannel.Flows.Platform.Broadcasts.Broadcast", null)
@@ -1544,6 +1635,15 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                         .HasForeignKey("AssignedTeamId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Conversations.ConversationNote", b =>
+                {
                     b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
                         .WithMany()
                         .HasForeignKey("ContactId")

@@ -624,6 +624,29 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConversationNotes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Text = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    AuthorUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    AuthorName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConversationNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConversationNotes_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Messages",
                 columns: table => new
                 {
@@ -664,6 +687,7 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     PricingBillable = table.Column<bool>(type: "bit", nullable: true),
                     PricingType = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
                     InboundEventId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    IdempotencyKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     BroadcastId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
@@ -729,6 +753,28 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                         principalTable: "Teams",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RoundRobinTurns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TeamId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    TakenAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RoundRobinTurns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RoundRobinTurns_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -898,6 +944,18 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 column: "Tag");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConversationNotes_ContactId_CreatedAt",
+                table: "ConversationNotes",
+                columns: new[] { "ContactId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConversationNotes_IdempotencyKey",
+                table: "ConversationNotes",
+                column: "IdempotencyKey",
+                unique: true,
+                filter: "[IdempotencyKey] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Conversations_AssignedTeamId",
                 table: "Conversations",
                 column: "AssignedTeamId");
@@ -957,6 +1015,13 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 column: "EmailMessageId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Messages_IdempotencyKey",
+                table: "Messages",
+                column: "IdempotencyKey",
+                unique: true,
+                filter: "[IdempotencyKey] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Messages_Status_NextAttemptAt",
                 table: "Messages",
                 columns: new[] { "Status", "NextAttemptAt" });
@@ -986,6 +1051,18 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 name: "IX_RateCardVersions_Channel_EffectiveFrom",
                 table: "RateCardVersions",
                 columns: new[] { "Channel", "EffectiveFrom" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RoundRobinTurns_IdempotencyKey",
+                table: "RoundRobinTurns",
+                column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RoundRobinTurns_TeamId_Sequence",
+                table: "RoundRobinTurns",
+                columns: new[] { "TeamId", "Sequence" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_SavedReplies_Name",
@@ -1073,6 +1150,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                 name: "ContactTags");
 
             migrationBuilder.DropTable(
+                name: "ConversationNotes");
+
+            migrationBuilder.DropTable(
                 name: "Conversations");
 
             migrationBuilder.DropTable(
@@ -1095,6 +1175,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "RateCardVersions");
+
+            migrationBuilder.DropTable(
+                name: "RoundRobinTurns");
 
             migrationBuilder.DropTable(
                 name: "SavedReplies");

@@ -1,0 +1,126 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Engine.Activities;
+using Omnichannel.Flows.Platform.Conversations;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation.Activities;
+
+/// <summary>
+/// <c>conversation.assign</c>: assigns the contact's conversation to an agent, to a team, or to the next member of a
+/// team in turn (round-robin, kept per team in the database). With <c>onlyIfUnassigned</c> (the default) a conversation
+/// someone already handles is left alone. An assignee that does not exist faults the step (fix it, then retry).
+/// </summary>
+public sealed class AssignConversationActivity(IServiceScopeFactory scopes, TimeProvider time, ILogger<AssignConversationActivity> logger) : IActivity
+{
+    public const string Agent = "agent";
+    public const string Team = "team";
+    public const string RoundRobinMode = "roundRobin";
+
+    public ActivityDescriptor Descriptor { get; } = new(
+        "conversation.assign", "Conversations", "Assign conversation",
+        "Assigns the conversation to an agent, a team, or the next member of a team in turn (round-robin).",
+        [
+            new("assignTo", InputKind.Select, "Assign to", "An agent, a team, or a team's members in turn.")
+            {
+                Options = [Agent, Team, RoundRobinMode],
+                Default = PlatformInputs.Json(Team),
+            },
+            new("agent", InputKind.Text, "Agent", "The agent's user id or email (assign to an agent)."),
+            new("team", InputKind.Text, "Team", "The team's name or id (assign to a team, or round-robin among its members)."),
+            new("onlyIfUnassigned", InputKind.Boolean, "Only if unassigned", "Leave conversations someone already handles alone.") { Default = PlatformInputs.Json(true) },
+        ],
+        [Ports.Done]);
+
+    public object? Prepare(NodeInputs inputs)
+    {
+        var mode = inputs.Get<string>("assignTo");
+        if (mode == Agent && !inputs.Has("agent"))
+        {
+            inputs.AddError("agent", "Assigning to an agent needs the agent.");
+        }
+        else if (mode != Agent && !inputs.Has("team"))
+        {
+            inputs.AddError("team", mode == Team ? "Assigning to a team needs the team." : "Round-robin needs the team whose members take turns.");
+        }
+
+        return null;
+    }
+
+    public async ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        if (await AutomationSteps.ContactAsync(context, services) is not { } contactId)
+        {
+            return AutomationSteps.NoContact(context);
+        }
+
+        var db = services.GetRequiredService<FlowsDbContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var conversation = await db.ForContactAsync(contactId, now, cancellationToken);
+        if (context.Input<bool>("onlyIfUnassigned") && (conversation.AssignedUserId is not null || conversation.AssignedTeamId is not null))
+        {
+            context.Record("assigned", $"unchanged: already assigned ({conversation.AssignedUserId ?? "no agent"}, team {conversation.AssignedTeamId?.ToString() ?? "none"})");
+            return ActivityOutcome.Done;
+        }
+
+        var (userId, teamId, problem) = context.Input<string>("assignTo") switch
+        {
+            Agent => await AgentAsync(db, context.Input<string>("agent"), cancellationToken),
+            var mode => await TeamAsync(db, services, context, mode == RoundRobinMode, cancellationToken),
+        };
+        if (problem is not null)
+        {
+            return ActivityOutcome.Fault(problem);
+        }
+
+        context.Record("assigned", $"agent {userId ?? "none"}, team {teamId?.ToString() ?? "none"}");
+        if (conversation.AssignedUserId == userId && conversation.AssignedTeamId == teamId)
+        {
+            return ActivityOutcome.Done;
+        }
+
+        conversation.AssignedUserId = userId;
+        conversation.AssignedTeamId = teamId;
+        conversation.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Flow {FlowId} assigned the conversation of contact {ContactId} to agent {UserId}, team {TeamId}",
+            context.FlowId, contactId, userId, teamId);
+        return ActivityOutcome.Done;
+    }
+
+    private static async Task<(string? UserId, Guid? TeamId, string? Problem)> AgentAsync(FlowsDbContext db, string agent, CancellationToken cancellationToken)
+    {
+        var email = agent.ToUpperInvariant();
+        var userId = await db.Users.AsNoTracking().Where(u => u.Id == agent || u.NormalizedEmail == email).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
+        return userId is null ? (null, null, $"No agent '{agent}'.") : (userId, null, null);
+    }
+
+    private static async Task<(string? UserId, Guid? TeamId, string? Problem)> TeamAsync(
+        FlowsDbContext db, IServiceProvider services, StepContext context, bool roundRobin, CancellationToken cancellationToken)
+    {
+        var team = context.Input<string>("team");
+        var byId = Guid.TryParse(team, out var parsed) ? parsed : Guid.Empty;
+        var teamId = await db.Teams.AsNoTracking().Where(t => t.Name == team || t.Id == byId).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
+        if (teamId is null)
+        {
+            return (null, null, $"No team '{team}'.");
+        }
+
+        if (!roundRobin)
+        {
+            return (null, teamId, null);
+        }
+
+        var member = await services.GetRequiredService<RoundRobin>().NextAsync(teamId.Value, context.IdempotencyKey, cancellationToken);
+        if (member is null)
+        {
+            context.Record("roundRobin", "the team has no members: assigned to the team");
+        }
+
+        return (member, teamId, null);
+    }
+}

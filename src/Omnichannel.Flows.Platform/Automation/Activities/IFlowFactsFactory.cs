@@ -1,0 +1,14 @@
+using Omnichannel.Flows.Engine.Expressions;
+
+namespace Omnichannel.Flows.Platform.Automation.Activities;
+
+/// <summary>
+/// Makes the facts one runner call reads for a contact (<c>contact.*</c>, <c>conversation.*</c>, <c>window.*</c>,
+/// <c>message.*</c>). Hosting calls it before every start, resume or retry and hands the result to the runner; the
+/// facts are a snapshot read when it is called, so a change a step makes shows from the next runner call on.
+/// </summary>
+public interface IFlowFactsFactory
+{
+    /// <param name="contactId">The instance's subject; null (or a contact that no longer exists) gives no facts.</param>
+    Task<IFlowFacts> CreateAsync(Guid? contactId, CancellationToken cancellationToken);
+}
