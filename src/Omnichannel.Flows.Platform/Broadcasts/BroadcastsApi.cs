@@ -2,11 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Api;
 using Omnichannel.Flows.Platform.Auth;
-using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Broadcasts;
 
@@ -16,7 +13,7 @@ namespace Omnichannel.Flows.Platform.Broadcasts;
 /// </summary>
 public static class BroadcastsApi
 {
-    public const int MaxPageSize = 100;
+    public const int MaxPageSize = BroadcastDrafts.MaxPageSize;
 
     public static IEndpointRouteBuilder MapBroadcastsApi(this IEndpointRouteBuilder app)
     {
@@ -31,140 +28,36 @@ public static class BroadcastsApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(FlowsDbContext db, int? page, int? pageSize, string? state, CancellationToken cancellationToken)
-    {
-        if (pageSize is < 1 or > MaxPageSize || page is < 1)
-        {
-            return ApiProblems.Invalid(page is < 1 ? "page" : "pageSize", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
-        }
+    private static async Task<IResult> ListAsync(BroadcastDrafts drafts, int? page, int? pageSize, string? state, CancellationToken cancellationToken) =>
+        (await drafts.ListAsync(page, pageSize, state, cancellationToken)).ToResult(TypedResults.Ok);
 
-        var query = db.Broadcasts.AsNoTracking();
-        if (state is not null)
-        {
-            if (!Enum.TryParse<BroadcastState>(state, ignoreCase: true, out var wanted) || !Enum.IsDefined(wanted) || state.All(char.IsAsciiDigit))
-            {
-                return ApiProblems.Invalid("state", "state is draft, scheduled, running, paused, completed or cancelled.");
-            }
+    private static async Task<IResult> CreateAsync(BroadcastRequest request, BroadcastDrafts drafts, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        (await drafts.CreateAsync(request, user.Id(), cancellationToken)).ToResult(view => TypedResults.Created($"/api/broadcasts/{view.Id}", view));
 
-            query = query.Where(b => b.State == wanted);
-        }
+    private static async Task<IResult> GetAsync(Guid id, BroadcastDrafts drafts, CancellationToken cancellationToken) =>
+        (await drafts.GetAsync(id, cancellationToken)).ToResult(TypedResults.Ok);
 
-        var (number, size) = (page ?? 1, pageSize ?? 25);
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id).Skip((number - 1) * size).Take(size)
-            .Select(b => new BroadcastSummary(b.Id, b.Name, b.Purpose, b.State, b.RecipientCount, b.CreatedAt, b.ScheduledAt, b.StartedAt, b.CompletedAt))
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new { items, total, page = number, pageSize = size });
-    }
-
-    private static async Task<IResult> CreateAsync(
-        BroadcastRequest request, FlowsDbContext db, BroadcastValidator validator, ClaimsPrincipal user, TimeProvider time, BroadcastProgressQuery progress,
-        CancellationToken cancellationToken)
-    {
-        var validation = await validator.ValidateAsync(request, complete: false, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Results.ValidationProblem(validation.Errors);
-        }
-
-        var now = time.GetUtcNow().UtcDateTime;
-        var broadcast = new Broadcast
-        {
-            Name = request.Name!.Trim(),
-            Purpose = validation.Purpose,
-            Definition = validation.Definition!.ToJson(),
-            CreatedByUserId = user.Id(),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Broadcasts.Add(broadcast);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/broadcasts/{broadcast.Id}", await BroadcastView.FromAsync(broadcast, progress, cancellationToken));
-    }
-
-    private static async Task<IResult> GetAsync(Guid id, FlowsDbContext db, BroadcastProgressQuery progress, CancellationToken cancellationToken) =>
-        await db.Broadcasts.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken) is { } broadcast
-            ? TypedResults.Ok(await BroadcastView.FromAsync(broadcast, progress, cancellationToken))
-            : ApiProblems.NotFound("No such broadcast.");
-
-    private static async Task<IResult> UpdateAsync(
-        Guid id, BroadcastRequest request, FlowsDbContext db, BroadcastValidator validator, TimeProvider time, BroadcastProgressQuery progress,
-        CancellationToken cancellationToken)
-    {
-        var broadcast = await db.Broadcasts.FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
-        if (broadcast is null)
-        {
-            return ApiProblems.NotFound("No such broadcast.");
-        }
-
-        if (broadcast.State != BroadcastState.Draft)
-        {
-            return ApiProblems.Conflict("Not a draft", $"The broadcast is {broadcast.State.ToString().ToLowerInvariant()}; only drafts can be changed.", "/state");
-        }
-
-        var validation = await validator.ValidateAsync(request, complete: false, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Results.ValidationProblem(validation.Errors);
-        }
-
-        broadcast.Name = request.Name!.Trim();
-        broadcast.Purpose = validation.Purpose;
-        broadcast.Definition = validation.Definition!.ToJson();
-        broadcast.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(await BroadcastView.FromAsync(broadcast, progress, cancellationToken));
-    }
+    private static async Task<IResult> UpdateAsync(Guid id, BroadcastRequest request, BroadcastDrafts drafts, CancellationToken cancellationToken) =>
+        (await drafts.UpdateAsync(id, request, cancellationToken)).ToResult(TypedResults.Ok);
 
     /// <summary>The live size of an audience and a few of its customers, with the channel each would get (when channels are given).</summary>
-    private static async Task<IResult> PreviewAsync(
-        PreviewRequest request, FlowsDbContext db, BroadcastValidator validator, RecipientPlanner planner, ConsentPolicy consent, TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        if (request.SampleSize is < 1 or > 50)
-        {
-            return ApiProblems.Invalid("/sampleSize", "sampleSize is 1 to 50.");
-        }
-
-        var validation = await validator.ValidateAsync(
-            new BroadcastRequest("preview", request.Purpose, request.Audience, request.Channels, request.Content, null), complete: false, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Results.ValidationProblem(validation.Errors);
-        }
-
-        var definition = validation.Definition!;
-        var audience = AudienceQuery.Apply(db, definition.Audience);
-        var count = await audience.CountAsync(cancellationToken);
-        var sample = await audience.OrderByDescending(c => c.UpdatedAt).ThenBy(c => c.Id).Take(request.SampleSize ?? 5)
-            .Select(c => new { c.Id, c.DisplayName }).ToListAsync(cancellationToken);
-        var plan = new BroadcastPlan("preview", validation.Purpose, definition, validation.Template, consent);
-        var planned = definition.Channels.Count == 0 ? []
-            : (await planner.PlanAsync(db, plan, [.. sample.Select(s => s.Id)], time.GetUtcNow().UtcDateTime, cancellationToken)).ToDictionary(p => p.ContactId);
-        return TypedResults.Ok(new
-        {
-            count,
-            sample = sample.Select(s => planned.GetValueOrDefault(s.Id) is { } p
-                ? new PreviewRecipient(s.Id, s.DisplayName, p.Channel, p.SkipReason, p.Content?.Text)
-                : new PreviewRecipient(s.Id, s.DisplayName, null, null, null)),
-        });
-    }
+    private static async Task<IResult> PreviewAsync(PreviewRequest request, BroadcastDrafts drafts, CancellationToken cancellationToken) =>
+        (await drafts.PreviewAsync(request, cancellationToken)).ToResult(TypedResults.Ok);
 
     /// <summary>Cost before send: the total to confirm when scheduling, per category and market.</summary>
-    private static async Task<IResult> EstimateAsync(
-        Guid id, FlowsDbContext db, BroadcastValidator validator, BroadcastEstimator estimator, CancellationToken cancellationToken)
-    {
-        var broadcast = await db.Broadcasts.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
-        if (broadcast is null)
-        {
-            return ApiProblems.NotFound("No such broadcast.");
-        }
+    private static async Task<IResult> EstimateAsync(Guid id, BroadcastDrafts drafts, CancellationToken cancellationToken) =>
+        (await drafts.EstimateAsync(id, cancellationToken)).ToResult(TypedResults.Ok);
 
-        var validation = await validator.ValidateAsync(BroadcastRequest.From(broadcast, BroadcastDefinition.Parse(broadcast.Definition)), complete: true, cancellationToken);
-        return validation.IsValid
-            ? TypedResults.Ok(await estimator.EstimateAsync(broadcast.Name, broadcast.Purpose, validation.Definition!, validation.Template, cancellationToken))
-            : Results.ValidationProblem(validation.Errors, detail: "Complete the broadcast first: these parts are missing or no longer valid.");
-    }
+    /// <summary>The value as <paramref name="success"/> says, or the refusal as problem+json that says where.</summary>
+    internal static IResult ToResult<T>(this BroadcastOutcome<T> outcome, Func<T, IResult> success) => outcome.Refusal switch
+    {
+        null => success(outcome.Value!),
+        { Kind: BroadcastRefusalKind.NotFound } r => ApiProblems.NotFound(r.Detail ?? r.Title),
+        { Kind: BroadcastRefusalKind.Invalid } r => Results.ValidationProblem(r.FieldErrors, detail: r.Detail),
+        { Kind: BroadcastRefusalKind.Conflict } r => ApiProblems.Conflict(r.Title, r.Detail ?? r.Title, r.Pointer,
+            r.Estimate is null ? null : new Dictionary<string, object?> { ["estimate"] = r.Estimate }),
+        { } r => ApiProblems.Unprocessable(r.Title, r.Detail ?? r.Title, r.Pointer ?? ""),
+    };
 }
 
 public sealed record BroadcastSummary(

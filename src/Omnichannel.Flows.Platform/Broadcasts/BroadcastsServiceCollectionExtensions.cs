@@ -23,6 +23,9 @@ public static class BroadcastsServiceCollectionExtensions
         services.AddScoped<BroadcastValidator>();
         services.AddScoped<BroadcastEstimator>();
         services.AddScoped<BroadcastProgressQuery>();
+        services.AddScoped<BroadcastDrafts>();
+        services.AddScoped<BroadcastControl>();
+        services.AddScoped<BroadcastFailures>();
         return services;
     }
 }
