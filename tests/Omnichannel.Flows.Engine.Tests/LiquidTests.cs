@@ -30,6 +30,16 @@ public sealed class LiquidTests
     }
 
     [Theory]
+    [InlineData("Hi {{ contact.last_name | default: contact.display_name | default: \"there\" }}", "Hi there")]
+    [InlineData("Hi {{ contact.last_name | default: contact.first_name | default: \"there\" }}", "Hi Ana <b>")]
+    [InlineData("{{ contact.fields.plan | default: \"none\" }}", "gold")]
+    [InlineData("{{ flow.unset | default: \"\" | default: \"last\" }}", "last")]
+    public void Render_Default_FallsThroughMissingAndEmptyValues(string source, string expected)
+    {
+        Assert.Equal(expected, Render(source, Facts));
+    }
+
+    [Theory]
     [InlineData("Hi {{ contact.last_name }}.", "Hi .")]
     [InlineData("[{{ contact.fields.nothing.deeper }}]", "[]")]
     [InlineData("{% if contact.fields.nothing %}yes{% else %}no{% endif %}", "no")]

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Fluid;
+using Fluid.Values;
 
 namespace Omnichannel.Flows.Engine.Expressions;
 
@@ -28,6 +29,23 @@ public sealed class LiquidTemplates
             TimeZone = TimeZoneInfo.Utc,
             Now = time.GetUtcNow,
         };
+        options.Filters.AddFilter("default", Default);
+    }
+
+    /// <summary>
+    /// Liquid's <c>default</c>, knowing that a fact with no value is not Fluid's nil (it stays navigable, see
+    /// <see cref="FactsFluidValue"/>): <c>{{ contact.first_name | default: contact.display_name | default: "there" }}</c>
+    /// falls through every missing or empty value. <c>allow_false: true</c> keeps a false, as in Liquid.
+    /// </summary>
+    private static ValueTask<FluidValue> Default(FluidValue input, FilterArguments arguments, TemplateContext context)
+    {
+        var keepFalse = arguments["allow_false"].ToBooleanValue();
+        var blank = input is FactsFluidValue
+            || input.IsNil()
+            || (input is StringValue && input.ToStringValue().Length == 0)
+            || (input is ArrayValue array && array.Values.Count == 0)
+            || (input is BooleanValue && !input.ToBooleanValue() && !keepFalse);
+        return ValueTask.FromResult(blank ? arguments.At(0) : input);
     }
 
     /// <summary>Parses <paramref name="source"/>; text without <c>{{</c> or <c>{%</c> is kept as a literal and never rendered.</summary>

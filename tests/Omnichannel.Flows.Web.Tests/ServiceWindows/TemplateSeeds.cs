@@ -7,11 +7,11 @@ namespace Omnichannel.Flows.Web.Tests.ServiceWindows;
 public static class TemplateSeeds
 {
     public static async Task<MessageTemplate> TemplateAsync(this FlowsAppFactory app, string body, TemplateCategory category,
-        TemplateStatus status = TemplateStatus.Approved, string language = "en_US")
+        TemplateStatus status = TemplateStatus.Approved, string language = "en_US", string? name = null)
     {
         var template = new MessageTemplate
         {
-            Name = $"t_{Guid.NewGuid():N}"[..20],
+            Name = name ?? $"t_{Guid.NewGuid():N}"[..20],
             Language = language,
             Category = category,
             Status = status,

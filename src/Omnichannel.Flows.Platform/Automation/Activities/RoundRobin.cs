@@ -66,7 +66,7 @@ public sealed class RoundRobin(FlowsDbContext db, TimeProvider time)
             var last = await db.RoundRobinTurns.AsNoTracking().Where(t => t.TeamId == teamId).OrderByDescending(t => t.Sequence)
                 .Select(t => new { t.Sequence, t.UserId }).FirstOrDefaultAsync(cancellationToken);
             var next = last is null ? members[0] : members.FirstOrDefault(m => string.CompareOrdinal(m, last.UserId) > 0) ?? members[0];
-            db.RoundRobinTurns.Add(new RoundRobinTurn
+            var turn = db.RoundRobinTurns.Add(new RoundRobinTurn
             {
                 TeamId = teamId,
                 Sequence = (last?.Sequence ?? 0) + 1,
@@ -81,8 +81,9 @@ public sealed class RoundRobin(FlowsDbContext db, TimeProvider time)
             }
             catch (DbUpdateException) when (attempt < Tries)
             {
-                // Another pick took this sequence (or this step's key) first: read again and take the next turn.
-                db.ChangeTracker.Clear();
+                // Another pick took this sequence (or this step's key) first: read again and take the next turn. Only the
+                // turn is let go: the caller's own changes in this context (the conversation it assigns) stay tracked.
+                turn.State = EntityState.Detached;
             }
         }
     }
