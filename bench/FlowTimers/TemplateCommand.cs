@@ -28,7 +28,7 @@ internal static class TemplateCommand
         while (true)
         {
             var run = await Api.ReadAsync(await client.GetAsync($"/api/flow-runs/{runId}"));
-            var status = run.TryGetProperty("status", out var s) ? s.ToString() : "?";
+            var status = run.TryGetProperty("run", out var r) && r.TryGetProperty("status", out var s) ? s.ToString() : "?";
             if (status.Equals("suspended", StringComparison.OrdinalIgnoreCase))
             {
                 break;
