@@ -116,7 +116,14 @@ if (( $(now_ms) > DUE_A )); then echo "warning: the app was ready only after ins
 echo "Ready $(( ($(now_ms) - $(sed -n 's/^app1_start=//p' "$TIMELINE")) / 1000 )) s after start; A is due in $(( (DUE_A - $(now_ms)) / 1000 )) s"
 
 step "A: $DUE timers due at the same instant"
+# The app's CPU time while A fires (from 1 s before A until its last call): the machine-independent cost per timer.
+wait_ms=$(( DUE_A - 1000 - $(now_ms) ))
+if (( wait_ms > 0 )); then sleep "$(awk -v ms="$wait_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"; fi
+echo "a_cpu_from=$(cpu_seconds "$APP_PID")" >> "$TIMELINE"
+echo "load_at_a=$(load_average)" >> "$TIMELINE"
+echo "psi_at_a=$(cpu_pressure)" >> "$TIMELINE"
 timeout "$FIRE_TIMEOUT_SECONDS" $BENCH wait --counter "$COUNTER" --batch a --count "$DUE" --timeout-seconds "$FIRE_TIMEOUT_SECONDS"
+echo "a_cpu_to=$(cpu_seconds "$APP_PID")" >> "$TIMELINE"
 echo "a_done=$(now_ms)" >> "$TIMELINE"
 
 step "B: $DUE more due at once; SIGKILL after $KILL_AFTER of their calls"

@@ -28,7 +28,7 @@ internal sealed record Arrival(long At, string Batch, string Key)
 /// <summary>What the counter saw of one batch.</summary>
 internal sealed record BatchCheck(
     string Name, int Expected, int Arrivals, int DistinctKeys, int DistinctRuns, int RunsWithTwoKeys, int KeysDeliveredTwice,
-    double P50, double P99, double Max, double Last)
+    double First, double P50, double P99, double Max, double Last)
 {
     public int Missing => Math.Max(0, Expected - DistinctRuns);
 
@@ -40,7 +40,7 @@ internal sealed record BatchCheck(
             name, expected, mine.Count, mine.Select(a => a.Key).Distinct().Count(), firstPerRun.Count,
             mine.GroupBy(a => a.RunId).Count(g => g.Select(a => a.Key).Distinct().Count() > 1),
             mine.GroupBy(a => a.Key).Count(g => g.Count() > 1),
-            Percentile(firstPerRun, 0.50), Percentile(firstPerRun, 0.99), firstPerRun.Count == 0 ? double.NaN : firstPerRun[^1],
+            firstPerRun.Count == 0 ? double.NaN : firstPerRun[0], Percentile(firstPerRun, 0.50), Percentile(firstPerRun, 0.99), firstPerRun.Count == 0 ? double.NaN : firstPerRun[^1],
             mine.Count == 0 ? double.NaN : (mine.Max(a => a.At) - dueAt) / 1000.0);
     }
 
