@@ -85,7 +85,7 @@ internal static class ReportCommand
         md.AppendLine(inv, $"| seed {pending - 1:N0} runs (app stopped; direct insert through the app's model) | {seeded.GetProperty("seedSeconds").GetDouble():F1} s |");
         md.AppendLine(inv, $"| app start → ready, {pending:N0} pending | {(Ms("app1_ready") - Ms("app1_start")) / 1000.0:F1} s |");
         md.AppendLine(inv, $"| RSS when ready / max before A / max while A fires / max of the first process | {atReady:N0} / {beforeDue:N0} / {whileFiring:N0} / {app1Max:N0} MB |");
-        md.AppendLine(inv, $"| A: first call after due (the pump's own delay) | {a.First:F2} s |");
+        md.AppendLine(inv, $"| A: first call after due (the pump waking + the first resume in the process: JIT, EF query compilation, HTTP client) | {a.First:F2} s |");
         md.AppendLine(inv, $"| A: lateness p50 / p99 / max; last call | {a.P50:F2} / {a.P99:F2} / {a.Max:F2} s; {a.Last:F2} s after due ({a.Arrivals:N0} calls, {a.DistinctKeys:N0} distinct keys) |");
         md.AppendLine(inv, $"| A: drain rate, first to last call | {a.DistinctRuns / Math.Max(0.001, a.Last - a.First):N0} timers/s |");
         md.AppendLine(inv, $"| A: the app's CPU time per fired timer (1 s before A to its last call; resume, HTTP call, end, all in the app) | {cpuPerTimer:F2} ms — at that cost {expected:N0} timers need {cpuPerTimer * expected / 1000:F1} CPU-s, {cpuPerTimer * expected / 1000 / Environment.ProcessorCount:F1} s on all {Environment.ProcessorCount} cores |");
