@@ -1,0 +1,61 @@
+using System.Globalization;
+using Omnichannel.Flows.Bench.LoadGen;
+
+namespace Omnichannel.Flows.Bench.FlowTimers;
+
+/// <summary>
+/// The side effect the benchmark counts: the flow's HTTP request step POSTs to <c>/hit/{batch}</c> with the step's
+/// <c>Idempotency-Key</c> (<c>instance:node:activation:attempt</c>). Every arrival is written, flushed, as
+/// <c>unix-ms TAB batch TAB key</c> — duplicates included, nothing deduplicated here, so the report sees what the app did.
+/// It runs in its own process, so it keeps counting while the app is killed and restarted. Listens on 127.0.0.1 only.
+/// </summary>
+internal static class CounterCommand
+{
+    public static async Task<int> ExecuteAsync(Arguments arguments)
+    {
+        var port = arguments.Int("port", 18530);
+        await using var file = new StreamWriter(arguments.Required("out"), append: false) { AutoFlush = false };
+        var gate = new Lock();
+        var arrivals = new Dictionary<string, long>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.MapPost("/hit/{batch}", (string batch, HttpRequest request) =>
+        {
+            var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var key = request.Headers["Idempotency-Key"].ToString();
+            lock (gate)
+            {
+                file.Write(string.Create(CultureInfo.InvariantCulture, $"{at}\t{batch}\t{key}\n"));
+                file.Flush();
+                arrivals[batch] = arrivals.GetValueOrDefault(batch) + 1;
+                if (!keys.TryGetValue(batch, out var seen))
+                {
+                    keys[batch] = seen = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                seen.Add(key);
+            }
+
+            return Results.Ok();
+        });
+        app.MapGet("/stats", () =>
+        {
+            lock (gate)
+            {
+                return Results.Ok(arrivals.ToDictionary(a => a.Key, a => new { arrivals = a.Value, distinct = keys[a.Key].Count }));
+            }
+        });
+        app.MapGet("/health/ready", () => Results.Ok());
+        await app.RunAsync();
+        lock (gate)
+        {
+            file.Flush();
+        }
+
+        return 0;
+    }
+}
