@@ -32,7 +32,8 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
         await ApplyAsync(db, Checkpoint, cancellationToken);
 
     /// <returns>False when the instance is cancelled (or unknown) and the step was dropped.</returns>
-    public static async Task<bool> ApplyAsync(FlowsDbContext db, FlowCheckpoint checkpoint, CancellationToken cancellationToken)
+    /// <param name="consumedGroup">A bookmark group the caller has deleted already (the consume): not deleted twice.</param>
+    public static async Task<bool> ApplyAsync(FlowsDbContext db, FlowCheckpoint checkpoint, CancellationToken cancellationToken, string? consumedGroup = null)
     {
         var instance = checkpoint.Instance;
         var snapshot = FlowSnapshots.Serialize(instance);
@@ -51,9 +52,9 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
             return false;
         }
 
-        if (checkpoint.RemovedBookmarks.Count > 0)
+        var removed = checkpoint.RemovedBookmarks.Where(b => b.GroupId != consumedGroup).Select(b => b.Id).ToList();
+        if (removed.Count > 0)
         {
-            var removed = checkpoint.RemovedBookmarks.Select(b => b.Id).ToList();
             await db.FlowBookmarks.Where(b => removed.Contains(b.Id)).ExecuteDeleteAsync(cancellationToken);
         }
 
@@ -72,7 +73,7 @@ internal sealed class ConsumeWrite(Bookmark bookmark, FlowCheckpoint checkpoint)
     public override async Task<object?> ApplyAsync(FlowsDbContext db, CancellationToken cancellationToken)
     {
         var deleted = await db.FlowBookmarks.Where(b => b.GroupId == bookmark.GroupId).ExecuteDeleteAsync(cancellationToken);
-        return deleted > 0 && await CheckpointWrite.ApplyAsync(db, checkpoint, cancellationToken);
+        return deleted > 0 && await CheckpointWrite.ApplyAsync(db, checkpoint, cancellationToken, consumedGroup: bookmark.GroupId);
     }
 }
 
