@@ -11,42 +11,43 @@ namespace Omnichannel.Flows.Platform.Automation.Activities;
 /// <c>contact.addTag</c>: tags the contact. Idempotent by nature (a tag the contact has is left alone); the resulting
 /// <c>tag.added</c> event is marked as caused by automation, so flows start on it only if they opt in.
 /// </summary>
-public sealed class AddTagActivity(IServiceScopeFactory scopes, ILogger<AddTagActivity> logger) : IActivity
+public sealed class AddTagActivity(IServiceScopeFactory scopes, ILogger<AddTagActivity> logger) : TagChangeActivity(scopes, logger)
 {
-    public ActivityDescriptor Descriptor { get; } = new(
+    public override ActivityDescriptor Descriptor { get; } = new(
         "contact.addTag", "Contacts", "Add tag", "Adds a tag to the contact.",
         [new("tag", InputKind.Tag, "Tag", "The tag to add.") { Required = true, Parser = PlatformInputs.Tag }],
         [Ports.Done]);
 
-    public async ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        if (await AutomationSteps.ContactAsync(context, scope.ServiceProvider) is not { } contactId)
-        {
-            return AutomationSteps.NoContact(context);
-        }
+    protected override (string Changed, string Unchanged) Outcomes => ("added", "already tagged");
 
-        var tag = context.Input<string>("tag");
-        var added = await scope.ServiceProvider.GetRequiredService<ContactTags>()
-            .AddAsync(contactId, tag, context.CancellationToken, causedByAutomation: true);
-        context.Record("changed", added ? "added" : "already tagged");
-        if (added)
-        {
-            logger.LogInformation("Flow {FlowId} tagged contact {ContactId} {Tag}", context.FlowId, contactId, tag);
-        }
-
-        return ActivityOutcome.Done;
-    }
+    protected override Task<bool> ChangeAsync(ContactTags tags, Guid contactId, string tag, CancellationToken cancellationToken) =>
+        tags.AddAsync(contactId, tag, cancellationToken, causedByAutomation: true);
 }
 
 /// <summary><c>contact.removeTag</c>: removes a tag from the contact, if it has it (<c>tag.removed</c> marked as automation's).</summary>
-public sealed class RemoveTagActivity(IServiceScopeFactory scopes, ILogger<RemoveTagActivity> logger) : IActivity
+public sealed class RemoveTagActivity(IServiceScopeFactory scopes, ILogger<RemoveTagActivity> logger) : TagChangeActivity(scopes, logger)
 {
-    public ActivityDescriptor Descriptor { get; } = new(
+    public override ActivityDescriptor Descriptor { get; } = new(
         "contact.removeTag", "Contacts", "Remove tag", "Removes a tag from the contact, if it has it.",
         [new("tag", InputKind.Tag, "Tag", "The tag to remove.") { Required = true, Parser = PlatformInputs.Tag }],
         [Ports.Done]);
 
+    protected override (string Changed, string Unchanged) Outcomes => ("removed", "not tagged");
+
+    protected override Task<bool> ChangeAsync(ContactTags tags, Guid contactId, string tag, CancellationToken cancellationToken) =>
+        tags.RemoveAsync(contactId, tag, cancellationToken, causedByAutomation: true);
+}
+
+/// <summary>Adding and removing a tag: the step's contact, the change through <see cref="ContactTags"/>, what it did.</summary>
+public abstract class TagChangeActivity(IServiceScopeFactory scopes, ILogger logger) : IActivity
+{
+    public abstract ActivityDescriptor Descriptor { get; }
+
+    /// <summary>What the journal records when the tag changed, and when it was already as asked.</summary>
+    protected abstract (string Changed, string Unchanged) Outcomes { get; }
+
+    protected abstract Task<bool> ChangeAsync(ContactTags tags, Guid contactId, string tag, CancellationToken cancellationToken);
+
     public async ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -56,12 +57,11 @@ public sealed class RemoveTagActivity(IServiceScopeFactory scopes, ILogger<Remov
         }
 
         var tag = context.Input<string>("tag");
-        var removed = await scope.ServiceProvider.GetRequiredService<ContactTags>()
-            .RemoveAsync(contactId, tag, context.CancellationToken, causedByAutomation: true);
-        context.Record("changed", removed ? "removed" : "not tagged");
-        if (removed)
+        var changed = await ChangeAsync(scope.ServiceProvider.GetRequiredService<ContactTags>(), contactId, tag, context.CancellationToken);
+        context.Record("changed", changed ? Outcomes.Changed : Outcomes.Unchanged);
+        if (changed)
         {
-            logger.LogInformation("Flow {FlowId} untagged contact {ContactId} {Tag}", context.FlowId, contactId, tag);
+            logger.LogInformation("Flow {FlowId} {Change} tag {Tag} of contact {ContactId}", context.FlowId, Outcomes.Changed, tag, contactId);
         }
 
         return ActivityOutcome.Done;
