@@ -142,15 +142,4 @@ internal static class ReportCommand
     private static string Rate(double value) => value.ToString("N1", CultureInfo.InvariantCulture);
 
     private static string Ms(double? value) => value?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–";
-
-    private sealed class Markdown
-    {
-        private readonly StringBuilder text = new();
-
-        public void Line(string line = "") => text.Append(line).Append('\n');
-
-        public void Row(params string[] cells) => Line("| " + string.Join(" | ", cells) + " |");
-
-        public override string ToString() => text.ToString();
-    }
 }
