@@ -2,15 +2,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Omnichannel.Flows.Bench.BroadcastBench;
+namespace Omnichannel.Flows.Bench;
 
-/// <summary>The app's API as a marketer uses it (bearer token from /api/auth/login); loopback targets only.</summary>
+/// <summary>The app's API as the benchmarks use it (bearer token from /api/auth/login); loopback targets only. Linked into each bench tool.</summary>
 internal static class Api
 {
     public static async Task<HttpClient> LoginAsync(string url, string email, string password)
     {
-        var baseUri = Loopback(url);
-        var client = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(5) };
+        var client = new HttpClient { BaseAddress = Loopback(url), Timeout = TimeSpan.FromMinutes(5) };
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
         login.EnsureSuccessStatusCode();
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
