@@ -28,7 +28,8 @@ public sealed class AutomationEventTests(FlowsAppFactory app) : IClassFixture<Fl
         Assert.True(first.GetProperty("firstMessage").GetBoolean());
         Assert.False(JsonDocument.Parse(events[2].Payload!).RootElement.GetProperty("firstMessage").GetBoolean());
         Assert.All(events, e => Assert.False(e.CausedByAutomation));
-        Assert.All(events, e => Assert.Equal(AutomationEventState.Pending, e.State));
+        // Pending until the pump dispatches them (a customer message wakes it at once); never failed.
+        Assert.All(events, e => Assert.NotEqual(AutomationEventState.Failed, e.State));
     }
 
     [Fact]
