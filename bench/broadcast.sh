@@ -82,10 +82,8 @@ timeout 900 $BENCH seed --db "$WORK/data/omnichannel.db" --contacts "$CONTACTS" 
 echo "seed_seconds=$(elapsed "$t0" "$(now)")" >> "$TIMELINE"
 
 APP_PORT=$(free_port 18420)
-start_app() { # start_app LOG: the app, Release, Production, WhatsApp Live against the fake
-  ( cd "$WEB_DIR" && exec env \
-      ASPNETCORE_ENVIRONMENT=Production \
-      Database__DataPath="$WORK/data" \
+start_bench_app() { # start_bench_app LOG: the app on the seeded data folder, WhatsApp Live against the fake
+  start_app "$APP_PORT" "$WORK/data" "$1" \
       Auth__Admin__Email="$ADMIN_EMAIL" \
       Auth__Admin__Password="$ADMIN_PASSWORD" \
       Channels__WhatsApp__AppSecret="$APP_SECRET" \
@@ -95,16 +93,11 @@ start_app() { # start_app LOG: the app, Release, Production, WhatsApp Live again
       Channels__WhatsApp__GraphBaseUrl="$FAKE" \
       Broadcasts__WhatsAppMessagesPerSecond="$APP_RATE" \
       Broadcasts__MessagingLimit="$MESSAGING_LIMIT" \
-      Logging__LogLevel__Default=Warning \
-      Logging__LogLevel__Omnichannel.Flows.Platform.Broadcasts=Information \
-      dotnet Omnichannel.Flows.Web.dll --urls "http://127.0.0.1:$APP_PORT" ) >>"$1" 2>&1 &
-  APP_PID=$!
-  PIDS+=("$APP_PID")
-  wait_ready "the app" "$APP_PID" "$APP_PORT" "$1"
+      Logging__LogLevel__Omnichannel.Flows.Platform.Broadcasts=Information
 }
 
 step "The app: src/Omnichannel.Flows.Web (Release, Production, WhatsApp Live against the fake, $APP_RATE messages/s)"
-start_app "$WORK/app-1.log"
+start_bench_app "$WORK/app-1.log"
 echo "load_before=$(load_average)" >> "$TIMELINE"
 echo "psi_before=$(cpu_pressure)" >> "$TIMELINE"
 
@@ -128,7 +121,7 @@ wait "$APP_PID" 2>/dev/null || true
 echo "Killed the app (pid $APP_PID)"
 
 step "Restarting the app on the same data folder"
-start_app "$WORK/app-2.log"
+start_bench_app "$WORK/app-2.log"
 mark ready-again
 timeout "$SEND_TIMEOUT_SECONDS" $BENCH wait-done --url "http://127.0.0.1:$APP_PORT" --email "$ADMIN_EMAIL" --password "$ADMIN_PASSWORD" \
   --run "$WORK/run.json" --timeout-seconds "$SEND_TIMEOUT_SECONDS"

@@ -100,22 +100,15 @@ step "Omnichannel.Flows: src/Omnichannel.Flows.Web (Release, Production, WhatsAp
 OURS_PORT=$(free_port 18340)
 ADMIN_EMAIL=admin@localhost
 ADMIN_PASSWORD="Bench-$(random_hex 8)-Pw1!"
-mkdir -p "$WORK/ours-data"
-( cd "$WEB_DIR" && exec env \
-    ASPNETCORE_ENVIRONMENT=Production \
-    Database__DataPath="$WORK/ours-data" \
+start_app "$OURS_PORT" "$WORK/ours-data" "$WORK/ours.log" \
     Auth__Admin__Email="$ADMIN_EMAIL" \
     Auth__Admin__Password="$ADMIN_PASSWORD" \
     Channels__WhatsApp__AppSecret="$APP_SECRET" \
     Channels__WhatsApp__VerifyToken="$(random_hex 12)" \
     Channels__WhatsApp__AccessToken="bench-access-token" \
     Channels__WhatsApp__PhoneNumberId="$PHONE_NUMBER_ID" \
-    Channels__WhatsApp__GraphBaseUrl="http://127.0.0.1:9" \
-    Logging__LogLevel__Default=Warning \
-    dotnet Omnichannel.Flows.Web.dll --urls "http://127.0.0.1:$OURS_PORT" ) >"$WORK/ours.log" 2>&1 &
-OURS_PID=$!
-PIDS+=("$OURS_PID")
-wait_ready "the app" "$OURS_PID" "$OURS_PORT" "$WORK/ours.log"
+    Channels__WhatsApp__GraphBaseUrl="http://127.0.0.1:9"
+OURS_PID=$APP_PID
 jq -n --arg email "$ADMIN_EMAIL" --arg password "$ADMIN_PASSWORD" '{email: $email, password: $password}' >"$WORK/login.json"
 TOKEN=$(curl -fsS -m 30 -X POST "http://127.0.0.1:$OURS_PORT/api/auth/login" -H "Content-Type: application/json" --data "@$WORK/login.json" | jq -r .accessToken)
 for team in VIP Support; do

@@ -77,23 +77,12 @@ wait_ready "the counter" "$COUNTER_PID" "$COUNTER_PORT" "$WORK/counter.log"
 COUNTER=http://127.0.0.1:$COUNTER_PORT
 
 APP_PORT=$(free_port 18540)
-launch_app() { # launch_app LOG: the app, Release, Production, on the bench data folder (APP_PID; not yet ready)
-  ( cd "$WEB_DIR" && exec env \
-      ASPNETCORE_ENVIRONMENT=Production \
-      Database__DataPath="$WORK/data" \
-      Auth__Admin__Email="$ADMIN_EMAIL" \
-      Auth__Admin__Password="$ADMIN_PASSWORD" \
-      Logging__LogLevel__Default=Warning \
-      Logging__LogLevel__Omnichannel.Flows.Platform.Automation=Information \
-      dotnet Omnichannel.Flows.Web.dll --urls "http://127.0.0.1:$APP_PORT" ) >>"$1" 2>&1 &
-  APP_PID=$!
-  PIDS+=("$APP_PID")
-}
-start_app() { launch_app "$1"; wait_ready "the app" "$APP_PID" "$APP_PORT" "$1"; }
+APP_SETTINGS=(Auth__Admin__Email="$ADMIN_EMAIL" Auth__Admin__Password="$ADMIN_PASSWORD"
+  Logging__LogLevel__Omnichannel.Flows.Platform.Automation=Information)
 
 step "The bench flow and one run through the API (fresh data folder)"
 mkdir -p "$WORK/data"
-start_app "$WORK/app-0.log"
+start_app "$APP_PORT" "$WORK/data" "$WORK/app-0.log" "${APP_SETTINGS[@]}"
 timeout 300 $BENCH template --url "http://127.0.0.1:$APP_PORT" --email "$ADMIN_EMAIL" --password "$ADMIN_PASSWORD" \
   --counter "$COUNTER" --out "$WORK/template.json"
 stop "$APP_PID"
@@ -108,7 +97,7 @@ step "The app on $PENDING pending timers; RSS sampled every 0.5 s"
 echo "load_before=$(load_average)" >> "$TIMELINE"
 echo "psi_before=$(cpu_pressure)" >> "$TIMELINE"
 echo "app1_start=$(now_ms)" >> "$TIMELINE"
-launch_app "$WORK/app-1.log"
+launch_app "$APP_PORT" "$WORK/data" "$WORK/app-1.log" "${APP_SETTINGS[@]}"
 sample_rss "$APP_PID" "$WORK/rss-1.txt"
 wait_ready "the app" "$APP_PID" "$APP_PORT" "$WORK/app-1.log"
 echo "app1_ready=$(now_ms)" >> "$TIMELINE"
@@ -136,7 +125,7 @@ echo "Killed the app (pid $APP_PID)"
 
 step "Restarting the app on the same data folder"
 echo "app2_start=$(now_ms)" >> "$TIMELINE"
-launch_app "$WORK/app-2.log"
+launch_app "$APP_PORT" "$WORK/data" "$WORK/app-2.log" "${APP_SETTINGS[@]}"
 sample_rss "$APP_PID" "$WORK/rss-2.txt"
 wait_ready "the app" "$APP_PID" "$APP_PORT" "$WORK/app-2.log"
 echo "app2_ready=$(now_ms)" >> "$TIMELINE"

@@ -74,21 +74,14 @@ timeout 120 dotnet "$LOADGEN" verify --kind baseline --run "$WORK/run-baseline.j
 
 step "Omnichannel.Flows: src/Omnichannel.Flows.Web (Release, Production, WhatsApp Live)"
 OURS_PORT=$(free_port 18320)
-mkdir -p "$WORK/ours-data"
-( cd "$WEB_DIR" && exec env \
-    ASPNETCORE_ENVIRONMENT=Production \
-    Database__DataPath="$WORK/ours-data" \
+start_app "$OURS_PORT" "$WORK/ours-data" "$WORK/ours.log" \
     Auth__Admin__Password="Bench-$(random_hex 8)-Pw1!" \
     Channels__WhatsApp__AppSecret="$APP_SECRET" \
     Channels__WhatsApp__VerifyToken="$(random_hex 12)" \
     Channels__WhatsApp__AccessToken="bench-access-token" \
     Channels__WhatsApp__PhoneNumberId="$PHONE_NUMBER_ID" \
-    Channels__WhatsApp__GraphBaseUrl="http://127.0.0.1:9" \
-    Logging__LogLevel__Default=Warning \
-    dotnet Omnichannel.Flows.Web.dll --urls "http://127.0.0.1:$OURS_PORT" ) >"$WORK/ours.log" 2>&1 &
-OURS_PID=$!
-PIDS+=("$OURS_PID")
-wait_ready "the app" "$OURS_PID" "$OURS_PORT" "$WORK/ours.log"
+    Channels__WhatsApp__GraphBaseUrl="http://127.0.0.1:9"
+OURS_PID=$APP_PID
 load ours "$OURS_PORT" "$OURS_PID"
 timeout $(( DRAIN_TIMEOUT_SECONDS + 120 )) dotnet "$LOADGEN" verify --kind ours --run "$WORK/run-ours.json" \
   --db "$WORK/ours-data/omnichannel.db" --server-pid "$OURS_PID" --drain-timeout-seconds "$DRAIN_TIMEOUT_SECONDS" --out "$WORK/check-ours.json"

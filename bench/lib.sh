@@ -55,4 +55,19 @@ wait_ready() { # wait_ready NAME PID PORT LOG: up to 120 s for /health/ready
   echo "$name was not ready within 120 s:" >&2; tail -n 40 "$log" >&2; return 1
 }
 
+launch_app() { # launch_app PORT DATA_DIR LOG [NAME=VALUE ...]: the app's Release build ($WEB_DIR) in Production on
+  # 127.0.0.1:PORT with its data in DATA_DIR, warnings only unless a setting says otherwise; sets APP_PID (not yet ready)
+  local port=$1 data=$2 log=$3; shift 3
+  mkdir -p "$data"
+  ( cd "$WEB_DIR" && exec env ASPNETCORE_ENVIRONMENT=Production Database__DataPath="$data" Logging__LogLevel__Default=Warning "$@" \
+      dotnet Omnichannel.Flows.Web.dll --urls "http://127.0.0.1:$port" ) >>"$log" 2>&1 &
+  APP_PID=$!
+  PIDS+=("$APP_PID")
+}
+
+start_app() { # start_app PORT DATA_DIR LOG [NAME=VALUE ...]: launch_app, then wait until it is ready
+  launch_app "$@"
+  wait_ready "the app" "$APP_PID" "$1" "$3"
+}
+
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
