@@ -82,7 +82,7 @@ public sealed class BroadcastAudienceTests(BroadcastAppFactory app) : IClassFixt
 
         var noWhatsApp = await app.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag], OnWhatsApp: false));
         await app.OptOutAsync(ids[2], ChannelKind.WhatsApp);
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
         var admin = await app.CreateAdminClientAsync();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));
 
@@ -111,7 +111,7 @@ public sealed class BroadcastAudienceTests(BroadcastAppFactory app) : IClassFixt
         var (anna, nameless) = (TestData.NewGermanMobile(), TestData.NewGermanMobile());
         await app.CustomerAsync(new(Phone: anna, Tags: [tag], FirstName: "Anna", Fields: new Dictionary<string, string> { ["plan"] = "Pro" }));
         await app.CustomerAsync(new(Phone: nameless, Tags: [tag], FirstName: null, Fields: new Dictionary<string, string> { ["plan"] = "Basic" }));
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
         var admin = await app.CreateAdminClientAsync();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template, new Dictionary<string, object>
         {

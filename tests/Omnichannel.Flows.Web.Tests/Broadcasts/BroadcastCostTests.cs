@@ -64,7 +64,7 @@ public sealed class BroadcastCostTests(BroadcastAppFactory app) : IClassFixture<
         var marketerPhone = TestData.NewGermanMobile();
         var marketer = await app.CustomerAsync(new(Phone: marketerPhone, FirstName: "Mia"));
         await app.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag]));
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
         var client = await app.CreateUserClientAsync("Marketing");
         var id = await client.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template, new Dictionary<string, object> { ["1"] = new { field = "contact.first_name" } }));
 
@@ -112,7 +112,7 @@ public sealed class BroadcastCostTests(BroadcastAppFactory app) : IClassFixture<
         var template = await app.TemplateAsync("Later {{1}}", TemplateCategory.Marketing);
         var phone = TestData.NewGermanMobile();
         await app.CustomerAsync(new(Phone: phone, Tags: [tag]));
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
         var admin = await app.CreateAdminClientAsync();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));
         var total = (await admin.EstimateAsync(id)).GetProperty("total").GetDecimal();

@@ -92,7 +92,7 @@ public sealed class BroadcastPacingTests(SlowBroadcastAppFactory app) : IClassFi
             await app.CustomerAsync(new(Phone: phone, Tags: [tag]));
         }
 
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
         var admin = await app.CreateAdminClientAsync();
         // The number's pace is shared by every broadcast: let the sends of earlier tests leave its one-second window.
         app.Clock.Advance(TimeSpan.FromSeconds(2));
@@ -150,7 +150,7 @@ public sealed class BroadcastMessagingLimitTests(LimitedBroadcastAppFactory app)
 
         var inside = TestData.NewGermanMobile();
         await app.CustomerAsync(new(Phone: inside, Tags: [tag], WroteAt: app.Clock.GetUtcNow().UtcDateTime.AddHours(-1)));
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
         var admin = await app.CreateAdminClientAsync();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));
 

@@ -29,7 +29,7 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         await app.CustomerAsync(new(Phone: limited, Tags: [tag]));
         await app.CustomerAsync(new(Phone: other, Tags: [tag]));
         var refusedOnce = 0;
-        app.Provider.AnswerWhatsAppSends(to => to == limited.TrimStart('+') && Interlocked.Increment(ref refusedOnce) == 1
+        app.Provider.AcceptWhatsAppSends(to => to == limited.TrimStart('+') && Interlocked.Increment(ref refusedOnce) == 1
             ? GraphError(130429, "Rate limit hit") : null);
         var admin = await app.CreateAdminClientAsync();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));
@@ -58,7 +58,7 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         var stopped = await app.CustomerAsync(new(Phone: stoppedPhone, Tags: [tag]));
         var later = await app.CustomerAsync(new(Phone: laterPhone, Tags: [tag]));
         var laterWamid = $"wamid.{Guid.NewGuid():N}";
-        app.Provider.AnswerWhatsAppSends(to =>
+        app.Provider.AcceptWhatsAppSends(to =>
             to == limitedPhone.TrimStart('+') ? GraphError(131049, "This message was not delivered to maintain healthy ecosystem engagement.")
             : to == stoppedPhone.TrimStart('+') ? GraphError(131050, "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages.")
             : to == laterPhone.TrimStart('+') ? FakeResponse.Json($$"""{ "messages": [{ "id": "{{laterWamid}}" }] }""") : null);
@@ -100,7 +100,7 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         await app.CustomerAsync(new(Phone: phone, Tags: [tag]));
         var answer = new TaskCompletionSource();
         var wamid = $"wamid.{Guid.NewGuid():N}";
-        app.Provider.AnswerWhatsAppSends(to => to == phone.TrimStart('+')
+        app.Provider.AcceptWhatsAppSends(to => to == phone.TrimStart('+')
             ? FakeResponse.Json($$"""{ "messages": [{ "id": "{{wamid}}" }] }""") with { Hold = answer.Task } : null);
         var admin = await app.CreateAdminClientAsync();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));
@@ -130,7 +130,7 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         await app.CustomerAsync(new(Phone: silent, Tags: [tag]));
         var wroteBefore = await app.CustomerWritesOnWhatsAppAsync(earlier, "I wrote before the broadcast");
         (await admin.PostAsJsonAsync($"/api/contacts/{wroteBefore}/tags", new { tag })).EnsureSuccessStatusCode();
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));
         app.Clock.Advance(TimeSpan.FromMinutes(5));
 
@@ -158,7 +158,7 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         await app.CustomerAsync(new(Phone: newYork, Tags: [tag], TimeZone: "America/New_York"));
         await app.CustomerAsync(new(Phone: berlin, Tags: [tag], TimeZone: "Europe/Berlin"));
         await app.CustomerAsync(new(Phone: noZone, Tags: [tag], TimeZone: null));  // the default zone: Europe/Berlin here
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
         var admin = await app.CreateAdminClientAsync();
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template, quietHours: new { start = "21:00", end = "08:00" }));
 
@@ -198,7 +198,7 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         // the lease held by an instance that no longer runs.
         var recipients = await CrashedRunAsync(id, template, phones,
             [RecipientState.Sending, RecipientState.Sending, RecipientState.Queued, RecipientState.Pending, RecipientState.Pending, RecipientState.Pending]);
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -242,7 +242,7 @@ public sealed class BroadcastSendingTests(BroadcastAppFactory app) : IClassFixtu
         var id = await admin.CreateBroadcastAsync(BroadcastSteps.WhatsAppBroadcast(tag, template));
         await CrashedRunAsync(id, template, phones, [RecipientState.Pending, RecipientState.Pending]);
         await app.OptOutAsync(contacts[0], ChannelKind.WhatsApp);
-        app.Provider.AnswerWhatsAppSends();
+        app.Provider.AcceptWhatsAppSends();
 
         await using (var scope = app.Services.CreateAsyncScope())
         {

@@ -161,18 +161,6 @@ public static class BroadcastSteps
     public static Task<Broadcast> WaitUntilCompletedAsync(this FlowsAppFactory app, Guid id) =>
         app.WaitForBroadcastAsync(id, b => b.State == BroadcastState.Completed);
 
-    /// <summary>The Graph API fake answers every send with a fresh wamid (or what <paramref name="answer"/> says for a recipient).</summary>
-    public static void AnswerWhatsAppSends(this FakeProviderServer provider, Func<string, FakeResponse?>? answer = null) =>
-        provider.RespondWith("/messages", request =>
-            answer?.Invoke(JsonDocument.Parse(request.Body).RootElement.GetProperty("to").GetString()!)
-            ?? FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
-
-    /// <summary>The WhatsApp sends the fake received for <paramref name="phone"/>, as JSON bodies.</summary>
-    public static IReadOnlyList<JsonElement> WhatsAppSendsTo(this FakeProviderServer provider, string phone) =>
-        [.. provider.Requests.Where(r => r.Path.EndsWith("/messages", StringComparison.Ordinal))
-            .Select(r => JsonDocument.Parse(r.Body).RootElement)
-            .Where(b => b.GetProperty("to").GetString() == phone.TrimStart('+'))];
-
     public static async Task<List<BroadcastRecipient>> RecipientsAsync(this FlowsAppFactory app, Guid broadcastId)
     {
         await using var db = await app.CreateDbContextAsync();

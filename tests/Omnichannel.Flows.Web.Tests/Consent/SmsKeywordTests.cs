@@ -16,7 +16,7 @@ public sealed class SmsKeywordTests : IClassFixture<ConsentAppFactory>
     public SmsKeywordTests(ConsentAppFactory app)
     {
         this.app = app;
-        app.Provider.RespondWith(MessagesPath, _ => FakeResponse.Json($$"""{ "sid": "SM{{Guid.NewGuid():N}}", "status": "queued" }""", 201));
+        app.Provider.AcceptSmsSends();
     }
 
     [Theory]

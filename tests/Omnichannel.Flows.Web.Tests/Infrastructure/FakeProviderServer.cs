@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -55,12 +56,28 @@ public sealed class FakeProviderServer : IAsyncDisposable
         defaults[pathContains] = respond;
     }
 
+    /// <summary>Twilio's send endpoint for the account the test app is configured with (<c>ACtest</c>).</summary>
+    public const string TwilioMessagesPath = "/2010-04-01/Accounts/ACtest/Messages.json";
+
     /// <summary>
-    /// Accepts every WhatsApp send with a fresh <c>wamid</c>, as the Cloud API does. One fixed id for several sends
-    /// would break the unique (channel, external id) of stored messages — including a job left over from an earlier test.
+    /// Accepts every WhatsApp send with a fresh <c>wamid</c>, as the Cloud API does (or answers what
+    /// <paramref name="answerFor"/> says for a recipient). One fixed id for several sends would break the unique
+    /// (channel, external id) of stored messages — including a job left over from an earlier test.
     /// </summary>
-    public void AcceptWhatsAppSends() =>
-        RespondWith("/messages", _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+    public void AcceptWhatsAppSends(Func<string, FakeResponse?>? answerFor = null) =>
+        RespondWith("/messages", request =>
+            answerFor?.Invoke(JsonDocument.Parse(request.Body).RootElement.GetProperty("to").GetString()!)
+            ?? FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+
+    /// <summary>Accepts every Twilio send with a fresh message SID, as Twilio does.</summary>
+    public void AcceptSmsSends() =>
+        RespondWith(TwilioMessagesPath, _ => FakeResponse.Json($$"""{ "sid": "SM{{Guid.NewGuid():N}}", "status": "queued" }""", 201));
+
+    /// <summary>The WhatsApp sends received for <paramref name="phone"/>, as JSON bodies.</summary>
+    public IReadOnlyList<JsonElement> WhatsAppSendsTo(string phone) =>
+        [.. Requests.Where(r => r.Path.EndsWith("/messages", StringComparison.Ordinal))
+            .Select(r => JsonDocument.Parse(r.Body).RootElement)
+            .Where(b => b.TryGetProperty("to", out var to) && to.GetString() == phone.TrimStart('+'))];
 
     public void Reset()
     {

@@ -22,7 +22,7 @@ public sealed class SendMessageActivityTests : IClassFixture<ActivityAppFactory>
     {
         this.app = app;
         app.Provider.RespondWith(WhatsAppMessagesPath, _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
-        app.Provider.RespondWith(TwilioMessagesPath, _ => FakeResponse.Json($$"""{ "sid": "SM{{Guid.NewGuid():N}}", "status": "queued" }""", 201));
+        app.Provider.AcceptSmsSends();
         app.Provider.RespondWith(MetaMessagingSteps.SendPath, _ => FakeResponse.Json($$"""{ "recipient_id": "x", "message_id": "m_{{Guid.NewGuid():N}}" }"""));
     }
 

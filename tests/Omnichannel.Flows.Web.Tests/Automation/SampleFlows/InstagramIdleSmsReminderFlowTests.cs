@@ -25,7 +25,7 @@ public sealed class InstagramIdleSmsReminderFlowTests : IClassFixture<ActivityAp
     {
         this.app = app;
         flow = app.PublishSample("instagram-idle-sms-reminder.json");
-        app.Provider.RespondWith(TwilioMessagesPath, _ => FakeResponse.Json($$"""{ "sid": "SM{{Guid.NewGuid():N}}", "status": "queued" }""", 201));
+        app.Provider.AcceptSmsSends();
     }
 
     [Fact]

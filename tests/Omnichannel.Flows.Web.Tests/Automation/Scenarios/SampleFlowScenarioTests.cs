@@ -15,7 +15,7 @@ public sealed class InstagramIdleReminderScenarioTests(AutomationAppFactory app)
     [Fact]
     public async Task IdleForTwentyFourHours_TheCustomerGetsExactlyOneSms()
     {
-        app.Provider.RespondWith(SampleFlowScenarioSteps.TwilioMessagesPath, _ => FakeResponse.Json($$"""{ "sid": "SM{{Guid.NewGuid():N}}", "status": "queued" }""", 201));
+        app.Provider.AcceptSmsSends();
         await app.ImportSampleAsync("instagram-idle-sms-reminder.json");
         var phone = TestData.NewGermanMobile();
         var contactId = await app.CustomerWritesOnInstagramAsync("Do you have the green jacket in XL?");
@@ -26,7 +26,7 @@ public sealed class InstagramIdleReminderScenarioTests(AutomationAppFactory app)
         Assert.Empty(app.Provider.SmsSentTo(phone));
 
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
-        var sms = await app.Provider.WaitForRequestAsync(r => r.Path == SampleFlowScenarioSteps.TwilioMessagesPath && r.Body.Contains(Uri.EscapeDataString(phone), StringComparison.Ordinal));
+        var sms = await app.Provider.WaitForRequestAsync(r => r.Path == FakeProviderServer.TwilioMessagesPath && r.Body.Contains(Uri.EscapeDataString(phone), StringComparison.Ordinal));
         Assert.Contains("green jacket", Uri.UnescapeDataString(sms.Body.Replace('+', ' ')), StringComparison.Ordinal);
 
         // Its own send does not re-arm the idle trigger: two more idle days, still one SMS.

@@ -52,7 +52,7 @@ public sealed class BroadcastDetailTests(BroadcastAppFactory app) : BroadcastPag
         var (delivered, refused) = (TestData.NewGermanMobile(), TestData.NewGermanMobile());
         await App.CustomerAsync(new(Phone: delivered, Tags: [tag]));
         await App.CustomerAsync(new(Phone: refused, Tags: [tag], FirstName: "Rita"));
-        App.Provider.AnswerWhatsAppSends(to => to == refused.TrimStart('+')
+        App.Provider.AcceptWhatsAppSends(to => to == refused.TrimStart('+')
             ? FakeResponse.Json("""{ "error": { "message": "This message was not delivered to maintain healthy ecosystem engagement.", "type": "OAuthException", "code": 131049 } }""", 400)
             : null);
         var id = await BroadcastAsync(tag, template, schedule: false);
@@ -81,7 +81,7 @@ public sealed class BroadcastDetailTests(BroadcastAppFactory app) : BroadcastPag
         var tag = BroadcastSteps.NewTag();
         var template = await App.TemplateAsync("Hi {{1}}, good morning.", TemplateCategory.Marketing);
         await App.CustomerAsync(new(Phone: TestData.NewGermanMobile(), Tags: [tag], TimeZone: "Europe/Berlin"));
-        App.Provider.AnswerWhatsAppSends();
+        App.Provider.AcceptWhatsAppSends();
         var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(App.Clock.GetUtcNow().UtcDateTime, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")));
         var quiet = new QuietHoursRequest(local.AddHours(-1).ToString("HH:mm", CultureInfo.InvariantCulture), local.AddHours(1).ToString("HH:mm", CultureInfo.InvariantCulture));
         var id = await BroadcastAsync(tag, template, schedule: false, quietHours: quiet);

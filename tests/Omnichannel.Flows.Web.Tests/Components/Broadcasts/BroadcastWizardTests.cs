@@ -88,7 +88,7 @@ public sealed class BroadcastWizardTests(BroadcastAppFactory app) : BroadcastPag
         var (anna, bert) = (TestData.NewGermanMobile(), TestData.NewGermanMobile());
         await App.CustomerAsync(new(Phone: anna, Tags: [tag], FirstName: "Anna"));
         await App.CustomerAsync(new(Phone: bert, Tags: [tag], FirstName: null));
-        App.Provider.AnswerWhatsAppSends();
+        App.Provider.AcceptWhatsAppSends();
         var cut = await WizardAtAudienceAsync("Voucher", tag, "whatsapp");
         Next(cut, WizardStep.Content);
         ChooseTemplate(cut, template.Name);
@@ -115,7 +115,7 @@ public sealed class BroadcastWizardTests(BroadcastAppFactory app) : BroadcastPag
         var (mine, other) = (TestData.NewGermanMobile(), TestData.NewGermanMobile());
         var me = await App.CustomerAsync(new(Phone: mine, Tags: [tag], FirstName: "Mara"));
         await App.CustomerAsync(new(Phone: other, Tags: [tag], FirstName: "Olaf"));
-        App.Provider.AnswerWhatsAppSends();
+        App.Provider.AcceptWhatsAppSends();
         var cut = await WizardAtAudienceAsync("Offer", tag, "whatsapp");
         Next(cut, WizardStep.Content);
         ChooseTemplate(cut, template.Name);
@@ -142,7 +142,7 @@ public sealed class BroadcastWizardTests(BroadcastAppFactory app) : BroadcastPag
         var ownPhone = TestData.NewGermanMobile();
         var own = await App.CustomerAsync(new(Phone: ownPhone, FirstName: ownName));   // not in the audience
         var unreachable = await App.CustomerAsync(new(Email: TestData.NewEmail(), FirstName: unreachableName));
-        App.Provider.AnswerWhatsAppSends();
+        App.Provider.AcceptWhatsAppSends();
         var cut = await WizardAtAudienceAsync("First look", tag, "whatsapp");
         Next(cut, WizardStep.Content);
         ChooseTemplate(cut, template.Name);
