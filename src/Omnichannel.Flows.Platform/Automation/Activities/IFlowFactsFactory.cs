@@ -4,8 +4,9 @@ namespace Omnichannel.Flows.Platform.Automation.Activities;
 
 /// <summary>
 /// Makes the facts one runner call reads for a contact (<c>contact.*</c>, <c>conversation.*</c>, <c>window.*</c>,
-/// <c>message.*</c>). Hosting calls it before every start, resume or retry and hands the result to the runner; the
-/// facts are a snapshot read when it is called, so a change a step makes shows from the next runner call on.
+/// <c>message.*</c>). Hosting calls it before every start, resume or retry and hands the result to the runner. Each
+/// group of facts is read once per runner call, when it is first read (the profile when this is called), and kept for
+/// the rest of that call; a change a step makes to a group already read shows from the next runner call on.
 /// </summary>
 public interface IFlowFactsFactory
 {

@@ -128,14 +128,34 @@ public sealed class FlowStoreWriter(
         await using var db = await dbs.CreateDbContextAsync();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var results = new object?[writes.Count];
+        var lastStep = LastStepTogether(writes);
         // SQL Server's retrying strategy only allows a transaction of ours inside it; it may run the whole batch again.
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync();
+            using var sql = new FlowStoreCommands(db);
+            var waiting = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             for (var i = 0; i < writes.Count; i++)
             {
-                results[i] = await writes[i].ApplyAsync(db, CancellationToken.None);
+                if (writes[i] is CheckpointWrite step)
+                {
+                    if (lastStep[i] != i)
+                    {
+                        (waiting.TryGetValue(step.InstanceId, out var earlier) ? earlier : waiting[step.InstanceId] = []).Add(i);
+                        continue;
+                    }
+
+                    if (waiting.Remove(step.InstanceId, out var together))
+                    {
+                        together.Add(i);
+                        var applied = await CheckpointWrite.ApplyAsync(sql, [.. together.Select(j => ((CheckpointWrite)writes[j]).Checkpoint)], CancellationToken.None);
+                        together.ForEach(j => results[j] = applied);
+                        continue;
+                    }
+                }
+
+                results[i] = await writes[i].ApplyAsync(sql, CancellationToken.None);
                 db.ChangeTracker.Clear();
             }
 
@@ -143,6 +163,43 @@ public sealed class FlowStoreWriter(
         });
         Interlocked.Increment(ref batches);
         return results;
+    }
+
+    /// <summary>
+    /// For each write, the index of the last step of the same instance it can be written together with: steps of one
+    /// run that follow each other in the batch with only other runs' steps between (no start or consume, which read or
+    /// change runs' rows) are written as one update with the last snapshot plus each step's journal and bookmarks —
+    /// the same rows as one by one, in the same transaction. Other writes are their own last.
+    /// </summary>
+    private static int[] LastStepTogether(List<StoreWrite> writes)
+    {
+        var last = new int[writes.Count];
+        var open = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            last[i] = i;
+            if (writes[i] is CheckpointWrite step)
+            {
+                (open.TryGetValue(step.InstanceId, out var steps) ? steps : open[step.InstanceId] = []).Add(i);
+            }
+            else
+            {
+                Close(open, last);
+            }
+        }
+
+        Close(open, last);
+        return last;
+
+        static void Close(Dictionary<string, List<int>> open, int[] last)
+        {
+            foreach (var steps in open.Values)
+            {
+                steps.ForEach(j => last[j] = steps[^1]);
+            }
+
+            open.Clear();
+        }
     }
 
     private void Fail(StoreWrite write, Exception exception)

@@ -13,7 +13,7 @@ internal abstract class StoreWrite
 
     public abstract string? InstanceId { get; }
 
-    public abstract Task<object?> ApplyAsync(FlowsDbContext db, CancellationToken cancellationToken);
+    public abstract Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken);
 }
 
 internal abstract class StoreWrite<T> : StoreWrite;
@@ -28,39 +28,53 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
 
     public override string InstanceId => Checkpoint.Instance.Id;
 
-    public override async Task<object?> ApplyAsync(FlowsDbContext db, CancellationToken cancellationToken) =>
-        await ApplyAsync(db, Checkpoint, cancellationToken);
+    public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken) =>
+        await ApplyAsync(sql, [Checkpoint], cancellationToken);
 
-    /// <returns>False when the instance is cancelled (or unknown) and the step was dropped.</returns>
+    /// <summary>
+    /// Applies consecutive steps of one instance: the row takes the last snapshot (one update however many steps), then
+    /// every step's bookmark changes and journal entry go in, in order. Nothing is written if the instance is cancelled.
+    /// </summary>
+    /// <returns>False when the instance is cancelled (or unknown) and the steps were dropped.</returns>
     /// <param name="consumedGroup">A bookmark group the caller has deleted already (the consume): not deleted twice.</param>
-    public static async Task<bool> ApplyAsync(FlowsDbContext db, FlowCheckpoint checkpoint, CancellationToken cancellationToken, string? consumedGroup = null)
+    public static async Task<bool> ApplyAsync(
+        FlowStoreCommands sql, IReadOnlyList<FlowCheckpoint> steps, CancellationToken cancellationToken, string? consumedGroup = null)
     {
-        var instance = checkpoint.Instance;
-        var snapshot = FlowSnapshots.Serialize(instance);
-        var error = FlowSnapshots.Truncate(instance.Fault?.Message);
-        var updatedAt = instance.UpdatedAt.UtcDateTime;
-        var updated = await db.FlowInstances
-            .Where(i => i.Id == instance.Id && i.Status != FlowStatus.Cancelled)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(i => i.Snapshot, snapshot)
-                .SetProperty(i => i.Status, instance.Status)
-                .SetProperty(i => i.Sequence, instance.Sequence)
-                .SetProperty(i => i.Error, error)
-                .SetProperty(i => i.UpdatedAt, updatedAt), cancellationToken);
-        if (updated == 0)
+        var instance = steps[^1].Instance;
+        var row = new FlowInstanceRecord
+        {
+            Id = instance.Id,
+            FlowId = instance.FlowId,
+            TriggerEventId = instance.TriggerEventId,
+            Snapshot = FlowSnapshots.Serialize(instance),
+            Status = instance.Status,
+            Sequence = instance.Sequence,
+            Error = FlowSnapshots.Truncate(instance.Fault?.Message),
+            UpdatedAt = instance.UpdatedAt.UtcDateTime,
+        };
+        if (await sql.UpdateRunAsync(row, cancellationToken) == 0)
         {
             return false;
         }
 
-        var removed = checkpoint.RemovedBookmarks.Where(b => b.GroupId != consumedGroup).Select(b => b.Id).ToList();
-        if (removed.Count > 0)
+        foreach (var step in steps)
         {
-            await db.FlowBookmarks.Where(b => removed.Contains(b.Id)).ExecuteDeleteAsync(cancellationToken);
+            foreach (var removed in step.RemovedBookmarks)
+            {
+                if (removed.GroupId != consumedGroup)
+                {
+                    await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.Id), removed.Id, cancellationToken);
+                }
+            }
+
+            foreach (var added in step.AddedBookmarks)
+            {
+                await sql.InsertAsync(FlowSnapshots.ToRecord(added), cancellationToken);
+            }
+
+            await sql.InsertAsync(FlowSnapshots.ToRecord(step.Step), cancellationToken);
         }
 
-        db.FlowBookmarks.AddRange(checkpoint.AddedBookmarks.Select(FlowSnapshots.ToRecord));
-        db.FlowJournal.Add(FlowSnapshots.ToRecord(checkpoint.Step));
-        await db.SaveChangesAsync(cancellationToken);
         return true;
     }
 }
@@ -70,10 +84,10 @@ internal sealed class ConsumeWrite(Bookmark bookmark, FlowCheckpoint checkpoint)
 {
     public override string InstanceId => checkpoint.Instance.Id;
 
-    public override async Task<object?> ApplyAsync(FlowsDbContext db, CancellationToken cancellationToken)
+    public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken)
     {
-        var deleted = await db.FlowBookmarks.Where(b => b.GroupId == bookmark.GroupId).ExecuteDeleteAsync(cancellationToken);
-        return deleted > 0 && await CheckpointWrite.ApplyAsync(db, checkpoint, cancellationToken, consumedGroup: bookmark.GroupId);
+        var deleted = await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.GroupId), bookmark.GroupId, cancellationToken);
+        return deleted > 0 && await CheckpointWrite.ApplyAsync(sql, [checkpoint], cancellationToken, consumedGroup: bookmark.GroupId);
     }
 }
 
@@ -83,26 +97,34 @@ internal sealed class ConsumeWrite(Bookmark bookmark, FlowCheckpoint checkpoint)
 /// </summary>
 internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecision>
 {
+    private static readonly Func<FlowsDbContext, string, string, CancellationToken, Task<bool>> SeenBefore =
+        EF.CompileAsyncQuery((FlowsDbContext db, string flowId, string eventId, CancellationToken _) =>
+            db.FlowTriggerEvents.Any(e => e.FlowId == flowId && e.EventId == eventId));
+
+    private static readonly Func<FlowsDbContext, string, string?, IAsyncEnumerable<ActiveRun>> Active =
+        EF.CompileAsyncQuery((FlowsDbContext db, string flowId, string? subject) =>
+            db.FlowInstances.AsNoTracking()
+                .Where(i => i.FlowId == flowId && i.SubjectId == subject && (i.Status == FlowStatus.Running || i.Status == FlowStatus.Suspended))
+                .Select(i => new ActiveRun(i.Id, i.Snapshot)));
+
     public override string? InstanceId => null;
 
-    public override async Task<object?> ApplyAsync(FlowsDbContext db, CancellationToken cancellationToken)
+    public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken)
     {
+        var db = sql.Db;
         var instance = request.Instance;
-        if (await db.FlowTriggerEvents.AnyAsync(e => e.FlowId == instance.FlowId && e.EventId == instance.TriggerEventId, cancellationToken))
+        if (await SeenBefore(db, instance.FlowId, instance.TriggerEventId, cancellationToken))
         {
             return StartDecision.DuplicateEvent;
         }
 
-        db.FlowTriggerEvents.Add(new FlowTriggerEventRecord { FlowId = instance.FlowId, EventId = instance.TriggerEventId, SeenAt = instance.CreatedAt.UtcDateTime });
-        var subject = instance.SubjectId;
-        var active = await db.FlowInstances.AsNoTracking()
-            .Where(i => i.FlowId == instance.FlowId && i.SubjectId == subject && (i.Status == FlowStatus.Running || i.Status == FlowStatus.Suspended))
-            .Select(i => new { i.Id, i.Snapshot })
-            .ToListAsync(cancellationToken);
+        await sql.InsertAsync(new FlowTriggerEventRecord { FlowId = instance.FlowId, EventId = instance.TriggerEventId, SeenAt = instance.CreatedAt.UtcDateTime },
+            cancellationToken);
+        var active = await Active(db, instance.FlowId, instance.SubjectId).ToListAsync(cancellationToken);
         if (active.Count > 0 && request.Concurrency == FlowConcurrency.Single)
         {
             // Journaled on the run that made way for nothing, so its history says which trigger it absorbed.
-            db.FlowJournal.Add(new FlowJournalRecord
+            await sql.InsertAsync(new FlowJournalRecord
             {
                 InstanceId = active[0].Id,
                 Kind = FlowJournalKind.StartSkipped,
@@ -112,8 +134,7 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
                 Outcome = JournalOutcome.Ended,
                 Inputs = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["eventId"] = instance.TriggerEventId }),
                 Error = $"Skipped a start (event {instance.TriggerEventId}): the flow runs once at a time per contact and this run is active.",
-            });
-            await db.SaveChangesAsync(cancellationToken);
+            }, cancellationToken);
             return StartDecision.AlreadyRunning;
         }
 
@@ -129,16 +150,17 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
                 };
                 var entry = new JournalEntry(before.Id, stopped.Sequence, instance.CreatedAt, null, null, 0, 0, false, JournalOutcome.Cancelled,
                     null, FrozenDictionary<string, string>.Empty, $"Restarted: event {instance.TriggerEventId} started instance {instance.Id}.");
-                if (await CheckpointWrite.ApplyAsync(db, new FlowCheckpoint(stopped, entry, [], before.Bookmarks), cancellationToken))
+                if (await CheckpointWrite.ApplyAsync(sql, [new FlowCheckpoint(stopped, entry, [], before.Bookmarks)], cancellationToken))
                 {
-                    await db.FlowBookmarks.Where(b => b.InstanceId == before.Id).ExecuteDeleteAsync(cancellationToken);
+                    await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.InstanceId), before.Id, cancellationToken);
                     cancelled.Add(before.Id);
                 }
             }
         }
 
-        db.FlowInstances.Add(FlowSnapshots.ToRecord(instance));
-        await db.SaveChangesAsync(cancellationToken);
+        await sql.InsertAsync(FlowSnapshots.ToRecord(instance), cancellationToken);
         return StartDecision.Start(cancelled);
     }
+
+    private sealed record ActiveRun(string Id, string Snapshot);
 }
