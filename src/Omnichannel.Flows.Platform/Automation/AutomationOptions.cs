@@ -27,6 +27,10 @@ public sealed class AutomationOptions
     [Range(1, 5000)]
     public int TimerBatchSize { get; set; } = 200;
 
+    /// <summary>Runs a timer job resumes at the same time, so their steps meet in the store's group commits.</summary>
+    [Range(1, 256)]
+    public int TimerParallelism { get; set; } = 32;
+
     /// <summary>How long a claimed timer waits for its job before it is fired again (a job lost in a crash).</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan TimerLease { get; set; } = TimeSpan.FromMinutes(5);

@@ -11,6 +11,10 @@ namespace Omnichannel.Flows.Platform.Automation.Store;
 /// </summary>
 public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStoreWriter writer) : IFlowStore
 {
+    private static readonly Func<FlowsDbContext, string, CancellationToken, Task<string?>> SnapshotOf =
+        EF.CompileAsyncQuery((FlowsDbContext db, string id, CancellationToken _) =>
+            db.FlowInstances.AsNoTracking().Where(i => i.Id == id).Select(i => i.Snapshot).FirstOrDefault());
+
     public async ValueTask<StartDecision> TryStartAsync(StartRequest request, CancellationToken cancellationToken) =>
         await writer.SubmitAsync(new StartWrite(request), cancellationToken);
 
@@ -22,7 +26,7 @@ public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStore
         }
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var snapshot = await db.FlowInstances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => i.Snapshot).FirstOrDefaultAsync(cancellationToken);
+        var snapshot = await SnapshotOf(db, instanceId, cancellationToken);
         return snapshot is null ? null : FlowSnapshots.Deserialize(snapshot);
     }
 

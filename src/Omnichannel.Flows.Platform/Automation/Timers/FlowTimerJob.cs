@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
@@ -16,44 +17,60 @@ namespace Omnichannel.Flows.Platform.Automation.Timers;
 /// </summary>
 public sealed class FlowTimerJob(
     IDbContextFactory<FlowsDbContext> dbs, FlowRuns runs, TriggerIndex triggers, FlowTimerPump pump, AutomationSignals signals,
-    TimeProvider time, ILogger<FlowTimerJob> logger)
+    TimeProvider time, IOptions<AutomationOptions> options, ILogger<FlowTimerJob> logger)
 {
+    /// <summary>Resumes the claim's timers, several runs at a time (each run's own steps stay in order).</summary>
     public async Task ResumeTimersAsync(Guid claim, CancellationToken cancellationToken)
     {
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var timers = await db.FlowBookmarks.AsNoTracking()
-            .Where(b => b.FiringBy == claim)
-            .Join(db.FlowInstances, b => b.InstanceId, i => i.Id, (b, i) => new { b.Id, b.InstanceId, i.SubjectId })
-            .ToListAsync(cancellationToken);
-        foreach (var timer in timers)
+        List<ClaimedTimer> timers;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
-            try
-            {
-                var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken);
-                var row = db.FlowBookmarks.Where(b => b.Id == timer.Id && b.FiringBy == claim);
-                switch (result.Outcome)
-                {
-                    case ResumeOutcome.NotDue:
-                        await row.ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringUntil, (DateTime?)null).SetProperty(b => b.FiringBy, (Guid?)null), cancellationToken);
-                        break;
-                    case ResumeOutcome.AlreadyConsumed when result.Instance is { Status: FlowStatus.Faulted }:
-                        // Resumes nothing now; the run's retry schedules it again.
-                        await row.ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringUntil, FlowTimerPump.Parked), cancellationToken);
-                        break;
-                    case ResumeOutcome.AlreadyConsumed or ResumeOutcome.NotFound:
-                        await row.ExecuteDeleteAsync(cancellationToken);
-                        break;
-                }
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                logger.LogError(exception, "Resuming flow run {InstanceId} on timer {BookmarkId} failed; it fires again when its claim ends",
-                    timer.InstanceId, timer.Id);
-            }
+            timers = await db.FlowBookmarks.AsNoTracking()
+                .Where(b => b.FiringBy == claim)
+                .Join(db.FlowInstances, b => b.InstanceId, i => i.Id, (b, i) => new ClaimedTimer(b.Id, b.InstanceId, i.SubjectId))
+                .ToListAsync(cancellationToken);
         }
 
+        await Parallel.ForEachAsync(timers,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.TimerParallelism, CancellationToken = cancellationToken },
+            async (timer, ct) => await ResumeAsync(claim, timer, ct));
         signals.Done();
     }
+
+    private async Task ResumeAsync(Guid claim, ClaimedTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken);
+            if (result.Outcome == ResumeOutcome.Resumed)
+            {
+                return;
+            }
+
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            var row = db.FlowBookmarks.Where(b => b.Id == timer.Id && b.FiringBy == claim);
+            switch (result.Outcome)
+            {
+                case ResumeOutcome.NotDue:
+                    await row.ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringUntil, (DateTime?)null).SetProperty(b => b.FiringBy, (Guid?)null), cancellationToken);
+                    break;
+                case ResumeOutcome.AlreadyConsumed when result.Instance is { Status: FlowStatus.Faulted }:
+                    // Resumes nothing now; the run's retry schedules it again.
+                    await row.ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringUntil, FlowTimerPump.Parked), cancellationToken);
+                    break;
+                case ResumeOutcome.AlreadyConsumed or ResumeOutcome.NotFound:
+                    await row.ExecuteDeleteAsync(cancellationToken);
+                    break;
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(exception, "Resuming flow run {InstanceId} on timer {BookmarkId} failed; it fires again when its claim ends",
+                timer.InstanceId, timer.Id);
+        }
+    }
+
+    private sealed record ClaimedTimer(string Id, string InstanceId, string? SubjectId);
 
     public async Task FireTriggersAsync(Guid claim, CancellationToken cancellationToken)
     {
