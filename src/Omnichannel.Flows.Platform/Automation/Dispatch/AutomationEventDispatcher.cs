@@ -9,6 +9,7 @@ using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Automation.Timers;
+using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Observability;
 
@@ -27,6 +28,7 @@ public sealed class AutomationEventDispatcher(
     IServiceScopeFactory scopes,
     TriggerIndex triggers,
     IFlowStore store,
+    InboundWriteGate gate,
     TimeProvider time,
     IOptions<AutomationOptions> options,
     ILogger<AutomationEventDispatcher> logger)
@@ -69,6 +71,7 @@ public sealed class AutomationEventDispatcher(
         var done = dispatched.ToList();
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        using var turn = await gate.EnterAsync(cancellationToken);
         await db.AutomationEvents.Where(e => done.Contains(e.Id) && e.LockedBy == token).ExecuteUpdateAsync(set => set
             .SetProperty(e => e.State, AutomationEventState.Dispatched)
             .SetProperty(e => e.DispatchedAt, now)
@@ -136,13 +139,18 @@ public sealed class AutomationEventDispatcher(
         var now = time.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var count = await db.AutomationEvents
-            .Where(e => e.State == AutomationEventState.Pending && (e.LockedUntil == null || e.LockedUntil < now))
-            .OrderBy(e => e.OccurredAt)
-            .Take(options.Value.EventBatchSize)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(e => e.LockedBy, token)
-                .SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
+        int count;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            count = await db.AutomationEvents
+                .Where(e => e.State == AutomationEventState.Pending && (e.LockedUntil == null || e.LockedUntil < now))
+                .OrderBy(e => e.OccurredAt)
+                .Take(options.Value.EventBatchSize)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(e => e.LockedBy, token)
+                    .SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
+        }
+
         return (token, count == 0
             ? []
             : await db.AutomationEvents.AsNoTracking()

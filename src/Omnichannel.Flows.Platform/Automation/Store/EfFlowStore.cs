@@ -11,6 +11,10 @@ namespace Omnichannel.Flows.Platform.Automation.Store;
 /// </summary>
 public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStoreWriter writer) : IFlowStore
 {
+    private static readonly Func<FlowsDbContext, string, string, IAsyncEnumerable<FlowBookmarkRecord>> Waiting =
+        EF.CompileAsyncQuery<FlowsDbContext, string, string, FlowBookmarkRecord>((db, eventName, correlationKey) =>
+            db.FlowBookmarks.AsNoTracking().Where(b => b.EventName == eventName && b.CorrelationKey == correlationKey).OrderBy(b => b.CreatedAt));
+
     private static readonly Func<FlowsDbContext, string, CancellationToken, Task<string?>> SnapshotOf =
         EF.CompileAsyncQuery((FlowsDbContext db, string id, CancellationToken _) =>
             db.FlowInstances.AsNoTracking().Where(i => i.Id == id).Select(i => i.Snapshot).FirstOrDefault());
@@ -33,11 +37,13 @@ public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStore
     public async ValueTask<IReadOnlyList<Bookmark>> FindEventBookmarksAsync(string eventName, string correlationKey, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var rows = await db.FlowBookmarks.AsNoTracking()
-            .Where(b => b.EventName == eventName && b.CorrelationKey == correlationKey)
-            .OrderBy(b => b.CreatedAt)
-            .ToListAsync(cancellationToken);
-        return rows.Select(FlowSnapshots.ToBookmark).ToList();
+        var bookmarks = new List<Bookmark>();
+        await foreach (var row in Waiting(db, eventName, correlationKey).WithCancellation(cancellationToken))
+        {
+            bookmarks.Add(FlowSnapshots.ToBookmark(row));
+        }
+
+        return bookmarks;
     }
 
     public ValueTask AppendAsync(FlowCheckpoint checkpoint, CancellationToken cancellationToken) =>

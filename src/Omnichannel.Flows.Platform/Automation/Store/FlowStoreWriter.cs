@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Store;
@@ -17,7 +18,7 @@ namespace Omnichannel.Flows.Platform.Automation.Store;
 /// by one, so one bad write fails alone.
 /// </summary>
 public sealed class FlowStoreWriter(
-    IDbContextFactory<FlowsDbContext> dbs, IOptions<AutomationOptions> options, ILogger<FlowStoreWriter> logger) : BackgroundService
+    IDbContextFactory<FlowsDbContext> dbs, InboundWriteGate gate, IOptions<AutomationOptions> options, ILogger<FlowStoreWriter> logger) : BackgroundService
 {
     private readonly Channel<StoreWrite> queue = Channel.CreateBounded<StoreWrite>(
         new BoundedChannelOptions(20_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -133,6 +134,9 @@ public sealed class FlowStoreWriter(
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
+            // In turn with webhook commits and inbound processing (one SQLite writer): waiting here is first come, first
+            // served, where waiting in SQLite's busy handler loses to whoever holds the lock back to back.
+            using var turn = await gate.EnterAsync(CancellationToken.None);
             await using var transaction = await db.Database.BeginTransactionAsync();
             using var sql = new FlowStoreCommands(db);
             var waiting = new Dictionary<string, List<int>>(StringComparer.Ordinal);
