@@ -143,3 +143,56 @@ public sealed class WaitTests
         Assert.Equal(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero), Assert.Single(harness.Timers.Scheduled).DueAt);
     }
 }
+
+/// <summary>A caller that read the instance already (a timer job reads its whole claim at once) hands that copy in.</summary>
+public sealed class ResumeWithACopyTests
+{
+    private static FlowBuilder TwoWaits() => new FlowBuilder("two-waits")
+        .Node("start", "flow.manualTrigger")
+        .Node("short", "flow.wait", new { duration = "PT1H" })
+        .Node("long", "flow.wait", new { duration = "PT2H" })
+        .Node("send-short", "test.send", new { text = "after one hour" })
+        .Node("send-long", "test.send", new { text = "after two hours" })
+        .Connect("start", "done", "short")
+        .Connect("start", "done", "long")
+        .Connect("short", "done", "send-short")
+        .Connect("long", "done", "send-long");
+
+    [Fact]
+    public async Task ACurrentCopy_Resumes()
+    {
+        var harness = new FlowHarness();
+        var instance = (await harness.StartAsync(harness.Publish(TwoWaits().Build()))).Instance!;
+        var copy = harness.Instance(instance.Id);
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+
+        var result = await harness.Runner.ResumeAsync(instance.Id, ShortTimer(harness).Id, null, harness.Facts,
+            TestContext.Current.CancellationToken, read: copy);
+
+        Assert.Equal(ResumeOutcome.Resumed, result.Outcome);
+        Assert.Equal(["after one hour"], harness.Send.Texts);
+    }
+
+    [Fact]
+    public async Task AnOutOfDateCopy_IsRefusedByTheConsume_AndTheStoredInstanceDecides()
+    {
+        var harness = new FlowHarness();
+        var instance = (await harness.StartAsync(harness.Publish(TwoWaits().Build()))).Instance!;
+        var copy = harness.Instance(instance.Id); // both branches waiting
+        var longTimer = harness.Timers.Scheduled.Single(t => t.NodeId == "long");
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+        await harness.Runner.ResumeAsync(instance.Id, ShortTimer(harness).Id, null, harness.Facts, TestContext.Current.CancellationToken);
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+
+        var result = await harness.Runner.ResumeAsync(instance.Id, longTimer.Id, null, harness.Facts,
+            TestContext.Current.CancellationToken, read: copy);
+
+        // Resumed from the copy, the short branch (done meanwhile) would have come back; from the stored run it does not.
+        Assert.Equal(ResumeOutcome.Resumed, result.Outcome);
+        Assert.Equal(["after one hour", "after two hours"], harness.Send.Texts);
+        Assert.Equal(FlowStatus.Finished, harness.Instance(instance.Id).Status);
+        Assert.Empty(harness.Store.Bookmarks());
+    }
+
+    private static Bookmark ShortTimer(FlowHarness harness) => harness.Timers.Scheduled.Single(t => t.NodeId == "short");
+}

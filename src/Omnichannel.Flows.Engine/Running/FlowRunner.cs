@@ -80,17 +80,34 @@ public sealed class FlowRunner
     /// most once: the store's conditional consume lets one caller win; a second resume, or one of the other bookmarks
     /// of the same group (the timeout of a reply that came), changes nothing. A timer resumed early changes nothing.
     /// </summary>
+    /// <param name="read">
+    /// The instance as the caller has just read it (a timer job reads its whole claim at once), used instead of reading
+    /// it again; should it be out of date, the consume refuses it and the resume is decided on the stored instance.
+    /// </param>
     public async Task<FlowResumeResult> ResumeAsync(
-        string instanceId, string bookmarkId, JsonElement? payload, IFlowFacts facts, CancellationToken cancellationToken = default)
+        string instanceId, string bookmarkId, JsonElement? payload, IFlowFacts facts, CancellationToken cancellationToken = default,
+        FlowInstance? read = null)
     {
         using var span = FlowTracing.Start("flow resume", null, instanceId);
         await using var held = await locks.AcquireAsync(instanceId, cancellationToken);
-        var instance = await store.FindInstanceAsync(instanceId, cancellationToken);
-        if (instance is null)
+        if (read is not null && read.Id == instanceId
+            && await ResumeHeldAsync(read, bookmarkId, payload, facts, cancellationToken) is { Outcome: not ResumeOutcome.AlreadyConsumed } early)
         {
-            return new FlowResumeResult(ResumeOutcome.NotFound, null);
+            FlowTracing.Finish(span, early.Instance);
+            return early;
         }
 
+        var instance = await store.FindInstanceAsync(instanceId, cancellationToken);
+        var result = instance is null
+            ? new FlowResumeResult(ResumeOutcome.NotFound, null)
+            : await ResumeHeldAsync(instance, bookmarkId, payload, facts, cancellationToken);
+        FlowTracing.Finish(span, result.Instance);
+        return result;
+    }
+
+    private async Task<FlowResumeResult> ResumeHeldAsync(
+        FlowInstance instance, string bookmarkId, JsonElement? payload, IFlowFacts facts, CancellationToken cancellationToken)
+    {
         var bookmark = instance.IsActive ? FindBookmark(instance, bookmarkId) : null;
         if (bookmark is null)
         {
@@ -112,11 +129,10 @@ public sealed class FlowRunner
         var checkpoint = FlowStepper.Apply(run, node, item, outcome, group);
         if (!await store.TryConsumeAsync(bookmark, checkpoint, cancellationToken))
         {
-            return new FlowResumeResult(ResumeOutcome.AlreadyConsumed, await store.FindInstanceAsync(instanceId, cancellationToken));
+            return new FlowResumeResult(ResumeOutcome.AlreadyConsumed, await store.FindInstanceAsync(instance.Id, cancellationToken));
         }
 
         await stepper.RunAsync(run);
-        FlowTracing.Finish(span, run.Instance);
         return new FlowResumeResult(ResumeOutcome.Resumed, run.Instance);
     }
 

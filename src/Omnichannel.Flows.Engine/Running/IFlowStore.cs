@@ -38,9 +38,11 @@ public interface IFlowStore
 
     /// <summary>
     /// The conditional consume that makes resume idempotent: if the bookmark group of <paramref name="bookmark"/> still
-    /// exists, delete all of it and save <paramref name="checkpoint"/> (the resumed step) durably, in one transaction,
-    /// and return true; if not (already consumed), change nothing and return false. E.g.
-    /// <c>DELETE FROM Bookmarks WHERE GroupId = @g</c> and proceed only when it deleted rows.
+    /// exists and the instance is still at the step the resume was computed from (its stored sequence is
+    /// <paramref name="checkpoint"/>'s minus one), delete all of the group and save <paramref name="checkpoint"/> (the
+    /// resumed step) durably, in one transaction, and return true; if not (already consumed, or the instance moved on),
+    /// change nothing and return false. E.g. <c>UPDATE … WHERE Id = @i AND Sequence = @s</c>, then
+    /// <c>DELETE FROM Bookmarks WHERE GroupId = @g</c>, proceeding only when both changed rows.
     /// </summary>
     ValueTask<bool> TryConsumeAsync(Bookmark bookmark, FlowCheckpoint checkpoint, CancellationToken cancellationToken);
 }

@@ -104,7 +104,8 @@ public sealed class InMemoryFlowStore : IFlowStore
         lock (gate)
         {
             var group = bookmarks.Values.Where(b => b.GroupId == bookmark.GroupId).ToList();
-            if (group.Count == 0)
+            if (group.Count == 0
+                || !instances.TryGetValue(checkpoint.Instance.Id, out var stored) || stored.Sequence != checkpoint.Instance.Sequence - 1)
             {
                 return ValueTask.FromResult(false);
             }

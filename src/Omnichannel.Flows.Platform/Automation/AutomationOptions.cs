@@ -19,6 +19,10 @@ public sealed class AutomationOptions
     [Range(1, 100)]
     public int EventMaxAttempts { get; set; } = 5;
 
+    /// <summary>Days dispatched automation events, and the trigger-event ids flows saw, are kept (a daily job deletes older ones).</summary>
+    [Range(1, 3650)]
+    public int RetentionDays { get; set; } = 30;
+
     /// <summary>Contacts whose events are dispatched at the same time (one contact's events always go in order).</summary>
     [Range(1, 64)]
     public int DispatchParallelism { get; set; } = 8;

@@ -50,6 +50,7 @@ public static class AutomationServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<FlowTimerPump>());
         services.AddSingleton<IFlowTimerScheduler, PumpedFlowTimerScheduler>();
         services.AddScoped<FlowTimerJob>();
+        services.AddScoped<AutomationRetention>();
 
         services.AddSingleton<AutomationEventDispatcher>();
         services.AddHostedService<AutomationEventPump>();

@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Hosting;
+using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Channels.Outbound;
@@ -13,6 +14,7 @@ internal sealed class JobsStartup(IRecurringJobManager recurring, IBackgroundJob
     public Task StartAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<InboundEventRetention>(InboundEventRetention.JobId, j => j.PurgeAsync(CancellationToken.None), Cron.Daily());
+        recurring.AddOrUpdate<AutomationRetention>(AutomationRetention.JobId, j => j.PurgeAsync(CancellationToken.None), Cron.Daily());
         recurring.AddOrUpdate<OutboxRecovery>(OutboxRecovery.JobId, j => j.RecoverAsync(false, CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<WhatsAppTemplateSync>(WhatsAppTemplateSync.JobId, j => j.RunScheduledAsync(CancellationToken.None), Cron.Hourly());
         jobs.Enqueue<OutboxRecovery>(j => j.RecoverAsync(true, CancellationToken.None));

@@ -56,9 +56,11 @@ public sealed class FlowRuns(
         return result;
     }
 
-    public async Task<FlowResumeResult> ResumeAsync(string instanceId, string bookmarkId, string? subjectId, JsonElement? payload, CancellationToken cancellationToken)
+    /// <param name="read">The instance as the caller has just read it, if it has (see <see cref="FlowRunner.ResumeAsync"/>).</param>
+    public async Task<FlowResumeResult> ResumeAsync(
+        string instanceId, string bookmarkId, string? subjectId, JsonElement? payload, CancellationToken cancellationToken, FlowInstance? read = null)
     {
-        var result = await runner.ResumeAsync(instanceId, bookmarkId, payload, await FactsAsync(subjectId, cancellationToken), cancellationToken);
+        var result = await runner.ResumeAsync(instanceId, bookmarkId, payload, await FactsAsync(subjectId, cancellationToken), cancellationToken, read);
         if (result is { Outcome: ResumeOutcome.Resumed, Instance: { } instance })
         {
             Announce(instance);

@@ -37,10 +37,13 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
         return statement.ExecuteAsync(row, cancellationToken);
     }
 
-    /// <summary>Writes a run's new snapshot and state unless the run is stored as cancelled; returns the rows changed (0 or 1).</summary>
-    public Task<int> UpdateRunAsync(FlowInstanceRecord row, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a run's new snapshot and state unless the run is stored as cancelled — and, given
+    /// <paramref name="storedSequence"/>, only if the stored run is still at that step; returns the rows changed (0 or 1).
+    /// </summary>
+    public Task<int> UpdateRunAsync(FlowInstanceRecord row, long? storedSequence, CancellationToken cancellationToken)
     {
-        var statement = Get("update:run", () =>
+        var statement = Get(storedSequence is null ? "update:run" : "update:run:at", () =>
         {
             var entity = Entity<FlowInstanceRecord>();
             IProperty[] set =
@@ -49,12 +52,18 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
                 Property(entity, nameof(FlowInstanceRecord.Sequence)), Property(entity, nameof(FlowInstanceRecord.Error)),
                 Property(entity, nameof(FlowInstanceRecord.UpdatedAt)),
             ];
-            IProperty[] where = [Property(entity, nameof(FlowInstanceRecord.Id)), Property(entity, nameof(FlowInstanceRecord.Status))];
+            IProperty[] where =
+            [
+                Property(entity, nameof(FlowInstanceRecord.Id)), Property(entity, nameof(FlowInstanceRecord.Status)),
+                .. storedSequence is null ? Array.Empty<IProperty>() : [Property(entity, nameof(FlowInstanceRecord.Sequence))],
+            ];
             var assignments = string.Join(", ", set.Select((p, i) => $"{Column(p)} = {sql.GenerateParameterName($"p{i}")}"));
-            return ($"UPDATE {Table(entity)} SET {assignments} WHERE {Column(where[0])} = {sql.GenerateParameterName("p5")} " +
-                    $"AND {Column(where[1])} <> {sql.GenerateParameterName("p6")}", [.. set, .. where]);
+            var conditions = $"{Column(where[0])} = {sql.GenerateParameterName("p5")} AND {Column(where[1])} <> {sql.GenerateParameterName("p6")}" +
+                             (where.Length > 2 ? $" AND {Column(where[2])} = {sql.GenerateParameterName("p7")}" : "");
+            return ($"UPDATE {Table(entity)} SET {assignments} WHERE {conditions}", [.. set, .. where]);
         });
-        return statement.ExecuteAsync([row.Snapshot, row.Status, row.Sequence, row.Error, row.UpdatedAt, row.Id, FlowStatus.Cancelled], cancellationToken);
+        object?[] values = [row.Snapshot, row.Status, row.Sequence, row.Error, row.UpdatedAt, row.Id, FlowStatus.Cancelled];
+        return statement.ExecuteAsync(storedSequence is { } at ? [.. values, at] : values, cancellationToken);
     }
 
     /// <summary>Deletes the bookmarks whose <paramref name="property"/> (an indexed column) is <paramref name="value"/>; returns how many went.</summary>

@@ -35,10 +35,13 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
     /// Applies consecutive steps of one instance: the row takes the last snapshot (one update however many steps), then
     /// every step's bookmark changes and journal entry go in, in order. Nothing is written if the instance is cancelled.
     /// </summary>
-    /// <returns>False when the instance is cancelled (or unknown) and the steps were dropped.</returns>
-    /// <param name="consumedGroup">A bookmark group the caller has deleted already (the consume): not deleted twice.</param>
+    /// <returns>False when the instance is cancelled (or unknown, or not at <paramref name="consumed"/>'s step) and nothing was written.</returns>
+    /// <param name="consumed">
+    /// For a resume: the bookmark it consumes. The row must still be at the step before (the snapshot the resume was
+    /// computed from is the stored one), and then the bookmark's whole group goes with the update.
+    /// </param>
     public static async Task<bool> ApplyAsync(
-        FlowStoreCommands sql, IReadOnlyList<FlowCheckpoint> steps, CancellationToken cancellationToken, string? consumedGroup = null)
+        FlowStoreCommands sql, IReadOnlyList<FlowCheckpoint> steps, CancellationToken cancellationToken, Bookmark? consumed = null)
     {
         var instance = steps[^1].Instance;
         var row = new FlowInstanceRecord
@@ -52,16 +55,22 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
             Error = FlowSnapshots.Truncate(instance.Fault?.Message),
             UpdatedAt = instance.UpdatedAt.UtcDateTime,
         };
-        if (await sql.UpdateRunAsync(row, cancellationToken) == 0)
+        if (await sql.UpdateRunAsync(row, consumed is null ? null : steps[0].Instance.Sequence - 1, cancellationToken) == 0)
         {
             return false;
+        }
+
+        if (consumed is not null && await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.GroupId), consumed.GroupId, cancellationToken) == 0)
+        {
+            // The stored snapshot holds this group, so its rows exist; rolling the batch back keeps the two in step.
+            throw new InvalidOperationException($"Flow instance {instance.Id} holds bookmark group {consumed.GroupId}, which has no rows.");
         }
 
         foreach (var step in steps)
         {
             foreach (var removed in step.RemovedBookmarks)
             {
-                if (removed.GroupId != consumedGroup)
+                if (removed.GroupId != consumed?.GroupId)
                 {
                     await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.Id), removed.Id, cancellationToken);
                 }
@@ -79,16 +88,16 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
     }
 }
 
-/// <summary>The conditional consume: delete the bookmark's group; only if rows went, save the resumed step.</summary>
+/// <summary>
+/// The conditional consume: only while the run is still at the step the resume was computed from (which holds the
+/// bookmark), the bookmark's group goes and the resumed step is saved; otherwise nothing changes.
+/// </summary>
 internal sealed class ConsumeWrite(Bookmark bookmark, FlowCheckpoint checkpoint) : StoreWrite<bool>
 {
     public override string InstanceId => checkpoint.Instance.Id;
 
-    public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken)
-    {
-        var deleted = await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.GroupId), bookmark.GroupId, cancellationToken);
-        return deleted > 0 && await CheckpointWrite.ApplyAsync(sql, [checkpoint], cancellationToken, consumedGroup: bookmark.GroupId);
-    }
+    public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken) =>
+        await CheckpointWrite.ApplyAsync(sql, [checkpoint], cancellationToken, consumed: bookmark);
 }
 
 /// <summary>

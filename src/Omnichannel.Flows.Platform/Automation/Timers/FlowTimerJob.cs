@@ -6,6 +6,7 @@ using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
 using Omnichannel.Flows.Platform.Automation.Runs;
+using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Timers;
@@ -19,7 +20,10 @@ public sealed class FlowTimerJob(
     IDbContextFactory<FlowsDbContext> dbs, FlowRuns runs, TriggerIndex triggers, FlowTimerPump pump, AutomationSignals signals,
     TimeProvider time, IOptions<AutomationOptions> options, ILogger<FlowTimerJob> logger)
 {
-    /// <summary>Resumes the claim's timers, several runs at a time (each run's own steps stay in order).</summary>
+    /// <summary>
+    /// Resumes the claim's timers, several runs at a time (each run's own steps stay in order). The runs are read with
+    /// their timers in one query; the runner uses that copy (and reads again should it be out of date by then).
+    /// </summary>
     public async Task ResumeTimersAsync(Guid claim, CancellationToken cancellationToken)
     {
         List<ClaimedTimer> timers;
@@ -27,7 +31,7 @@ public sealed class FlowTimerJob(
         {
             timers = await db.FlowBookmarks.AsNoTracking()
                 .Where(b => b.FiringBy == claim)
-                .Join(db.FlowInstances, b => b.InstanceId, i => i.Id, (b, i) => new ClaimedTimer(b.Id, b.InstanceId, i.SubjectId))
+                .Join(db.FlowInstances, b => b.InstanceId, i => i.Id, (b, i) => new ClaimedTimer(b.Id, b.InstanceId, i.SubjectId, i.Snapshot))
                 .ToListAsync(cancellationToken);
         }
 
@@ -41,7 +45,8 @@ public sealed class FlowTimerJob(
     {
         try
         {
-            var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken);
+            var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken,
+                FlowSnapshots.Deserialize(timer.Snapshot));
             if (result.Outcome == ResumeOutcome.Resumed)
             {
                 return;
@@ -70,7 +75,7 @@ public sealed class FlowTimerJob(
         }
     }
 
-    private sealed record ClaimedTimer(string Id, string InstanceId, string? SubjectId);
+    private sealed record ClaimedTimer(string Id, string InstanceId, string? SubjectId, string Snapshot);
 
     public async Task FireTriggersAsync(Guid claim, CancellationToken cancellationToken)
     {
