@@ -13,7 +13,7 @@ public sealed class AutomationOptions
 
     /// <summary>Events claimed per pass.</summary>
     [Range(1, 1000)]
-    public int EventBatchSize { get; set; } = 100;
+    public int EventBatchSize { get; set; } = 400;
 
     /// <summary>An event whose dispatch fails this many times is kept as failed (dead letter).</summary>
     [Range(1, 100)]
@@ -25,7 +25,7 @@ public sealed class AutomationOptions
 
     /// <summary>Contacts whose events are dispatched at the same time (one contact's events always go in order).</summary>
     [Range(1, 64)]
-    public int DispatchParallelism { get; set; } = 8;
+    public int DispatchParallelism { get; set; } = 32;
 
     /// <summary>Due timers handed to one job (one Hangfire job per batch, not per timer).</summary>
     [Range(1, 5000)]

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Engine.Hosting;
@@ -40,6 +41,7 @@ public static class AutomationServiceCollectionExtensions
         services.AddSingleton<AutomationSignals>();
         services.AddSingleton<TriggerIndex>();
         services.AddScoped<FlowRuns>();
+        services.AddSingleton<IInterceptor, StepWritesInTurn>();
         services.AddScoped<FlowDefinitions>();
         services.AddSingleton<FlowDefinitionQueries>();
         services.AddSingleton<FlowRunQueries>();

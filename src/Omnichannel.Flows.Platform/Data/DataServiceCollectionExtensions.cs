@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -58,7 +59,12 @@ public static class DataServiceCollectionExtensions
     private static void AddProviderContext<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
         where TContext : FlowsDbContext
     {
-        services.AddPooledDbContextFactory<TContext>(configure);
+        // Interceptors other capabilities register (as IInterceptor) apply to every context.
+        services.AddPooledDbContextFactory<TContext>((sp, options) =>
+        {
+            configure(options);
+            options.AddInterceptors(sp.GetServices<IInterceptor>());
+        });
         services.AddSingleton<IDbContextFactory<FlowsDbContext>, FlowsDbContextFactory<TContext>>();
         services.AddScoped<FlowsDbContext>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
     }

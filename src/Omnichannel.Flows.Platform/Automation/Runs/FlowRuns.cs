@@ -32,13 +32,15 @@ public sealed class AutomationSignals
 
 /// <summary>
 /// Every runner call the platform makes goes through here: the facts for the run's contact come from
-/// <see cref="IFlowFactsFactory"/> per call, and what the call led to is announced afterwards.
+/// <see cref="IFlowFactsFactory"/> per call, the steps' saves take their turn with the other writers
+/// (<see cref="StepWritesInTurn"/>), and what the call led to is announced afterwards.
 /// </summary>
 public sealed class FlowRuns(
     FlowRunner runner, IFlowFactsFactory facts, ConversationEvents events, AutomationSignals signals, ILogger<FlowRuns> logger)
 {
     public async Task<FlowStartResult> StartAsync(TriggerEntry trigger, TriggerEvent triggerEvent, CancellationToken cancellationToken)
     {
+        using var inTurn = StepWritesInTurn.Begin();
         var result = await runner.StartAsync(trigger.FlowId, trigger.Version, trigger.NodeId, triggerEvent,
             await FactsAsync(triggerEvent.SubjectId, cancellationToken), cancellationToken);
         if (result is { Outcome: StartOutcome.Started, Instance: { } instance })
@@ -60,6 +62,7 @@ public sealed class FlowRuns(
     public async Task<FlowResumeResult> ResumeAsync(
         string instanceId, string bookmarkId, string? subjectId, JsonElement? payload, CancellationToken cancellationToken, FlowInstance? read = null)
     {
+        using var inTurn = StepWritesInTurn.Begin();
         var result = await runner.ResumeAsync(instanceId, bookmarkId, payload, await FactsAsync(subjectId, cancellationToken), cancellationToken, read);
         if (result is { Outcome: ResumeOutcome.Resumed, Instance: { } instance })
         {
@@ -69,11 +72,17 @@ public sealed class FlowRuns(
         return result;
     }
 
-    public async Task<FlowInstance?> RetryAsync(FlowInstance instance, CancellationToken cancellationToken) =>
-        Announce(await runner.RetryAsync(instance.Id, await FactsAsync(instance.SubjectId, cancellationToken), cancellationToken));
+    public async Task<FlowInstance?> RetryAsync(FlowInstance instance, CancellationToken cancellationToken)
+    {
+        using var inTurn = StepWritesInTurn.Begin();
+        return Announce(await runner.RetryAsync(instance.Id, await FactsAsync(instance.SubjectId, cancellationToken), cancellationToken));
+    }
 
-    public async Task<FlowInstance?> ContinueAsync(string instanceId, string? subjectId, CancellationToken cancellationToken) =>
-        Announce(await runner.ContinueAsync(instanceId, await FactsAsync(subjectId, cancellationToken), cancellationToken));
+    public async Task<FlowInstance?> ContinueAsync(string instanceId, string? subjectId, CancellationToken cancellationToken)
+    {
+        using var inTurn = StepWritesInTurn.Begin();
+        return Announce(await runner.ContinueAsync(instanceId, await FactsAsync(subjectId, cancellationToken), cancellationToken));
+    }
 
     public async Task<FlowInstance?> CancelAsync(string instanceId, string reason, CancellationToken cancellationToken) =>
         Announce(await runner.CancelAsync(instanceId, reason, cancellationToken));
