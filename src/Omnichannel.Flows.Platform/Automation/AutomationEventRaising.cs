@@ -19,6 +19,7 @@ public static class AutomationEventRaising
             State = AutomationEventState.Pending,
         };
         db.AutomationEvents.Add(raised);
+        Dispatch.AutomationEventsCommitted.RaisedIn(db);
         return raised;
     }
 }

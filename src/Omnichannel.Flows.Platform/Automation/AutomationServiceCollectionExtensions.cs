@@ -55,6 +55,8 @@ public static class AutomationServiceCollectionExtensions
         services.AddScoped<AutomationRetention>();
 
         services.AddSingleton<AutomationEventDispatcher>();
+        services.AddSingleton<AutomationEventSignal>();
+        services.AddSingleton<IInterceptor, AutomationEventsCommitted>();
         services.AddHostedService<AutomationEventPump>();
         return services;
     }

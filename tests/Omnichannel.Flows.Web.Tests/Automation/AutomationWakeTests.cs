@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
@@ -26,5 +27,20 @@ public sealed class AutomationWakeTests(SlowPollAutomationAppFactory app) : ICla
         var runs = await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 1 && r[0].Status == FlowStatus.Finished,
             "the flow to run long before the next poll", TimeSpan.FromSeconds(15));
         Assert.Equal(1, app.Effects.CountFor(runs[0].Id));
+    }
+
+    [Fact]
+    public async Task ATagAnAgentAdds_WakesTheEventPump_WithoutWaitingForItsPoll()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var tag = $"wake-{Guid.NewGuid():N}"[..20];
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("tag-wake"), TestFlows.TagAdded(tag), TestFlows.Record()));
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hi");
+
+        (await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+
+        var runs = await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 1 && r[0].Status == FlowStatus.Finished,
+            "the tag's flow to run long before the next poll", TimeSpan.FromSeconds(15));
+        Assert.Equal(contactId.ToString(), runs[0].SubjectId);
     }
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Platform.Automation.Runs;
-using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Dispatch;
@@ -12,24 +11,21 @@ namespace Omnichannel.Flows.Platform.Automation.Dispatch;
 /// Runs <see cref="AutomationEventDispatcher"/> while the app runs: a cheap indexed look for pending events every
 /// <see cref="AutomationOptions.EventPollInterval"/> (wall-clock time: it is how often to look, not business time), a
 /// batch claimed only when there is one, and passes back to back while batches come full. Events are written by the
-/// changes that raise them, anywhere in the platform; the poll is what finds them, also after a restart and when another
-/// instance wrote them. A customer message or a failed send recorded here (published after its commit) wakes the pump at
-/// once, so a flow answering a message does not wait for the next poll.
+/// changes that raise them, anywhere in the platform; the poll is what finds them after a restart and when another
+/// instance wrote them. Here, every commit that raised events wakes the pump at once (<see cref="AutomationEventsCommitted"/>),
+/// so a flow answering a message or a tag does not wait for the next poll.
 /// </summary>
 public sealed class AutomationEventPump(
     IDbContextFactory<FlowsDbContext> dbs,
     AutomationEventDispatcher dispatcher,
     AutomationSignals signals,
-    ConversationEvents events,
+    AutomationEventSignal wake,
     IOptions<AutomationOptions> options,
     ILogger<AutomationEventPump> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim wake = new(0, 1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using var subscription = events.Subscribe(OnConversationEvent);
         do
         {
             try
@@ -45,27 +41,6 @@ public sealed class AutomationEventPump(
             }
         }
         while (await WaitAsync(stoppingToken));
-    }
-
-    public override void Dispose()
-    {
-        wake.Dispose();
-        base.Dispose();
-    }
-
-    private void OnConversationEvent(ConversationEvent conversationEvent)
-    {
-        if (conversationEvent is MessageRecorded { Direction: MessageDirection.Inbound } or MessageSendFailed && wake.CurrentCount == 0)
-        {
-            try
-            {
-                wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Woken already: one pass finds every pending event.
-            }
-        }
     }
 
     private async Task<bool> AnyPendingAsync(CancellationToken cancellationToken)
