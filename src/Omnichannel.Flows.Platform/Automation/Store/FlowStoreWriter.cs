@@ -129,7 +129,7 @@ public sealed class FlowStoreWriter(
         await using var db = await dbs.CreateDbContextAsync();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var results = new object?[writes.Count];
-        var lastStep = LastStepTogether(writes);
+        var together = WrittenTogether(writes);
         // SQL Server's retrying strategy only allows a transaction of ours inside it; it may run the whole batch again.
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
@@ -139,27 +139,21 @@ public sealed class FlowStoreWriter(
             using var turn = await gate.EnterAsync(CancellationToken.None);
             await using var transaction = await db.Database.BeginTransactionAsync();
             using var sql = new FlowStoreCommands(db);
-            var waiting = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             for (var i = 0; i < writes.Count; i++)
             {
-                if (writes[i] is CheckpointWrite step)
+                switch (together[i])
                 {
-                    if (lastStep[i] != i)
-                    {
-                        (waiting.TryGetValue(step.InstanceId, out var earlier) ? earlier : waiting[step.InstanceId] = []).Add(i);
-                        continue;
-                    }
-
-                    if (waiting.Remove(step.InstanceId, out var together))
-                    {
-                        together.Add(i);
-                        var applied = await CheckpointWrite.ApplyAsync(sql, [.. together.Select(j => ((CheckpointWrite)writes[j]).Checkpoint)], CancellationToken.None);
-                        together.ForEach(j => results[j] = applied);
-                        continue;
-                    }
+                    case null:
+                        continue; // written with a later step of its run
+                    case [var alone]:
+                        results[alone] = await writes[alone].ApplyAsync(sql, CancellationToken.None);
+                        break;
+                    case var steps:
+                        var applied = await CheckpointWrite.ApplyAsync(sql, [.. steps.Select(j => ((CheckpointWrite)writes[j]).Checkpoint)], CancellationToken.None);
+                        steps.ForEach(j => results[j] = applied);
+                        break;
                 }
 
-                results[i] = await writes[i].ApplyAsync(sql, CancellationToken.None);
                 db.ChangeTracker.Clear();
             }
 
@@ -170,36 +164,36 @@ public sealed class FlowStoreWriter(
     }
 
     /// <summary>
-    /// For each write, the index of the last step of the same instance it can be written together with: steps of one
-    /// run that follow each other in the batch with only other runs' steps between (no start or consume, which read or
-    /// change runs' rows) are written as one update with the last snapshot plus each step's journal and bookmarks —
-    /// the same rows as one by one, in the same transaction. Other writes are their own last.
+    /// What to write at each position of the batch: steps of one run that follow each other with only other runs' steps
+    /// between (no start or consume, which read or change runs' rows) are written together at the last of them — one
+    /// update with the last snapshot plus each step's journal and bookmarks, the same rows as one by one, in the same
+    /// transaction — and the earlier positions hold null. Every other write stands alone at its own position.
     /// </summary>
-    private static int[] LastStepTogether(List<StoreWrite> writes)
+    private static List<int>?[] WrittenTogether(List<StoreWrite> writes)
     {
-        var last = new int[writes.Count];
+        var together = new List<int>?[writes.Count];
         var open = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < writes.Count; i++)
         {
-            last[i] = i;
             if (writes[i] is CheckpointWrite step)
             {
                 (open.TryGetValue(step.InstanceId, out var steps) ? steps : open[step.InstanceId] = []).Add(i);
             }
             else
             {
-                Close(open, last);
+                Close(open, together);
+                together[i] = [i];
             }
         }
 
-        Close(open, last);
-        return last;
+        Close(open, together);
+        return together;
 
-        static void Close(Dictionary<string, List<int>> open, int[] last)
+        static void Close(Dictionary<string, List<int>> open, List<int>?[] together)
         {
             foreach (var steps in open.Values)
             {
-                steps.ForEach(j => last[j] = steps[^1]);
+                together[steps[^1]] = steps;
             }
 
             open.Clear();
