@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Channels;
-using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Pricing;
@@ -12,9 +11,9 @@ namespace Omnichannel.Flows.Platform.Broadcasts;
 /// The broadcast's moves through the outbox, a batch per transaction: claim a chunk of pending recipients and create
 /// their messages (queued), mark a few of them sending just before their provider calls, and give back what a run
 /// claimed but never sent. Every move is a conditional update on the run's lease token, so a recipient is sent by one
-/// run at most once. Writers take turns at <see cref="InboundWriteGate"/> with webhook ingest (one SQLite writer).
+/// run at most once. Writers take turns at <see cref="DatabaseWriteGate"/> with webhook ingest (one SQLite writer).
 /// </summary>
-public sealed class BroadcastOutbox(IDbContextFactory<FlowsDbContext> dbs, InboundWriteGate gate, TimeProvider time)
+public sealed class BroadcastOutbox(IDbContextFactory<FlowsDbContext> dbs, DatabaseWriteGate gate, TimeProvider time)
 {
     public const string InterruptedReason = "The send was interrupted; it may or may not have reached the provider. Reconciled from status webhooks, never resent.";
 

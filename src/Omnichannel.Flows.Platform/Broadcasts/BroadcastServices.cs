@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Platform.Channels;
-using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Pricing;
@@ -22,7 +21,7 @@ public sealed record BroadcastServices(
     SendThrottles Throttles,
     ConversationEvents Events,
     BroadcastActivity Activity,
-    InboundWriteGate WriteGate,
+    DatabaseWriteGate WriteGate,
     DeliveryStatusRecorder Statuses,
     TimeProvider Time,
     IOptions<BroadcastOptions> Options);

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Omnichannel.Flows.Platform.Channels;
-using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Observability;
@@ -27,7 +26,7 @@ public sealed class SendOutcomeRecorder : IAsyncDisposable
     private readonly Channel<SendResult> queue = Channel.CreateUnbounded<SendResult>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock gate = new();
     private readonly IDbContextFactory<FlowsDbContext> dbs;
-    private readonly InboundWriteGate writeGate;
+    private readonly DatabaseWriteGate writeGate;
     private readonly DeliveryStatusRecorder statuses;
     private readonly ConversationEvents events;
     private readonly BroadcastActivity activity;
@@ -39,7 +38,7 @@ public sealed class SendOutcomeRecorder : IAsyncDisposable
     private int outstanding;
     private TaskCompletionSource idle = Completed();
 
-    public SendOutcomeRecorder(Guid broadcastId, IDbContextFactory<FlowsDbContext> dbs, InboundWriteGate writeGate, DeliveryStatusRecorder statuses,
+    public SendOutcomeRecorder(Guid broadcastId, IDbContextFactory<FlowsDbContext> dbs, DatabaseWriteGate writeGate, DeliveryStatusRecorder statuses,
         ConversationEvents events, BroadcastActivity activity, BroadcastOptions options, TimeProvider time, ILogger logger)
     {
         (this.broadcastId, this.dbs, this.writeGate, this.statuses, this.events, this.activity, this.options, this.time, this.logger) =

@@ -24,7 +24,6 @@ public static class ChannelsServiceCollectionExtensions
         services.AddSingleton<ChannelRegistry>();
 
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<InboundWriteGate>();
         services.AddSingleton<InboundEventWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundEventWriter>());
         services.AddSingleton<InboundEventPump>();

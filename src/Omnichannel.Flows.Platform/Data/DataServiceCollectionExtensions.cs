@@ -19,6 +19,7 @@ public static class DataServiceCollectionExtensions
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var dataPath = Path.GetFullPath(options.DataPath, environment.ContentRootPath);
         services.AddSingleton(new DataFolder(dataPath));
+        services.AddSingleton<DatabaseWriteGate>();
 
         var connectionString = configuration.GetConnectionString("Default");
         if (options.Provider == DatabaseProvider.SqlServer)

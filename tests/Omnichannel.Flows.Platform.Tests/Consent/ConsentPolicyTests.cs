@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Contacts;
+using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Tests.Consent;
 
@@ -151,7 +152,7 @@ public sealed class ConsentPolicyTests(TestDatabase database) : IClassFixture<Te
         return await Policy(db, options).CheckAsync(contactId, channel, purpose, CancellationToken.None);
     }
 
-    private static ConsentPolicy Policy(Data.FlowsDbContext db, ConsentOptions? options = null) =>
+    private static ConsentPolicy Policy(FlowsDbContext db, ConsentOptions? options = null) =>
         new(db, new StaticOptionsMonitor(options ?? new ConsentOptions()));
 
     private sealed class StaticOptionsMonitor(ConsentOptions value) : IOptionsMonitor<ConsentOptions>

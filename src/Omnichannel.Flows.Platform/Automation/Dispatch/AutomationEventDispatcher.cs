@@ -9,7 +9,6 @@ using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Automation.Timers;
-using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Observability;
 
@@ -28,7 +27,7 @@ public sealed class AutomationEventDispatcher(
     IServiceScopeFactory scopes,
     TriggerIndex triggers,
     IFlowStore store,
-    InboundWriteGate gate,
+    DatabaseWriteGate gate,
     TimeProvider time,
     IOptions<AutomationOptions> options,
     ILogger<AutomationEventDispatcher> logger)

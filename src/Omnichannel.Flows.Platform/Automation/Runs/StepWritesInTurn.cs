@@ -1,18 +1,18 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Omnichannel.Flows.Platform.Channels.Ingest;
+using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Runs;
 
 /// <summary>
 /// On SQLite, the changes flow steps save (an assignment, a tag, a note…) take their turn at the
-/// <see cref="InboundWriteGate"/> like webhook commits, inbound processing and the flow store: first come, first served.
+/// <see cref="DatabaseWriteGate"/> like webhook commits, inbound processing and the flow store: first come, first served.
 /// Left to SQLite's busy handler, a step's save waits for a gap that back-to-back processing slices never leave, and runs
 /// stall while a backlog of messages is processed. Applies to saves made during a runner call (<see cref="Begin"/>),
 /// outside an explicit transaction (a transaction already holds the database's write lock).
 /// </summary>
-internal sealed class StepWritesInTurn(InboundWriteGate gate) : SaveChangesInterceptor
+internal sealed class StepWritesInTurn(DatabaseWriteGate gate) : SaveChangesInterceptor
 {
     private static readonly AsyncLocal<bool> InStep = new();
     private readonly ConditionalWeakTable<DbContext, IDisposable> turns = [];

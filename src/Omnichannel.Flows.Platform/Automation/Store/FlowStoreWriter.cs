@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Engine.Running;
-using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Store;
@@ -18,7 +17,7 @@ namespace Omnichannel.Flows.Platform.Automation.Store;
 /// by one, so one bad write fails alone.
 /// </summary>
 public sealed class FlowStoreWriter(
-    IDbContextFactory<FlowsDbContext> dbs, InboundWriteGate gate, IOptions<AutomationOptions> options, ILogger<FlowStoreWriter> logger) : BackgroundService
+    IDbContextFactory<FlowsDbContext> dbs, DatabaseWriteGate gate, IOptions<AutomationOptions> options, ILogger<FlowStoreWriter> logger) : BackgroundService
 {
     private readonly Channel<StoreWrite> queue = Channel.CreateBounded<StoreWrite>(
         new BoundedChannelOptions(20_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });

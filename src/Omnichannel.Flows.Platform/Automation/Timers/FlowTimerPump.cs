@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Engine.Activities;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
-using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Timers;
@@ -17,14 +16,14 @@ namespace Omnichannel.Flows.Platform.Automation.Timers;
 /// due time in memory. Each pass asks <see cref="TimeProvider"/> for now, claims a batch of due rows with a lease (a
 /// conditional update, so app instances never fire the same row at once) and hands the batch to one Hangfire job
 /// (<see cref="FlowTimerJob"/>), then sleeps until the next due time, the poll interval, or a <see cref="Wake"/> for
-/// an earlier timer. Claims take their turn at the <see cref="InboundWriteGate"/> like the store's group commits, so a
+/// an earlier timer. Claims take their turn at the <see cref="DatabaseWriteGate"/> like the store's group commits, so a
 /// burst of due timers is claimed back to back instead of in SQLite's busy-handler sleeps. A claim whose job was lost (a crash) is fired again when its lease ends. Running instances whose
 /// steps stopped half-way (a crash mid-run) are continued once they are <see cref="AutomationOptions.StaleRunningAfter"/> old.
 /// </summary>
 public sealed class FlowTimerPump(
     IDbContextFactory<FlowsDbContext> dbs,
     IBackgroundJobClient jobs,
-    InboundWriteGate writeGate,
+    DatabaseWriteGate writeGate,
     TriggerIndex triggers,
     ScheduleTriggerSync schedules,
     TimeProvider time,

@@ -16,7 +16,7 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 /// </summary>
 public sealed class InboundEventProcessor(
     IDbContextFactory<FlowsDbContext> dbs,
-    InboundWriteGate gate,
+    DatabaseWriteGate gate,
     ChannelRegistry channels,
     InboundItemHandler handler,
     ConversationEvents events,

@@ -12,7 +12,7 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 /// after its delivery is durable, yet the database sees one commit per batch instead of one per request.
 /// </summary>
 public sealed class InboundEventWriter(
-    IDbContextFactory<FlowsDbContext> dbs, InboundWriteGate gate, ILogger<InboundEventWriter> logger) : BackgroundService
+    IDbContextFactory<FlowsDbContext> dbs, DatabaseWriteGate gate, ILogger<InboundEventWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
 

@@ -1,13 +1,14 @@
-namespace Omnichannel.Flows.Platform.Channels.Ingest;
+namespace Omnichannel.Flows.Platform.Data;
 
 /// <summary>
-/// Makes the ingest path's two writers take turns: <see cref="InboundEventWriter"/>'s group commits and
-/// <see cref="InboundEventProcessor"/>'s transactions enter one at a time, first come first served. On SQLite they would
-/// otherwise meet in the database's single write lock, where Microsoft.Data.Sqlite answers "busy" by blocking the
-/// thread for 150 ms before each retry — a webhook waiting for its commit then waits in 150 ms steps. Queued here, a
-/// commit waits at most for the one processing transaction ahead of it.
+/// The app's background writers take turns here, first come first served: webhook group commits
+/// (<see cref="Channels.Ingest.InboundEventWriter"/>), inbound processing slices, broadcast outcomes, the flow store's
+/// group commits, automation event and timer claims, and flow steps' saves. On SQLite they would otherwise meet in the
+/// database's single write lock, where a writer that finds it taken sleeps in the busy handler and loses to whoever
+/// takes it back to back (Microsoft.Data.Sqlite alone would even retry in 150 ms steps). Queued here, a commit waits at
+/// most for the turns ahead of it.
 /// </summary>
-public sealed class InboundWriteGate
+public sealed class DatabaseWriteGate
 {
     private readonly SemaphoreSlim turn = new(1, 1);
     private long webhookTurns;

@@ -1,15 +1,15 @@
-using Omnichannel.Flows.Platform.Channels.Ingest;
+using Omnichannel.Flows.Platform.Data;
 
-namespace Omnichannel.Flows.Platform.Tests.Channels.Ingest;
+namespace Omnichannel.Flows.Platform.Tests.Data;
 
-public sealed class InboundWriteGateTests
+public sealed class DatabaseWriteGateTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task Enter_WhileAnotherWriterHasTheTurn_WaitsUntilItIsPassedOn()
     {
-        var gate = new InboundWriteGate();
+        var gate = new DatabaseWriteGate();
 
         await AssertTheNextWaitsUntilPassedOnAsync(gate, await gate.EnterAsync(CancellationToken.None));
     }
@@ -18,7 +18,7 @@ public sealed class InboundWriteGateTests
     public async Task Waiters_GetTheirTurnInArrivalOrder()
     {
         // The webhook writer relies on this: it waits behind at most the one processing transaction ahead of it.
-        var gate = new InboundWriteGate();
+        var gate = new DatabaseWriteGate();
         var order = new List<int>();
         var held = await gate.EnterAsync(CancellationToken.None);
         var waiters = Enumerable.Range(1, 5).Select(async n =>
@@ -38,7 +38,7 @@ public sealed class InboundWriteGateTests
     [Fact]
     public async Task PassingOnTheTurnTwice_DoesNotLetTwoWritersIn()
     {
-        var gate = new InboundWriteGate();
+        var gate = new DatabaseWriteGate();
         var turn = await gate.EnterAsync(CancellationToken.None);
         turn.Dispose();
         turn.Dispose();
@@ -49,7 +49,7 @@ public sealed class InboundWriteGateTests
     [Fact]
     public async Task Enter_Cancelled_LeavesTheQueueWithoutTakingATurn()
     {
-        var gate = new InboundWriteGate();
+        var gate = new DatabaseWriteGate();
         var held = await gate.EnterAsync(CancellationToken.None);
         using var cancel = new CancellationTokenSource();
 
@@ -61,7 +61,7 @@ public sealed class InboundWriteGateTests
         (await gate.EnterAsync(CancellationToken.None).WaitAsync(Patience)).Dispose();
     }
 
-    private static async Task AssertTheNextWaitsUntilPassedOnAsync(InboundWriteGate gate, IDisposable held)
+    private static async Task AssertTheNextWaitsUntilPassedOnAsync(DatabaseWriteGate gate, IDisposable held)
     {
         var next = gate.EnterAsync(CancellationToken.None);
         Assert.False(next.IsCompleted);
