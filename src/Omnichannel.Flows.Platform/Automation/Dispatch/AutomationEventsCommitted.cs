@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Omnichannel.Flows.Platform.Jobs;
 
 namespace Omnichannel.Flows.Platform.Automation.Dispatch;
 
@@ -72,30 +73,5 @@ internal sealed class AutomationEventsCommitted(AutomationEventSignal signal) : 
     }
 }
 
-/// <summary>Wakes the event pump (many wakes before it looks count as one).</summary>
-public sealed class AutomationEventSignal : IDisposable
-{
-    private readonly SemaphoreSlim wake = new(0, 1);
-
-    public void Wake()
-    {
-        if (wake.CurrentCount > 0)
-        {
-            return;
-        }
-
-        try
-        {
-            wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Woken already: one pass finds every pending event.
-        }
-    }
-
-    /// <returns>True when woken, false when <paramref name="timeout"/> passed.</returns>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => wake.WaitAsync(timeout, cancellationToken);
-
-    public void Dispose() => wake.Dispose();
-}
+/// <summary>Wakes <see cref="AutomationEventPump"/>.</summary>
+public sealed class AutomationEventSignal : WakeSignal;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Jobs;
 
 namespace Omnichannel.Flows.Platform.Channels.Ingest;
 
@@ -12,25 +13,12 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 public sealed class InboundEventPump(
     IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ILogger<InboundEventPump> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim signal = new(0, 1);
+    private readonly WakeSignal signal = new();
 
     /// <summary>Completes when a processing pass finishes; tests and the simulator await it.</summary>
     public event Action? PassCompleted;
 
-    public void Signal()
-    {
-        if (signal.CurrentCount == 0)
-        {
-            try
-            {
-                signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
-    }
+    public void Signal() => signal.Wake();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
