@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -114,7 +113,7 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
     private sealed class Statement(DbCommand command, IProperty[] properties, ISqlGenerationHelper sql)
     {
         private readonly RelationalTypeMapping[] mappings = properties.Select(p => (RelationalTypeMapping)p.GetRelationalTypeMapping()).ToArray();
-        private readonly PropertyInfo?[] getters = properties.Select(p => p.PropertyInfo).ToArray();
+        private readonly IClrPropertyGetter[] getters = properties.Select(p => p.GetGetter()).ToArray();
         private readonly string[] names = properties.Select((_, i) => sql.GenerateParameterName($"p{i}")).ToArray();
 
         public DbCommand Command => command;
@@ -125,7 +124,7 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
             var values = new object?[getters.Length];
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = (getters[i] ?? throw new InvalidOperationException($"{properties[i].Name} has no CLR property.")).GetValue(row);
+                values[i] = getters[i].GetClrValueUsingContainingEntity(row);
             }
 
             return ExecuteAsync(values, cancellationToken);
