@@ -25,14 +25,22 @@ namespace Omnichannel.Flows.Platform.Automation.Activities;
 /// </list>
 /// A merged-away contact id reads the surviving profile.
 /// </summary>
-public sealed class ContactFactsFactory(IDbContextFactory<FlowsDbContext> dbs, ServiceWindowPolicy windows, TimeProvider time) : IFlowFactsFactory
+public sealed class ContactFactsFactory : IFlowFactsFactory
 {
     /// <summary>The channels with a service window, whose <c>window.*</c> facts are set.</summary>
     public static readonly IReadOnlyList<ChannelKind> WindowedChannels = [ChannelKind.WhatsApp, ChannelKind.Messenger, ChannelKind.Instagram, ChannelKind.TikTok];
 
-    private readonly IDbContextFactory<FlowsDbContext> contexts = dbs;
-    private readonly ServiceWindowPolicy policy = windows;
-    private readonly TimeProvider clock = time;
+    // Fields, not primary-constructor parameters: the facts class below reads them for the groups it loads later.
+    private readonly IDbContextFactory<FlowsDbContext> dbs;
+    private readonly ServiceWindowPolicy windows;
+    private readonly TimeProvider time;
+
+    public ContactFactsFactory(IDbContextFactory<FlowsDbContext> dbs, ServiceWindowPolicy windows, TimeProvider time)
+    {
+        this.dbs = dbs;
+        this.windows = windows;
+        this.time = time;
+    }
 
     public async Task<IFlowFacts> CreateAsync(Guid? contactId, CancellationToken cancellationToken)
     {
@@ -41,7 +49,7 @@ public sealed class ContactFactsFactory(IDbContextFactory<FlowsDbContext> dbs, S
             return DictionaryFlowFacts.Empty;
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var contact = await LoadContactAsync(db, requested, cancellationToken);
         return contact is null ? DictionaryFlowFacts.Empty : new ContactFacts(this, contact);
     }
@@ -95,7 +103,7 @@ public sealed class ContactFactsFactory(IDbContextFactory<FlowsDbContext> dbs, S
             {
                 if (GroupOf(path) is { } group && loaded.Add(group))
                 {
-                    using var db = factory.contexts.CreateDbContext();
+                    using var db = factory.dbs.CreateDbContext();
                     Load(db, group);
                 }
 
@@ -199,12 +207,12 @@ public sealed class ContactFactsFactory(IDbContextFactory<FlowsDbContext> dbs, S
                 .Where(i => i.ContactId == contactId)
                 .Select(i => new { i.Channel, i.LastSeenAt, i.LastInboundAt, i.LastInboundFromFreeEntryPoint })
                 .ToList();
-            var now = factory.clock.GetUtcNow().UtcDateTime;
+            var now = factory.time.GetUtcNow().UtcDateTime;
             foreach (var channel in WindowedChannels)
             {
                 // The identity a send goes to (RecipientResolver: the most recently seen one on the channel).
                 var identity = identities.Where(i => i.Channel == channel).MaxBy(i => i.LastSeenAt);
-                var window = factory.policy.Evaluate(channel, identity?.LastInboundAt, identity?.LastInboundFromFreeEntryPoint ?? false, now);
+                var window = factory.windows.Evaluate(channel, identity?.LastInboundAt, identity?.LastInboundFromFreeEntryPoint ?? false, now);
                 var prefix = "window." + channel.ToName();
                 facts[prefix + ".open"] = FactValue.From(window.Open);
                 if (window.ClosesAt is { } closesAt)
