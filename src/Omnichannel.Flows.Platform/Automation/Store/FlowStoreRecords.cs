@@ -119,6 +119,7 @@ internal sealed class FlowBookmarkRecordConfiguration : IEntityTypeConfiguration
         builder.HasIndex(b => new { b.EventName, b.CorrelationKey });
         builder.HasIndex(b => b.DueAt);
         builder.HasIndex(b => new { b.FiringUntil, b.DueAt });
+        builder.HasIndex(b => b.FiringBy).HasFilter("\"FiringBy\" IS NOT NULL"); // a timer job reads its claim
     }
 }
 

@@ -135,11 +135,16 @@ public sealed class FlowTimerPump(
         var until = now + options.Value.TimerLease;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         using var turn = await writeGate.EnterAsync(cancellationToken);
-        var claimed = await db.FlowBookmarks
-            .Where(b => b.Kind == BookmarkKind.Timer && b.DueAt <= now && (b.FiringUntil == null || b.FiringUntil < now))
-            .OrderBy(b => b.DueAt)
-            .Take(batch)
-            .ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringBy, claim).SetProperty(b => b.FiringUntil, until), cancellationToken);
+        // Unclaimed rows first, then claims whose lease ended: two range reads of the (FiringUntil, DueAt) index. One
+        // query with an OR would walk the due-time index from the start, past every row already claimed, on every pass.
+        var claimed = await ClaimAsync(db.FlowBookmarks
+            .Where(b => b.Kind == BookmarkKind.Timer && b.FiringUntil == null && b.DueAt <= now).OrderBy(b => b.DueAt).Take(batch));
+        if (claimed < batch)
+        {
+            claimed += await ClaimAsync(db.FlowBookmarks
+                .Where(b => b.Kind == BookmarkKind.Timer && b.FiringUntil < now && b.DueAt <= now).OrderBy(b => b.FiringUntil).Take(batch - claimed));
+        }
+
         if (claimed > 0)
         {
             logger.LogDebug("Firing {TimerCount} due wait timers (claim {Claim})", claimed, claim);
@@ -147,6 +152,9 @@ public sealed class FlowTimerPump(
         }
 
         return claimed;
+
+        Task<int> ClaimAsync(IQueryable<Store.FlowBookmarkRecord> due) => due
+            .ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringBy, claim).SetProperty(b => b.FiringUntil, until), cancellationToken);
     }
 
     private async Task<int> ClaimTriggerTimersAsync(DateTime now, int batch, CancellationToken cancellationToken)
@@ -155,11 +163,12 @@ public sealed class FlowTimerPump(
         var until = now + options.Value.TimerLease;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         using var turn = await writeGate.EnterAsync(cancellationToken);
-        var claimed = await db.FlowTriggerTimers
-            .Where(t => t.DueAt <= now && (t.FiringUntil == null || t.FiringUntil < now))
-            .OrderBy(t => t.DueAt)
-            .Take(batch)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.FiringBy, claim).SetProperty(t => t.FiringUntil, until), cancellationToken);
+        var claimed = await ClaimAsync(db.FlowTriggerTimers.Where(t => t.FiringUntil == null && t.DueAt <= now).OrderBy(t => t.DueAt).Take(batch));
+        if (claimed < batch)
+        {
+            claimed += await ClaimAsync(db.FlowTriggerTimers.Where(t => t.FiringUntil < now && t.DueAt <= now).OrderBy(t => t.FiringUntil).Take(batch - claimed));
+        }
+
         if (claimed > 0)
         {
             logger.LogDebug("Firing {TimerCount} due time triggers (claim {Claim})", claimed, claim);
@@ -167,6 +176,9 @@ public sealed class FlowTimerPump(
         }
 
         return claimed;
+
+        Task<int> ClaimAsync(IQueryable<FlowTriggerTimer> due) => due
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.FiringBy, claim).SetProperty(t => t.FiringUntil, until), cancellationToken);
     }
 
     private async Task ContinueStaleRunsAsync(DateTime now, CancellationToken cancellationToken)

@@ -50,5 +50,6 @@ internal sealed class FlowTriggerTimerConfiguration : IEntityTypeConfiguration<F
         builder.HasIndex(t => t.EventId).IsUnique();
         builder.HasIndex(t => t.DueAt);
         builder.HasIndex(t => new { t.FiringUntil, t.DueAt });
+        builder.HasIndex(t => t.FiringBy).HasFilter("\"FiringBy\" IS NOT NULL"); // a timer job reads its claim
     }
 }

@@ -493,6 +493,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
                     b.HasIndex("DueAt");
 
+                    b.HasIndex("FiringBy")
+                        .HasFilter("\"FiringBy\" IS NOT NULL");
+
                     b.HasIndex("GroupId");
 
                     b.HasIndex("InstanceId");
@@ -694,6 +697,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
                     b.HasIndex("EventId")
                         .IsUnique();
+
+                    b.HasIndex("FiringBy")
+                        .HasFilter("\"FiringBy\" IS NOT NULL");
 
                     b.HasIndex("FiringUntil", "DueAt");
 

@@ -480,6 +480,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("DueAt");
 
+                    b.HasIndex("FiringBy")
+                        .HasFilter("\"FiringBy\" IS NOT NULL");
+
                     b.HasIndex("GroupId");
 
                     b.HasIndex("InstanceId");
@@ -681,6 +684,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("EventId")
                         .IsUnique();
+
+                    b.HasIndex("FiringBy")
+                        .HasFilter("\"FiringBy\" IS NOT NULL");
 
                     b.HasIndex("FiringUntil", "DueAt");
 
