@@ -39,6 +39,13 @@ public sealed class AutomationOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan TimerLease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long before their due time wait timers are claimed and their runs read, so a job is ready to resume them on
+    /// the dot instead of starting to read then. The job holds a Hangfire worker while it waits (at most this long).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan TimerLookahead { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The timer pump's longest sleep: it also wakes for timers other instances stored.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
 
 namespace Omnichannel.Flows.Web.Tests.Automation;
@@ -27,6 +28,30 @@ public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixtu
 
         var fired = Assert.Single(app.Effects.Recorded, r => r.InstanceId == runId);
         Assert.True(fired.At >= startedAt + TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public async Task WaitTimer_ClaimedAheadOfItsDueTime_ResumesOnItsDueTime()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("ahead"), TestFlows.Manual(), TestFlows.Wait("PT1H"), TestFlows.Record()));
+        var runId = await StartAsync(admin, id);
+        var dueAt = app.Clock.GetUtcNow() + TimeSpan.FromHours(1);
+
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1)); // within the 2 s lookahead
+        await app.WaitForAsync(ClaimOfAsync, claim => claim is not null, "the timer to be claimed ahead");
+        await Task.Delay(200, TestContext.Current.CancellationToken); // room for a wrongly early resume to show
+        Assert.Equal(0, app.Effects.CountFor(runId));
+
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status == FlowStatus.Finished, "the run to finish");
+        Assert.Equal(dueAt, Assert.Single(app.Effects.Recorded, r => r.InstanceId == runId).At);
+
+        async Task<Guid?> ClaimOfAsync()
+        {
+            await using var db = await app.CreateDbContextAsync();
+            return await db.FlowBookmarks.Where(b => b.InstanceId == runId).Select(b => b.FiringBy).SingleAsync();
+        }
     }
 
     [Fact]

@@ -21,18 +21,21 @@ public sealed class FlowTimerJob(
     TimeProvider time, IOptions<AutomationOptions> options, ILogger<FlowTimerJob> logger)
 {
     /// <summary>
-    /// Resumes the claim's timers, several runs at a time (each run's own steps stay in order). The runs are read with
-    /// their timers in one query; the runner uses that copy (and reads again should it be out of date by then).
+    /// Resumes the claim's timers, each on its due time (the pump claims them a little ahead), several runs at a time
+    /// (each run's own steps stay in order). The runs are read with their timers in one query, before they are due; the
+    /// runner uses that copy (and reads again should it be out of date by then).
     /// </summary>
     public async Task ResumeTimersAsync(Guid claim, CancellationToken cancellationToken)
     {
         List<ClaimedTimer> timers;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
-            timers = await db.FlowBookmarks.AsNoTracking()
+            var rows = await db.FlowBookmarks.AsNoTracking()
                 .Where(b => b.FiringBy == claim)
-                .Join(db.FlowInstances, b => b.InstanceId, i => i.Id, (b, i) => new ClaimedTimer(b.Id, b.InstanceId, i.SubjectId, i.Snapshot))
+                .Join(db.FlowInstances, b => b.InstanceId, i => i.Id, (b, i) => new { b.Id, b.InstanceId, b.DueAt, i.SubjectId, i.Snapshot })
                 .ToListAsync(cancellationToken);
+            timers = [.. rows.OrderBy(r => r.DueAt)
+                .Select(r => new ClaimedTimer(r.Id, r.InstanceId, r.DueAt ?? DateTime.MinValue, r.SubjectId, FlowSnapshots.Deserialize(r.Snapshot)))];
         }
 
         await Parallel.ForEachAsync(timers,
@@ -45,8 +48,12 @@ public sealed class FlowTimerJob(
     {
         try
         {
-            var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken,
-                FlowSnapshots.Deserialize(timer.Snapshot));
+            if (timer.DueAt - time.GetUtcNow().UtcDateTime is var early && early > TimeSpan.Zero)
+            {
+                await Task.Delay(early, time, cancellationToken);
+            }
+
+            var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken, timer.Read);
             if (result.Outcome == ResumeOutcome.Resumed)
             {
                 return;
@@ -75,7 +82,7 @@ public sealed class FlowTimerJob(
         }
     }
 
-    private sealed record ClaimedTimer(string Id, string InstanceId, string? SubjectId, string Snapshot);
+    private sealed record ClaimedTimer(string Id, string InstanceId, DateTime DueAt, string? SubjectId, FlowInstance Read);
 
     public async Task FireTriggersAsync(Guid claim, CancellationToken cancellationToken)
     {

@@ -16,7 +16,8 @@ namespace Omnichannel.Flows.Platform.Automation.Timers;
 /// due time in memory. Each pass asks <see cref="TimeProvider"/> for now, claims a batch of due rows with a lease (a
 /// conditional update, so app instances never fire the same row at once) and hands the batch to one Hangfire job
 /// (<see cref="FlowTimerJob"/>), then sleeps until the next due time, the poll interval, or a <see cref="Wake"/> for
-/// an earlier timer. Claims take their turn at the <see cref="DatabaseWriteGate"/> like the store's group commits, so a
+/// an earlier timer. Wait timers are claimed <see cref="AutomationOptions.TimerLookahead"/> ahead: their job reads the
+/// runs and resumes each on its due time, so the slice due next is in memory when it is due. Claims take their turn at the <see cref="DatabaseWriteGate"/> like the store's group commits, so a
 /// burst of due timers is claimed back to back instead of in SQLite's busy-handler sleeps. A claim whose job was lost (a crash) is fired again when its lease ends. Running instances whose
 /// steps stopped half-way (a crash mid-run) are continued once they are <see cref="AutomationOptions.StaleRunningAfter"/> old.
 /// </summary>
@@ -46,15 +47,20 @@ public sealed class FlowTimerPump(
     /// <summary>A timer due at <paramref name="dueAt"/> was stored: wake now if the pump sleeps past it.</summary>
     public void Wake(DateTime dueAt)
     {
+        var wakeAt = ClaimTime(dueAt);
         lock (gate)
         {
-            if (dueAt < sleepingUntil)
+            if (wakeAt < sleepingUntil)
             {
-                sleepingUntil = dueAt;
+                sleepingUntil = wakeAt;
                 wakeUp.TrySetResult();
             }
         }
     }
+
+    /// <summary>When a timer due at <paramref name="dueAt"/> is claimed (its lookahead earlier).</summary>
+    private DateTime ClaimTime(DateTime dueAt) =>
+        dueAt - DateTime.MinValue > options.Value.TimerLookahead ? dueAt - options.Value.TimerLookahead : DateTime.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -124,7 +130,7 @@ public sealed class FlowTimerPump(
             return TimeSpan.Zero;
         }
 
-        var next = await NextDueAsync(cancellationToken);
+        var next = await NextClaimTimeAsync(cancellationToken);
         var poll = options.Value.TimerPollInterval;
         return next is { } due && due - now < poll ? (due - now < TimeSpan.Zero ? TimeSpan.Zero : due - now) : poll;
     }
@@ -132,13 +138,14 @@ public sealed class FlowTimerPump(
     private async Task<int> ClaimBookmarksAsync(DateTime now, int batch, CancellationToken cancellationToken)
     {
         var claim = Guid.NewGuid();
-        var until = now + options.Value.TimerLease;
+        var horizon = now + options.Value.TimerLookahead;
+        var until = horizon + options.Value.TimerLease;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         using var turn = await writeGate.EnterAsync(cancellationToken);
         // Unclaimed rows first, then claims whose lease ended: two range reads of the (FiringUntil, DueAt) index. One
         // query with an OR would walk the due-time index from the start, past every row already claimed, on every pass.
         var claimed = await ClaimAsync(db.FlowBookmarks
-            .Where(b => b.Kind == BookmarkKind.Timer && b.FiringUntil == null && b.DueAt <= now).OrderBy(b => b.DueAt).Take(batch));
+            .Where(b => b.Kind == BookmarkKind.Timer && b.FiringUntil == null && b.DueAt <= horizon).OrderBy(b => b.DueAt).Take(batch));
         if (claimed < batch)
         {
             claimed += await ClaimAsync(db.FlowBookmarks
@@ -203,7 +210,8 @@ public sealed class FlowTimerPump(
         jobs.Enqueue<FlowTimerJob>(job => job.ContinueRunsAsync(stale, CancellationToken.None));
     }
 
-    private async Task<DateTime?> NextDueAsync(CancellationToken cancellationToken)
+    /// <summary>When the next unclaimed row is to be claimed: a wait timer its lookahead before it is due, a trigger when due.</summary>
+    private async Task<DateTime?> NextClaimTimeAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var bookmark = await db.FlowBookmarks
@@ -212,7 +220,8 @@ public sealed class FlowTimerPump(
         var trigger = await db.FlowTriggerTimers
             .Where(t => t.FiringUntil == null)
             .OrderBy(t => t.DueAt).Select(t => (DateTime?)t.DueAt).FirstOrDefaultAsync(cancellationToken);
-        return bookmark is null ? trigger : trigger is null || bookmark < trigger ? bookmark : trigger;
+        var claimBookmark = bookmark is { } due ? ClaimTime(due) : (DateTime?)null;
+        return claimBookmark is null ? trigger : trigger is null || claimBookmark < trigger ? claimBookmark : trigger;
     }
 
     /// <summary>
