@@ -9,7 +9,9 @@ namespace Omnichannel.Flows.Bench.FlowTimers;
 /// <c>unix-ms TAB batch TAB key</c> — duplicates included, nothing deduplicated here, so the report sees what the app did.
 /// The file is flushed every 200 ms and when the counter stops (the script stops it before the report reads the file), not
 /// per arrival: the counter shares the cores with the app, and a burst should measure the app, not the counter's writes.
-/// It runs in its own process, so it keeps counting while the app is killed and restarted. Listens on 127.0.0.1 only.
+/// It runs in its own process, so it keeps counting while the app is killed and restarted. It warms up before it says it
+/// is ready (2,000 calls of its own, batch <c>warmup</c>, recorded like any other and left out by the report), so a burst
+/// meets a receiver that has served before, as a live CRM has. Listens on 127.0.0.1 only.
 /// </summary>
 internal static class CounterCommand
 {
@@ -50,7 +52,8 @@ internal static class CounterCommand
                 return Results.Ok(arrivals.ToDictionary(a => a.Key, a => new { arrivals = a.Value, distinct = keys[a.Key].Count }));
             }
         });
-        app.MapGet("/health/ready", () => Results.Ok());
+        var warm = false;
+        app.MapGet("/health/ready", () => Volatile.Read(ref warm) ? Results.Ok() : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
         using var flushing = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         var flusher = Task.Run(async () =>
         {
@@ -62,7 +65,10 @@ internal static class CounterCommand
                 }
             }
         });
-        await app.RunAsync();
+        await app.StartAsync();
+        await WarmUpAsync(port);
+        Volatile.Write(ref warm, true);
+        await app.WaitForShutdownAsync();
         flushing.Dispose();
         await flusher;
         lock (gate)
@@ -71,5 +77,16 @@ internal static class CounterCommand
         }
 
         return 0;
+    }
+
+    private static async Task WarmUpAsync(int port)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await Parallel.ForAsync(0, 2000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/hit/warmup") { Content = new StringContent("{}") };
+            request.Headers.Add("Idempotency-Key", $"warmup:{i}");
+            (await client.SendAsync(request, ct)).EnsureSuccessStatusCode();
+        });
     }
 }
