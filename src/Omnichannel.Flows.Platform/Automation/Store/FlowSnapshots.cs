@@ -14,10 +14,10 @@ internal static class FlowSnapshots
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static string Serialize(FlowInstance instance) => JsonSerializer.Serialize(instance, Json);
+    public static string Serialize(FlowInstance instance) => JsonSerializer.Serialize(instance, SnapshotJson.Default.FlowInstance);
 
     public static FlowInstance Deserialize(string snapshot) =>
-        JsonSerializer.Deserialize<FlowInstance>(snapshot, Json) ?? throw new InvalidOperationException("An empty flow instance snapshot.");
+        JsonSerializer.Deserialize(snapshot, SnapshotJson.Default.FlowInstance) ?? throw new InvalidOperationException("An empty flow instance snapshot.");
 
     public static FlowInstanceRecord ToRecord(FlowInstance instance) => new()
     {
@@ -74,3 +74,11 @@ internal static class FlowSnapshots
 
     public static string? Truncate(string? text) => text is { Length: > MaxError } ? text[..MaxError] : text;
 }
+
+/// <summary>
+/// Snapshots as <see cref="FlowSnapshots.Json"/> writes them (web names, enums as names), with the serializer generated at
+/// build time: a run is saved at every step, and a fresh process does not build its converters by reflection first.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(FlowInstance))]
+internal sealed partial class SnapshotJson : JsonSerializerContext;
