@@ -15,11 +15,13 @@ namespace Omnichannel.Flows.Platform.Automation.Timers;
 /// and time-trigger rows (<see cref="FlowTriggerTimer.DueAt"/>) are indexed by due time; the pump only keeps the next
 /// due time in memory. Each pass asks <see cref="TimeProvider"/> for now, claims a batch of due rows with a lease (a
 /// conditional update, so app instances never fire the same row at once) and hands the batch to one Hangfire job
-/// (<see cref="FlowTimerJob"/>), then sleeps until the next due time, the poll interval, or a <see cref="Wake"/> for
+/// (<see cref="FlowTimerJob"/>), then sleeps until the next claim time, the poll interval, or a <see cref="Wake"/> for
 /// an earlier timer. Wait timers are claimed <see cref="AutomationOptions.TimerLookahead"/> ahead: their job reads the
-/// runs and resumes each on its due time, so the slice due next is in memory when it is due. Claims take their turn at the <see cref="DatabaseWriteGate"/> like the store's group commits, so a
-/// burst of due timers is claimed back to back instead of in SQLite's busy-handler sleeps. A claim whose job was lost (a crash) is fired again when its lease ends. Running instances whose
-/// steps stopped half-way (a crash mid-run) are continued once they are <see cref="AutomationOptions.StaleRunningAfter"/> old.
+/// runs and resumes each on its due time, so the slice due next is in memory when it is due. Claims take their turn at
+/// the <see cref="DatabaseWriteGate"/> like the store's group commits, so a burst of due timers is claimed back to back
+/// instead of in SQLite's busy-handler sleeps. A claim whose job was lost (a crash) is fired again when its lease ends.
+/// Running instances whose steps stopped half-way (a crash mid-run) are continued once they are
+/// <see cref="AutomationOptions.StaleRunningAfter"/> old.
 /// </summary>
 public sealed class FlowTimerPump(
     IDbContextFactory<FlowsDbContext> dbs,
@@ -44,7 +46,10 @@ public sealed class FlowTimerPump(
 
     private long passes;
 
-    /// <summary>A timer due at <paramref name="dueAt"/> was stored: wake now if the pump sleeps past it.</summary>
+    /// <summary>
+    /// A timer due at <paramref name="dueAt"/> was stored: wake now if the pump sleeps past the time to claim it (its
+    /// lookahead earlier; a trigger row is then looked at a little early, and the pass sleeps again).
+    /// </summary>
     public void Wake(DateTime dueAt)
     {
         var wakeAt = ClaimTime(dueAt);
