@@ -60,7 +60,7 @@ BENCH="dotnet $ROOT/bench/FlowTimers/bin/Release/net10.0/Omnichannel.Flows.Bench
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 TIMELINE=$WORK/timeline.txt
-SETTINGS="Automation:TimerBatchSize=${Automation__TimerBatchSize:-200 (default)}, Jobs:WorkerCount=${Jobs__WorkerCount:-default}"
+SETTINGS="Automation:TimerBatchSize=${Automation__TimerBatchSize:-200 (default)}, Automation:TimerParallelism=${Automation__TimerParallelism:-128 (default)}, Jobs:WorkerCount=${Jobs__WorkerCount:-default}"
 { echo "stamp=$STAMP"; echo "kill_after=$KILL_AFTER"; echo "settings=$SETTINGS"
   echo "cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)"; } > "$TIMELINE"
 ADMIN_EMAIL=admin@localhost
@@ -107,10 +107,12 @@ step "A: $DUE timers due at the same instant"
 wait_ms=$(( DUE_A - 1000 - $(now_ms) ))
 if (( wait_ms > 0 )); then sleep "$(awk -v ms="$wait_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"; fi
 echo "a_cpu_from=$(cpu_seconds "$APP_PID")" >> "$TIMELINE"
+echo "counter_a_cpu_from=$(cpu_seconds "$COUNTER_PID")" >> "$TIMELINE"
 echo "load_at_a=$(load_average)" >> "$TIMELINE"
 echo "psi_at_a=$(cpu_pressure)" >> "$TIMELINE"
 timeout "$FIRE_TIMEOUT_SECONDS" $BENCH wait --counter "$COUNTER" --batch a --count "$DUE" --timeout-seconds "$FIRE_TIMEOUT_SECONDS"
 echo "a_cpu_to=$(cpu_seconds "$APP_PID")" >> "$TIMELINE"
+echo "counter_a_cpu_to=$(cpu_seconds "$COUNTER_PID")" >> "$TIMELINE"
 echo "a_done=$(now_ms)" >> "$TIMELINE"
 
 step "B: $DUE more due at once; SIGKILL after $KILL_AFTER of their calls"
@@ -145,7 +147,7 @@ done
 step "Checking the counter's record and the store; results"
 mkdir -p bench/results
 command="bench/flow-timers.sh${1:+ $1}"
-for var in PENDING DUE KILL_AFTER LEAD_SECONDS GAP_SECONDS Automation__TimerBatchSize Jobs__WorkerCount; do
+for var in PENDING DUE KILL_AFTER LEAD_SECONDS GAP_SECONDS Automation__TimerBatchSize Automation__TimerParallelism Jobs__WorkerCount; do
   if [[ -n "$(env | grep "^$var=" || true)" ]]; then command="$var=${!var} $command"; fi
 done
 if [[ $MODE == smoke ]]; then out=bench/results/flow-timers-smoke-latest.md; else out=bench/results/flow-timers-$STAMP.md; fi

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
 using Omnichannel.Flows.Bench.LoadGen;
 
 namespace Omnichannel.Flows.Bench.FlowTimers;
@@ -9,9 +11,10 @@ namespace Omnichannel.Flows.Bench.FlowTimers;
 /// <c>unix-ms TAB batch TAB key</c> — duplicates included, nothing deduplicated here, so the report sees what the app did.
 /// The file is flushed every 200 ms and when the counter stops (the script stops it before the report reads the file), not
 /// per arrival: the counter shares the cores with the app, and a burst should measure the app, not the counter's writes.
-/// It runs in its own process, so it keeps counting while the app is killed and restarted. It warms up before it says it
-/// is ready (2,000 calls of its own, batch <c>warmup</c>, recorded like any other and left out by the report), so a burst
-/// meets a receiver that has served before, as a live CRM has. Listens on 127.0.0.1 only.
+/// For the same reason it serves HTTP from a bare socket (<see cref="LoopbackHttpServer"/>), not Kestrel. It runs in its own
+/// process, so it keeps counting while the app is killed and restarted. It warms up before it says it is ready (2,000
+/// calls of its own, batch <c>warmup</c>, recorded like any other and left out by the report), so a burst meets a
+/// receiver that has served before, as a live CRM has. Listens on 127.0.0.1 only.
 /// </summary>
 internal static class CounterCommand
 {
@@ -22,64 +25,70 @@ internal static class CounterCommand
         var gate = new Lock();
         var arrivals = new Dictionary<string, long>(StringComparer.Ordinal);
         var keys = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        // Ahead of routing and parameter binding: the only hot path of the counter, kept cheap (see above).
-        app.Use(async (context, next) =>
-        {
-            if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.StartsWithSegments("/hit", out var rest)
-                || rest.Value is not ['/', _, ..] || rest.Value.IndexOf('/', 1) >= 0)
-            {
-                await next(context);
-                return;
-            }
-
-            var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            var batch = rest.Value[1..];
-            var key = context.Request.Headers["Idempotency-Key"].ToString();
-            lock (gate)
-            {
-                file.Write(string.Create(CultureInfo.InvariantCulture, $"{at}\t{batch}\t{key}\n"));
-                arrivals[batch] = arrivals.GetValueOrDefault(batch) + 1;
-                if (!keys.TryGetValue(batch, out var seen))
-                {
-                    keys[batch] = seen = new HashSet<string>(StringComparer.Ordinal);
-                }
-
-                seen.Add(key);
-            }
-
-            context.Response.StatusCode = StatusCodes.Status200OK;
-        });
-        app.MapGet("/stats", () =>
-        {
-            lock (gate)
-            {
-                return Results.Ok(arrivals.ToDictionary(a => a.Key, a => new { arrivals = a.Value, distinct = keys[a.Key].Count }));
-            }
-        });
         var warm = false;
-        app.MapGet("/health/ready", () => Volatile.Read(ref warm) ? Results.Ok() : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
-        using var flushing = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-        var flusher = Task.Run(async () =>
+
+        LoopbackResponse Handle(LoopbackRequest request)
         {
-            while (await flushing.WaitForNextTickAsync())
+            if (request is { Method: "POST", Path: ['/', 'h', 'i', 't', '/', _, ..] } && request.Path.IndexOf('/', 5) < 0)
             {
+                var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                var batch = request.Path[5..];
+                var key = request.IdempotencyKey ?? "";
                 lock (gate)
                 {
-                    file.Flush();
+                    file.Write(string.Create(CultureInfo.InvariantCulture, $"{at}\t{batch}\t{key}\n"));
+                    arrivals[batch] = arrivals.GetValueOrDefault(batch) + 1;
+                    if (!keys.TryGetValue(batch, out var seen))
+                    {
+                        keys[batch] = seen = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    seen.Add(key);
                 }
+
+                return new LoopbackResponse(200);
             }
-        });
-        await app.StartAsync();
-        await WarmUpAsync(port);
-        Volatile.Write(ref warm, true);
-        await app.WaitForShutdownAsync();
-        flushing.Dispose();
-        await flusher;
+
+            return request switch
+            {
+                { Method: "GET", Path: "/stats" } => new LoopbackResponse(200, Stats()),
+                { Method: "GET", Path: "/health/ready" } => new LoopbackResponse(Volatile.Read(ref warm) ? 200 : 503),
+                _ => new LoopbackResponse(404),
+            };
+        }
+
+        string Stats()
+        {
+            lock (gate)
+            {
+                return JsonSerializer.Serialize(arrivals.ToDictionary(a => a.Key, a => new BatchStats(a.Value, keys[a.Key].Count)), JsonSerializerOptions.Web);
+            }
+        }
+
+        using var stop = new CancellationTokenSource();
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+        await using (var server = new LoopbackHttpServer(port, Handle))
+        {
+            server.Start();
+            using var flushing = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+            var flusher = Task.Run(async () =>
+            {
+                while (await flushing.WaitForNextTickAsync())
+                {
+                    lock (gate)
+                    {
+                        file.Flush();
+                    }
+                }
+            });
+            await WarmUpAsync(port);
+            Volatile.Write(ref warm, true);
+            await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            flushing.Dispose();
+            await flusher;
+        }
+
         lock (gate)
         {
             file.Flush();
@@ -87,6 +96,8 @@ internal static class CounterCommand
 
         return 0;
     }
+
+    private sealed record BatchStats(long Arrivals, int Distinct);
 
     private static async Task WarmUpAsync(int port)
     {

@@ -44,6 +44,7 @@ internal static class ReportCommand
 
         double Number(string key) => double.TryParse(timeline.GetValueOrDefault(key), CultureInfo.InvariantCulture, out var n) ? n : 0;
         var cpuPerTimer = (Number("a_cpu_to") - Number("a_cpu_from")) * 1000 / Math.Max(1, a.DistinctRuns);
+        var counterCpuPerCall = (Number("counter_a_cpu_to") - Number("counter_a_cpu_from")) * 1000 / Math.Max(1, a.Arrivals);
         var rssPass = Math.Max(beforeDue, whileFiring) > 0 && Math.Max(beforeDue, whileFiring) < RssTargetMb;
         var latenessPass = a.DistinctRuns == expected && a.P99 < LatenessTargetSeconds;
         var noneLost = a.Missing == 0 && b.Missing == 0 && store.DueBookmarksLeft == 0
@@ -89,6 +90,7 @@ internal static class ReportCommand
         md.AppendLine(inv, $"| A: lateness p50 / p99 / max; last call | {a.P50:F2} / {a.P99:F2} / {a.Max:F2} s; {a.Last:F2} s after due ({a.Arrivals:N0} calls, {a.DistinctKeys:N0} distinct keys) |");
         md.AppendLine(inv, $"| A: drain rate, first to last call | {a.DistinctRuns / Math.Max(0.001, a.Last - a.First):N0} timers/s |");
         md.AppendLine(inv, $"| A: the app's CPU time per fired timer (1 s before A to its last call; resume, HTTP call, end, all in the app) | {cpuPerTimer:F2} ms — at that cost {expected:N0} timers need {cpuPerTimer * expected / 1000:F1} CPU-s, {cpuPerTimer * expected / 1000 / Environment.ProcessorCount:F1} s on all {Environment.ProcessorCount} cores |");
+        md.AppendLine(inv, $"| A: the counter's CPU time per call, same window (it shares the cores) | {counterCpuPerCall:F2} ms |");
         md.AppendLine(inv, $"| load average / CPU pressure (some, avg10) at A | {Text("load_at_a")} / {Text("psi_at_a")} |");
         md.AppendLine(inv, $"| B: killed at (after due) / restart ready at | {(Ms("kill_at") - dueB) / 1000.0:F1} s / {(Ms("app2_ready") - dueB) / 1000.0:F1} s (restart took {(Ms("app2_ready") - Ms("kill_at")) / 1000.0:F1} s) |");
         md.AppendLine(inv, $"| B: lateness p50 / p99 / max (includes the kill and the restart); last call | {b.P50:F2} / {b.P99:F2} / {b.Max:F2} s; {b.Last:F2} s after due ({b.Arrivals:N0} calls, {b.DistinctKeys:N0} distinct keys) |");
@@ -109,7 +111,7 @@ internal static class ReportCommand
 
         var outFile = arguments.Required("out");
         await File.WriteAllTextAsync(outFile, md.ToString());
-        await File.WriteAllTextAsync(arguments.Optional("json") ?? Path.ChangeExtension(outFile, ".json"), JsonSerializer.Serialize(new { seeded, timeline, cpuPerTimer, a, b, strays, store, atReady, beforeDue, whileFiring, app1Max, app2Max }));
+        await File.WriteAllTextAsync(arguments.Optional("json") ?? Path.ChangeExtension(outFile, ".json"), JsonSerializer.Serialize(new { seeded, timeline, cpuPerTimer, counterCpuPerCall, a, b, strays, store, atReady, beforeDue, whileFiring, app1Max, app2Max }));
         Console.WriteLine(md.ToString());
         return rssPass && latenessPass && noneLost && noneDoubled && farPass ? 0 : 3;
     }
