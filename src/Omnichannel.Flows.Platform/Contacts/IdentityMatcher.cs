@@ -13,6 +13,19 @@ namespace Omnichannel.Flows.Platform.Contacts;
 /// </summary>
 public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSuggestions suggestions, TimeProvider time, ILogger<IdentityMatcher> logger)
 {
+    // Compiled: the identity lookup and the profile load run for every inbound message.
+    private static readonly Func<FlowsDbContext, ChannelKind, string, IAsyncEnumerable<ChannelIdentity>> IdentitiesOf =
+        EF.CompileAsyncQuery((FlowsDbContext db, ChannelKind channel, string externalId) =>
+            db.ChannelIdentities.Where(i => i.Channel == channel && i.ExternalId == externalId));
+
+    private static readonly Func<FlowsDbContext, Guid, CancellationToken, Task<Contact>> ProfileOf =
+        EF.CompileAsyncQuery((FlowsDbContext db, Guid id, CancellationToken _) => db.Contacts
+            .Include(c => c.Phones)
+            .Include(c => c.Emails)
+            .Include(c => c.Identities)
+            .AsSingleQuery()
+            .First(c => c.Id == id));
+
     public async Task<MatchedIdentity> ResolveAsync(
         FlowsDbContext db, ChannelKind channel, CustomerIdentity customer, CancellationToken cancellationToken)
     {
@@ -21,9 +34,9 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         var email = EmailAddresses.Normalize(customer.ProvenEmail);
         string[] externalIds = [customer.ExternalId, .. customer.AlternateIds.Where(id => !string.IsNullOrEmpty(id))];
 
-        var known = await db.ChannelIdentities
-            .Where(i => i.Channel == channel && externalIds.Contains(i.ExternalId))
-            .ToListAsync(cancellationToken);
+        var known = externalIds.Length == 1
+            ? await IdentitiesOf(db, channel, customer.ExternalId).ToListAsync(cancellationToken)
+            : await db.ChannelIdentities.Where(i => i.Channel == channel && externalIds.Contains(i.ExternalId)).ToListAsync(cancellationToken);
         var identity = known.FirstOrDefault(i => i.ExternalId == customer.ExternalId) ?? known.FirstOrDefault();
 
         Contact contact;
@@ -176,13 +189,7 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
     /// The profile with its phones, emails and identities in one statement: a profile has a handful of each, so the joined
     /// rows stay few, and one statement per message costs far less than four on the ingest path.
     /// </summary>
-    private static async Task<Contact> LoadAsync(FlowsDbContext db, Guid id, CancellationToken cancellationToken) =>
-        await db.Contacts
-            .Include(c => c.Phones)
-            .Include(c => c.Emails)
-            .Include(c => c.Identities)
-            .AsSingleQuery()
-            .FirstAsync(c => c.Id == id, cancellationToken);
+    private static Task<Contact> LoadAsync(FlowsDbContext db, Guid id, CancellationToken cancellationToken) => ProfileOf(db, id, cancellationToken);
 
     private static Contact CreateContact(FlowsDbContext db, ChannelKind channel, CustomerIdentity customer, string? identifier, DateTime now)
     {

@@ -5,11 +5,15 @@ namespace Omnichannel.Flows.Platform.Conversations;
 
 public static class ConversationLocator
 {
+    // Compiled: every inbound message and many flow steps look the conversation up (see InboundMessageRecorder).
+    private static readonly Func<FlowsDbContext, Guid, CancellationToken, Task<Conversation?>> ByContact =
+        EF.CompileAsyncQuery((FlowsDbContext db, Guid contactId, CancellationToken _) => db.Conversations.FirstOrDefault(c => c.ContactId == contactId));
+
     /// <summary>The customer's one conversation, created open on first use.</summary>
     public static async Task<Conversation> ForContactAsync(this FlowsDbContext db, Guid contactId, DateTime now, CancellationToken cancellationToken)
     {
         var conversation = db.Conversations.Local.FirstOrDefault(c => c.ContactId == contactId)
-            ?? await db.Conversations.FirstOrDefaultAsync(c => c.ContactId == contactId, cancellationToken);
+            ?? await ByContact(db, contactId, cancellationToken);
         if (conversation is null)
         {
             conversation = new Conversation { ContactId = contactId, CreatedAt = now, UpdatedAt = now };

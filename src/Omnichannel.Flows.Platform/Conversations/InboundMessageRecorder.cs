@@ -16,11 +16,16 @@ public sealed class InboundMessageRecorder(
     IdentityMatcher matcher, OutboundEchoMatcher echoes, DeliveryStatusRecorder statuses, MentionScanner mentions, TimeProvider time,
     ILogger<InboundMessageRecorder> logger)
 {
+    // The queries every inbound message runs are compiled: translating and caching a LINQ query costs more than running it.
+    private static readonly Func<FlowsDbContext, ChannelKind, string, CancellationToken, Task<bool>> AlreadyStored =
+        EF.CompileAsyncQuery((FlowsDbContext db, ChannelKind channel, string externalId, CancellationToken _) =>
+            db.Messages.Any(m => m.Channel == channel && m.ExternalId == externalId));
+
     /// <returns>The stored message, or null when it was already stored (a redelivery or our own echo).</returns>
     public async Task<Message?> RecordAsync(FlowsDbContext db, InboundEvent delivery, InboundMessage item, CancellationToken cancellationToken)
     {
         var channel = delivery.Channel;
-        if (await db.Messages.AnyAsync(m => m.Channel == channel && m.ExternalId == item.ExternalId, cancellationToken))
+        if (await AlreadyStored(db, channel, item.ExternalId, cancellationToken))
         {
             return null;
         }
