@@ -8,6 +8,11 @@ public sealed class ContactQueries(FlowsDbContext db)
 {
     public const int MaxPageSize = 100;
 
+    // Compiled: every flow step that acts on a contact follows merges first.
+    private static readonly Func<FlowsDbContext, Guid, CancellationToken, Task<MergedInto?>> MergedIntoOf =
+        EF.CompileAsyncQuery((FlowsDbContext db, Guid id, CancellationToken _) =>
+            db.Contacts.AsNoTracking().Where(c => c.Id == id).Select(c => new MergedInto(c.MergedIntoId)).FirstOrDefault());
+
     public async Task<ContactPage> ListAsync(string? search, string? tag, int page, int pageSize, CancellationToken cancellationToken)
     {
         page = Math.Max(page, 1);
@@ -74,8 +79,7 @@ public sealed class ContactQueries(FlowsDbContext db)
     {
         for (var hops = 0; hops < 16; hops++)
         {
-            var row = await db.Contacts.AsNoTracking().Where(c => c.Id == id)
-                .Select(c => new { c.MergedIntoId }).FirstOrDefaultAsync(cancellationToken);
+            var row = await MergedIntoOf(db, id, cancellationToken);
             if (row is null)
             {
                 return null;
@@ -94,4 +98,6 @@ public sealed class ContactQueries(FlowsDbContext db)
 
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private sealed record MergedInto(Guid? MergedIntoId);
 }

@@ -18,6 +18,11 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
     public const string Team = "team";
     public const string RoundRobinMode = "roundRobin";
 
+    // Compiled: looked up on every run of a flow that assigns to a team.
+    private static readonly Func<FlowsDbContext, string, Guid, CancellationToken, Task<Guid?>> TeamIdOf =
+        EF.CompileAsyncQuery((FlowsDbContext db, string team, Guid byId, CancellationToken _) =>
+            db.Teams.AsNoTracking().Where(t => t.Name == team || t.Id == byId).Select(t => (Guid?)t.Id).FirstOrDefault());
+
     public ActivityDescriptor Descriptor { get; } = new(
         "conversation.assign", "Conversations", "Assign conversation",
         "Assigns the conversation to an agent, a team, or the next member of a team in turn (round-robin).",
@@ -104,7 +109,7 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
     {
         var team = context.Input<string>("team");
         var byId = Guid.TryParse(team, out var parsed) ? parsed : Guid.Empty;
-        var teamId = await db.Teams.AsNoTracking().Where(t => t.Name == team || t.Id == byId).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
+        var teamId = await TeamIdOf(db, team, byId, cancellationToken);
         if (teamId is null)
         {
             return (null, null, $"No team '{team}'.");

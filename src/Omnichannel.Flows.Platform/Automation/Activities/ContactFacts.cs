@@ -54,16 +54,23 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
         return contact is null ? DictionaryFlowFacts.Empty : new ContactFacts(this, contact);
     }
 
+    // Compiled: read for every run that has a contact, and tags for every condition on them.
+    private static readonly Func<FlowsDbContext, Guid, CancellationToken, Task<ContactRow?>> ContactRowOf =
+        EF.CompileAsyncQuery((FlowsDbContext db, Guid id, CancellationToken _) => db.Contacts.AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new ContactRow(
+                c.Id, c.MergedIntoId, c.DisplayName, c.FirstName, c.LastName, c.Locale, c.TimeZone,
+                c.Phones.Where(p => p.Verified).OrderBy(p => p.AddedAt).Select(p => p.Number).FirstOrDefault(),
+                c.Emails.Where(e => e.Verified).OrderBy(e => e.AddedAt).Select(e => e.Address).FirstOrDefault()))
+            .FirstOrDefault());
+
+    private static readonly Func<FlowsDbContext, Guid, IEnumerable<string>> TagsOf =
+        EF.CompileQuery((FlowsDbContext db, Guid id) => db.ContactTags.AsNoTracking().Where(t => t.ContactId == id).OrderBy(t => t.Tag).Select(t => t.Tag));
+
     private static async Task<ContactRow?> LoadContactAsync(FlowsDbContext db, Guid id, CancellationToken cancellationToken)
     {
         for (var hops = 0; hops < 16; hops++)
         {
-            var row = await db.Contacts.AsNoTracking().Where(c => c.Id == id)
-                .Select(c => new ContactRow(
-                    c.Id, c.MergedIntoId, c.DisplayName, c.FirstName, c.LastName, c.Locale, c.TimeZone,
-                    c.Phones.Where(p => p.Verified).OrderBy(p => p.AddedAt).Select(p => p.Number).FirstOrDefault(),
-                    c.Emails.Where(e => e.Verified).OrderBy(e => e.AddedAt).Select(e => e.Address).FirstOrDefault()))
-                .FirstOrDefaultAsync(cancellationToken);
+            var row = await ContactRowOf(db, id, cancellationToken);
             if (row?.MergedIntoId is not { } survivor)
             {
                 return row;
@@ -127,8 +134,7 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
             switch (group)
             {
                 case FactGroup.Tags:
-                    facts["contact.tags"] = FactValue.From(db.ContactTags.AsNoTracking().Where(t => t.ContactId == contactId)
-                        .OrderBy(t => t.Tag).Select(t => t.Tag).ToArray());
+                    facts["contact.tags"] = FactValue.From(TagsOf(db, contactId).ToArray());
                     break;
                 case FactGroup.Fields:
                     foreach (var field in db.ContactFields.AsNoTracking().Where(f => f.ContactId == contactId).Select(f => new { f.Key, f.Value }))
