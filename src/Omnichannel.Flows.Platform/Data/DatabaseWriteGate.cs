@@ -12,9 +12,13 @@ public sealed class DatabaseWriteGate
 {
     private readonly SemaphoreSlim turn = new(1, 1);
     private long webhookTurns;
+    private int webhooksWaiting;
 
     /// <summary>How many turns webhook commits have taken so far; the processor paces itself when it grows.</summary>
     public long WebhookTurns => Interlocked.Read(ref webhookTurns);
+
+    /// <summary>Whether a webhook commit is waiting for its turn now (the processor ends its slice sooner).</summary>
+    public bool WebhookWaiting => Volatile.Read(ref webhooksWaiting) > 0;
 
     /// <summary>Waits for this writer's turn; dispose the result to pass the turn on.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
@@ -26,7 +30,17 @@ public sealed class DatabaseWriteGate
     /// <summary>A webhook commit's turn (counted, so background processing can give way while webhooks arrive).</summary>
     public async Task<IDisposable> EnterForWebhooksAsync(CancellationToken cancellationToken)
     {
-        var entered = await EnterAsync(cancellationToken);
+        Interlocked.Increment(ref webhooksWaiting);
+        IDisposable entered;
+        try
+        {
+            entered = await EnterAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref webhooksWaiting);
+        }
+
         Interlocked.Increment(ref webhookTurns);
         return entered;
     }

@@ -61,6 +61,31 @@ public sealed class DatabaseWriteGateTests
         (await gate.EnterAsync(CancellationToken.None).WaitAsync(Patience)).Dispose();
     }
 
+    [Fact]
+    public async Task WebhookWaiting_WhileAWebhookCommitQueues_UntilItHasItsTurnOrGivesUp()
+    {
+        // Inbound processing ends its slice sooner while this is true.
+        var gate = new DatabaseWriteGate();
+        var held = await gate.EnterAsync(CancellationToken.None);
+        Assert.False(gate.WebhookWaiting);
+
+        var webhook = gate.EnterForWebhooksAsync(CancellationToken.None);
+        Assert.True(gate.WebhookWaiting);
+        held.Dispose();
+        var turn = await webhook.WaitAsync(Patience);
+        Assert.False(gate.WebhookWaiting);
+        Assert.Equal(1, gate.WebhookTurns);
+
+        using var cancel = new CancellationTokenSource();
+        var abandoned = gate.EnterForWebhooksAsync(cancel.Token);
+        Assert.True(gate.WebhookWaiting);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        Assert.False(gate.WebhookWaiting);
+        Assert.Equal(1, gate.WebhookTurns);
+        turn.Dispose();
+    }
+
     private static async Task AssertTheNextWaitsUntilPassedOnAsync(DatabaseWriteGate gate, IDisposable held)
     {
         var next = gate.EnterAsync(CancellationToken.None);

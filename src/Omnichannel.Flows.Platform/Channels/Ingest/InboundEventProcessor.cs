@@ -27,12 +27,13 @@ public sealed class InboundEventProcessor(
     private const string Savepoint = "delivery";
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long one processing transaction may hold the write gate before webhook commits get their turn.</summary>
+    /// <summary>How long one processing transaction may hold the write gate before a waiting webhook commit gets its turn.</summary>
     private static readonly TimeSpan SliceBudget = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// The same while no webhook took a turn during the last slice (a backlog draining): fewer, larger transactions, as
-    /// each commit costs about as much as processing a delivery, and nobody waits at the gate for long.
+    /// How long it may go on while no webhook waits (a backlog draining): fewer, larger transactions, as each commit
+    /// costs about as much as processing a delivery. A webhook arriving meanwhile waits at most until the slice's
+    /// current delivery is done, once the slice is <see cref="SliceBudget"/> old.
     /// </summary>
     private static readonly TimeSpan QuietSliceBudget = TimeSpan.FromMilliseconds(25);
 
@@ -41,13 +42,11 @@ public sealed class InboundEventProcessor(
     {
         var claimed = await ClaimAsync(cancellationToken);
         var next = 0;
-        var budget = SliceBudget;
         while (next < claimed.Count)
         {
             var webhookTurns = gate.WebhookTurns;
             var began = Stopwatch.GetTimestamp();
-            next = await ProcessSliceAsync(claimed, next, budget, cancellationToken);
-            budget = gate.WebhookTurns == webhookTurns ? QuietSliceBudget : SliceBudget;
+            next = await ProcessSliceAsync(claimed, next, cancellationToken);
             if (gate.WebhookTurns != webhookTurns)
             {
                 // Webhooks are arriving: answering them comes first. Giving way for as long as the slice took leaves
@@ -86,11 +85,11 @@ public sealed class InboundEventProcessor(
 
     /// <summary>
     /// Processes deliveries from <paramref name="start"/> in one transaction (one commit, one sync) until the slice's time
-    /// budget is spent, so webhook commits waiting at the gate wait briefly. Each delivery runs inside a savepoint: one
+    /// budget is spent (the shorter one while a webhook commit waits at the gate), so webhook commits wait briefly. Each delivery runs inside a savepoint: one
     /// that fails is rolled back alone and recorded for a retry, the others commit.
     /// </summary>
     /// <returns>The index of the first delivery not processed.</returns>
-    private async Task<int> ProcessSliceAsync(List<InboundEvent> claimed, int start, TimeSpan budget, CancellationToken cancellationToken)
+    private async Task<int> ProcessSliceAsync(List<InboundEvent> claimed, int start, CancellationToken cancellationToken)
     {
         var notifications = new List<ConversationEvent>();
         var next = start;
@@ -112,7 +111,7 @@ public sealed class InboundEventProcessor(
                 db.ChangeTracker.Clear();
                 next++;
             }
-            while (next < claimed.Count && time.GetElapsedTime(began) < budget);
+            while (next < claimed.Count && time.GetElapsedTime(began) < (gate.WebhookWaiting ? SliceBudget : QuietSliceBudget));
 
             var now = time.GetUtcNow().UtcDateTime;
             await db.InboundEvents.Where(e => processed.Contains(e.Id)).ExecuteUpdateAsync(set => set
