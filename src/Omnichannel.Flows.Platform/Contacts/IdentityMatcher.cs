@@ -13,10 +13,16 @@ namespace Omnichannel.Flows.Platform.Contacts;
 /// </summary>
 public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSuggestions suggestions, TimeProvider time, ILogger<IdentityMatcher> logger)
 {
-    // Compiled: the identity lookup and the profile load run for every inbound message.
-    private static readonly Func<FlowsDbContext, ChannelKind, string, IAsyncEnumerable<ChannelIdentity>> IdentitiesOf =
-        EF.CompileAsyncQuery((FlowsDbContext db, ChannelKind channel, string externalId) =>
-            db.ChannelIdentities.Where(i => i.Channel == channel && i.ExternalId == externalId));
+    // Compiled: the profile is loaded for every inbound message. A customer writing again is found through the identity
+    // in the same statement (an uncorrelated subquery: one index lookup, then the profile by key).
+    private static readonly Func<FlowsDbContext, ChannelKind, string, CancellationToken, Task<Contact?>> ProfileByIdentity =
+        EF.CompileAsyncQuery((FlowsDbContext db, ChannelKind channel, string externalId, CancellationToken _) => db.Contacts
+            .Include(c => c.Phones)
+            .Include(c => c.Emails)
+            .Include(c => c.Identities)
+            .AsSingleQuery()
+            .FirstOrDefault(c => c.Id == db.ChannelIdentities
+                .Where(i => i.Channel == channel && i.ExternalId == externalId).Select(i => i.ContactId).FirstOrDefault()));
 
     private static readonly Func<FlowsDbContext, Guid, CancellationToken, Task<Contact>> ProfileOf =
         EF.CompileAsyncQuery((FlowsDbContext db, Guid id, CancellationToken _) => db.Contacts
@@ -34,15 +40,22 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         var email = EmailAddresses.Normalize(customer.ProvenEmail);
         string[] externalIds = [customer.ExternalId, .. customer.AlternateIds.Where(id => !string.IsNullOrEmpty(id))];
 
-        var known = externalIds.Length == 1
-            ? await IdentitiesOf(db, channel, customer.ExternalId).ToListAsync(cancellationToken)
-            : await db.ChannelIdentities.Where(i => i.Channel == channel && externalIds.Contains(i.ExternalId)).ToListAsync(cancellationToken);
-        var identity = known.FirstOrDefault(i => i.ExternalId == customer.ExternalId) ?? known.FirstOrDefault();
+        Contact? contact = null;
+        List<ChannelIdentity> known;
+        if (externalIds.Length == 1)
+        {
+            contact = await ProfileByIdentity(db, channel, customer.ExternalId, cancellationToken);
+            known = contact is null ? [] : [.. contact.Identities.Where(i => i.Channel == channel && i.ExternalId == customer.ExternalId)];
+        }
+        else
+        {
+            known = await db.ChannelIdentities.Where(i => i.Channel == channel && externalIds.Contains(i.ExternalId)).ToListAsync(cancellationToken);
+        }
 
-        Contact contact;
+        var identity = known.FirstOrDefault(i => i.ExternalId == customer.ExternalId) ?? known.FirstOrDefault();
         if (identity is not null)
         {
-            contact = await LoadAsync(db, identity.ContactId, cancellationToken);
+            contact ??= await LoadAsync(db, identity.ContactId, cancellationToken);
         }
         else
         {
