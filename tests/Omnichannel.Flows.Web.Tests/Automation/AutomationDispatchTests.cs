@@ -102,6 +102,27 @@ public sealed class AutomationDispatchTests(AutomationAppFactory app) : IClassFi
     }
 
     [Fact]
+    public async Task ConcurrencyParallel_StartsASecondRunBesideTheWaitingOne_AndLeavesItAlone()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var tag = NewTag();
+        var flow = TestFlows.Chain(TestFlows.NewId("parallel"), TestFlows.TagAdded(tag), TestFlows.Wait("PT1H"), TestFlows.Record());
+        flow["concurrency"] = "parallel";
+        var id = await app.PublishAsync(admin, flow);
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+
+        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 1 && r[0].Status == FlowStatus.Suspended, "the first run to wait");
+        await admin.DeleteAsync($"/api/contacts/{contactId}/tags/{tag}");
+        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
+        var runs = await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 2 && r.All(x => x.Status == FlowStatus.Suspended), "both runs to wait");
+
+        var first = await admin.GetFromJsonAsync<JsonObject>($"/api/flow-runs/{runs[0].Id}");
+        Assert.DoesNotContain(first!["journal"]!.AsArray(), s => s!["outcome"]!.GetValue<string>() is "skipped" or "cancelled");
+        Assert.Single(first["waits"]!.AsArray());
+    }
+
+    [Fact]
     public async Task EventsCausedByAutomation_StartOnlyFlowsThatOptIn()
     {
         using var admin = await app.CreateAdminClientAsync();

@@ -129,7 +129,11 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
 
         await sql.InsertAsync(new FlowTriggerEventRecord { FlowId = instance.FlowId, EventId = instance.TriggerEventId, SeenAt = instance.CreatedAt.UtcDateTime },
             cancellationToken);
-        var active = await Active(db, instance.FlowId, instance.SubjectId).ToListAsync(cancellationToken);
+        // A parallel flow starts whatever runs: reading the subject's active runs (their snapshots) would be wasted, and
+        // grows with every run still waiting.
+        var active = request.Concurrency == FlowConcurrency.Parallel
+            ? []
+            : await Active(db, instance.FlowId, instance.SubjectId).ToListAsync(cancellationToken);
         if (active.Count > 0 && request.Concurrency == FlowConcurrency.Single)
         {
             // Journaled on the run that made way for nothing, so its history says which trigger it absorbed.
