@@ -83,16 +83,8 @@ public sealed class AutomationDispatchTests(AutomationAppFactory app) : IClassFi
     public async Task ConcurrencyRestart_CancelsTheActiveRunAndStartsAgain()
     {
         using var admin = await app.CreateAdminClientAsync();
-        var tag = NewTag();
-        var flow = TestFlows.Chain(TestFlows.NewId("restart"), TestFlows.TagAdded(tag), TestFlows.Wait("PT1H"), TestFlows.Record());
-        flow["concurrency"] = "restart";
-        var id = await app.PublishAsync(admin, flow);
-        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+        var id = await TagTwiceWhileTheFirstRunWaitsAsync(admin, "restart");
 
-        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
-        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 1 && r[0].Status == FlowStatus.Suspended, "the first run to wait");
-        await admin.DeleteAsync($"/api/contacts/{contactId}/tags/{tag}");
-        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
         var runs = await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 2 && r[1].Status == FlowStatus.Suspended, "the second run");
 
         Assert.Equal(FlowStatus.Cancelled, runs[0].Status);
@@ -105,16 +97,8 @@ public sealed class AutomationDispatchTests(AutomationAppFactory app) : IClassFi
     public async Task ConcurrencyParallel_StartsASecondRunBesideTheWaitingOne_AndLeavesItAlone()
     {
         using var admin = await app.CreateAdminClientAsync();
-        var tag = NewTag();
-        var flow = TestFlows.Chain(TestFlows.NewId("parallel"), TestFlows.TagAdded(tag), TestFlows.Wait("PT1H"), TestFlows.Record());
-        flow["concurrency"] = "parallel";
-        var id = await app.PublishAsync(admin, flow);
-        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+        var id = await TagTwiceWhileTheFirstRunWaitsAsync(admin, "parallel");
 
-        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
-        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 1 && r[0].Status == FlowStatus.Suspended, "the first run to wait");
-        await admin.DeleteAsync($"/api/contacts/{contactId}/tags/{tag}");
-        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
         var runs = await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 2 && r.All(x => x.Status == FlowStatus.Suspended), "both runs to wait");
 
         var first = await admin.GetFromJsonAsync<JsonObject>($"/api/flow-runs/{runs[0].Id}");
@@ -153,6 +137,25 @@ public sealed class AutomationDispatchTests(AutomationAppFactory app) : IClassFi
         }
 
         await app.WaitForEventsDispatchedAsync(contactId);
+    }
+
+    /// <summary>
+    /// Publishes tag added → wait an hour → record with <paramref name="concurrency"/>, tags a new contact, waits for that
+    /// run to wait, then takes the tag off and adds it again (a second trigger for the same contact). Returns the flow id.
+    /// </summary>
+    private async Task<string> TagTwiceWhileTheFirstRunWaitsAsync(HttpClient admin, string concurrency)
+    {
+        var tag = NewTag();
+        var flow = TestFlows.Chain(TestFlows.NewId(concurrency), TestFlows.TagAdded(tag), TestFlows.Wait("PT1H"), TestFlows.Record());
+        flow["concurrency"] = concurrency;
+        var id = await app.PublishAsync(admin, flow);
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+
+        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Count == 1 && r[0].Status == FlowStatus.Suspended, "the first run to wait");
+        await admin.DeleteAsync($"/api/contacts/{contactId}/tags/{tag}");
+        await admin.PostAsJsonAsync($"/api/contacts/{contactId}/tags", new { tag });
+        return id;
     }
 
     private static string NewTag() => $"t{Guid.NewGuid():N}"[..12];
