@@ -29,7 +29,8 @@ internal static class CounterCommand
 
         LoopbackResponse Handle(LoopbackRequest request)
         {
-            if (request is { Method: "POST", Path: ['/', 'h', 'i', 't', '/', _, ..] } && request.Path.IndexOf('/', 5) < 0)
+            if (request.Method == "POST" && request.Path.StartsWith("/hit/", StringComparison.Ordinal)
+                && request.Path.Length > 5 && request.Path.IndexOf('/', 5) < 0)
             {
                 var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 var batch = request.Path[5..];

@@ -25,7 +25,9 @@ internal sealed class SqliteBusyTimeoutInterceptor(TimeSpan timeout) : DbConnect
 
     private void Apply(DbConnection connection)
     {
-        if (connection is SqliteConnection { Handle: { } handle } && configured.TryGetValue(handle, out _))
+        // The native handle outlives each open of a pooled connection: it is the physical connection.
+        var handle = (connection as SqliteConnection)?.Handle;
+        if (handle is not null && configured.TryGetValue(handle, out _))
         {
             return;
         }
@@ -33,9 +35,9 @@ internal sealed class SqliteBusyTimeoutInterceptor(TimeSpan timeout) : DbConnect
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA busy_timeout = {(int)timeout.TotalMilliseconds};";
         command.ExecuteNonQuery();
-        if (connection is SqliteConnection { Handle: { } opened })
+        if (handle is not null)
         {
-            configured.AddOrUpdate(opened, this);
+            configured.AddOrUpdate(handle, this);
         }
     }
 }

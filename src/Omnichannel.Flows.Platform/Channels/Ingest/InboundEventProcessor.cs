@@ -85,8 +85,8 @@ public sealed class InboundEventProcessor(
 
     /// <summary>
     /// Processes deliveries from <paramref name="start"/> in one transaction (one commit, one sync) until the slice's time
-    /// budget is spent (the shorter one while a webhook commit waits at the gate), so webhook commits wait briefly. Each delivery runs inside a savepoint: one
-    /// that fails is rolled back alone and recorded for a retry, the others commit.
+    /// budget is spent (the shorter one while a webhook commit waits at the gate), so webhook commits wait briefly. Each
+    /// delivery runs inside a savepoint: one that fails is rolled back alone and recorded for a retry, the others commit.
     /// </summary>
     /// <returns>The index of the first delivery not processed.</returns>
     private async Task<int> ProcessSliceAsync(List<InboundEvent> claimed, int start, CancellationToken cancellationToken)
