@@ -32,8 +32,12 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
             .AsSingleQuery()
             .First(c => c.Id == id));
 
+    /// <param name="known">
+    /// The profile the caller already knows the customer's one id belongs to (or that it has none yet), so it is not
+    /// looked up again; null to look it up. Ignored when the customer has several ids.
+    /// </param>
     public async Task<MatchedIdentity> ResolveAsync(
-        FlowsDbContext db, ChannelKind channel, CustomerIdentity customer, CancellationToken cancellationToken)
+        FlowsDbContext db, ChannelKind channel, CustomerIdentity customer, KnownProfile? known, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var phone = phoneNumbers.Normalize(customer.ProvenPhone);
@@ -41,18 +45,18 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         string[] externalIds = [customer.ExternalId, .. customer.AlternateIds.Where(id => !string.IsNullOrEmpty(id))];
 
         Contact? contact = null;
-        List<ChannelIdentity> known;
+        List<ChannelIdentity> found;
         if (externalIds.Length == 1)
         {
-            contact = await ProfileByIdentity(db, channel, customer.ExternalId, cancellationToken);
-            known = contact is null ? [] : [.. contact.Identities.Where(i => i.Channel == channel && i.ExternalId == customer.ExternalId)];
+            contact = known is { } profile ? profile.Contact : await ProfileByIdentity(db, channel, customer.ExternalId, cancellationToken);
+            found = contact is null ? [] : [.. contact.Identities.Where(i => i.Channel == channel && i.ExternalId == customer.ExternalId)];
         }
         else
         {
-            known = await db.ChannelIdentities.Where(i => i.Channel == channel && externalIds.Contains(i.ExternalId)).ToListAsync(cancellationToken);
+            found = await db.ChannelIdentities.Where(i => i.Channel == channel && externalIds.Contains(i.ExternalId)).ToListAsync(cancellationToken);
         }
 
-        var identity = known.FirstOrDefault(i => i.ExternalId == customer.ExternalId) ?? known.FirstOrDefault();
+        var identity = found.FirstOrDefault(i => i.ExternalId == customer.ExternalId) ?? found.FirstOrDefault();
         if (identity is not null)
         {
             contact ??= await LoadAsync(db, identity.ContactId, cancellationToken);
@@ -65,7 +69,7 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
             logger.LogInformation("New {Channel} identity joins contact {ContactId}", channel, contact.Id);
         }
 
-        foreach (var externalId in externalIds.Where(id => known.All(k => k.ExternalId != id)))
+        foreach (var externalId in externalIds.Where(id => found.All(k => k.ExternalId != id)))
         {
             var added = new ChannelIdentity { Channel = channel, ExternalId = externalId, ContactId = contact.Id, CreatedAt = now, LastSeenAt = now };
             contact.Identities.Add(added);
@@ -228,3 +232,6 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
 }
 
 public sealed record MatchedIdentity(Contact Contact, ChannelIdentity Identity);
+
+/// <summary>A profile already known to own an identity (loaded with its phones, emails and identities), or null: none does yet.</summary>
+public readonly record struct KnownProfile(Contact? Contact);

@@ -6,17 +6,20 @@ using Omnichannel.Flows.Platform.Templates;
 
 namespace Omnichannel.Flows.Platform.Conversations;
 
-/// <summary>Routes each parsed item of a delivery to what records it, collecting the events to publish after commit.</summary>
+/// <summary>
+/// Routes each parsed item of a delivery to what records it, collecting the events to publish after commit. A message
+/// is recorded unsaved (the caller saves); statuses and template changes save themselves.
+/// </summary>
 public sealed class InboundItemHandler(
     InboundMessageRecorder messages, DeliveryStatusRecorder statuses, TemplateChangeRecorder templates, InboundConsentHandler consent)
 {
-    public async Task HandleAsync(FlowsDbContext db, InboundEvent delivery, InboundItem item,
+    public async Task HandleAsync(FlowsDbContext db, InboundEvent delivery, InboundItem item, InboundLookahead lookahead,
         List<ConversationEvent> notifications, CancellationToken cancellationToken)
     {
         switch (item)
         {
             case InboundMessage message:
-                var stored = await messages.RecordAsync(db, delivery, message, cancellationToken);
+                var stored = await messages.RecordAsync(db, delivery, message, lookahead, cancellationToken);
                 if (stored is not null)
                 {
                     notifications.Add(new MessageRecorded(stored.ContactId, stored.Id, stored.Channel, stored.Direction));

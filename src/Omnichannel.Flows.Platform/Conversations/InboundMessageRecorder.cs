@@ -21,11 +21,17 @@ public sealed class InboundMessageRecorder(
         EF.CompileAsyncQuery((FlowsDbContext db, ChannelKind channel, string externalId, CancellationToken _) =>
             db.Messages.Any(m => m.Channel == channel && m.ExternalId == externalId));
 
-    /// <returns>The stored message, or null when it was already stored (a redelivery or our own echo).</returns>
-    public async Task<Message?> RecordAsync(FlowsDbContext db, InboundEvent delivery, InboundMessage item, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the message in <paramref name="db"/> without saving it: the caller saves, after one message or many.
+    /// <paramref name="lookahead"/> answers what it knows (and learns what this message records), so messages recorded
+    /// before the same save find each other's profiles, conversations and ids.
+    /// </summary>
+    /// <returns>The recorded message, or null when it was already stored (a redelivery or our own echo).</returns>
+    public async Task<Message?> RecordAsync(
+        FlowsDbContext db, InboundEvent delivery, InboundMessage item, InboundLookahead lookahead, CancellationToken cancellationToken)
     {
         var channel = delivery.Channel;
-        if (await AlreadyStored(db, channel, item.ExternalId, cancellationToken))
+        if (lookahead.IsStored(channel, item.ExternalId) ?? await AlreadyStored(db, channel, item.ExternalId, cancellationToken))
         {
             return null;
         }
@@ -37,7 +43,7 @@ public sealed class InboundMessageRecorder(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var (contact, identity) = await matcher.ResolveAsync(db, channel, item.Customer, cancellationToken);
+        var (contact, identity) = await matcher.ResolveAsync(db, channel, item.Customer, lookahead.ProfileOf(channel, item.Customer), cancellationToken);
         var message = new Message
         {
             ContactId = contact.Id,
@@ -57,7 +63,7 @@ public sealed class InboundMessageRecorder(
             EmailSubject = item.EmailSubject,
             EmailMessageId = item.EmailMessageId,
             EmailInReplyTo = item.EmailInReplyTo,
-            ReplyToMessageId = await FindRepliedToAsync(db, channel, contact.Id, item, cancellationToken),
+            ReplyToMessageId = await FindRepliedToAsync(db, channel, contact.Id, item, lookahead, cancellationToken),
             InboundEventId = delivery.Id,
         };
         db.Messages.Add(message);
@@ -67,10 +73,11 @@ public sealed class InboundMessageRecorder(
             await statuses.ApplyPendingAsync(db, message, cancellationToken);
         }
 
-        var conversation = await db.ForContactAsync(contact.Id, now, cancellationToken);
+        var conversation = lookahead.ConversationOf(contact.Id) ?? await db.ForContactAsync(contact.Id, now, cancellationToken);
         conversation.LastMessageAt = Max(conversation.LastMessageAt, message.SentAt);
         conversation.UpdatedAt = now;
-        if (db.Entry(contact).State == EntityState.Added)
+        // Created by this message: a contact an earlier message of the same unit of work created is unsaved (Added) too.
+        if (db.Entry(contact).State == EntityState.Added && !lookahead.HasRecordedFor(contact.Id))
         {
             db.RaiseAutomationEvent(AutomationEventTypes.ContactCreated, contact.Id, new { channel }, causedByAutomation: false, now);
         }
@@ -111,16 +118,16 @@ public sealed class InboundMessageRecorder(
             await mentions.ScanAsync(db, contact.Id, item.Text, cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        lookahead.Recorded(item, message, contact, conversation);
         return message;
     }
 
-    private static async Task<Guid?> FindRepliedToAsync(
-        FlowsDbContext db, ChannelKind channel, Guid contactId, InboundMessage item, CancellationToken cancellationToken)
+    private static async Task<Guid?> FindRepliedToAsync(FlowsDbContext db, ChannelKind channel, Guid contactId, InboundMessage item,
+        InboundLookahead lookahead, CancellationToken cancellationToken)
     {
         if (item.ReplyToExternalId is { } repliedTo)
         {
-            return await db.Messages.Where(m => m.Channel == channel && m.ExternalId == repliedTo)
+            return lookahead.RecordedMessageId(channel, repliedTo) ?? await db.Messages.Where(m => m.Channel == channel && m.ExternalId == repliedTo)
                 .Select(m => (Guid?)m.Id).FirstOrDefaultAsync(cancellationToken);
         }
 

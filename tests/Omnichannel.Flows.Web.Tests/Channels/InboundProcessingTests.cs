@@ -44,7 +44,7 @@ public sealed class InboundProcessingTests(PoisonedTelegramAppFactory app) : ICl
 /// The app with a Telegram parser that turns one marked message into an item the database refuses (an identity without
 /// an id), as a bug in a channel's parser would.
 /// </summary>
-public sealed class PoisonedTelegramAppFactory : FlowsAppFactory
+public class PoisonedTelegramAppFactory : FlowsAppFactory
 {
     public const string Poison = "this one breaks processing";
 

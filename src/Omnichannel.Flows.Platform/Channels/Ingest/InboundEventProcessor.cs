@@ -37,16 +37,34 @@ public sealed class InboundEventProcessor(
     /// </summary>
     private static readonly TimeSpan QuietSliceBudget = TimeSpan.FromMilliseconds(25);
 
+    /// <summary>
+    /// At most this many deliveries are recorded together: their profiles, conversations and message ids are loaded
+    /// with one query each before the slice's time budget is known.
+    /// </summary>
+    private const int MaxTogether = 256;
+
     /// <returns>How many deliveries were claimed (0 when there is nothing to do).</returns>
     public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
         var claimed = await ClaimAsync(cancellationToken);
         var next = 0;
+        // After recording deliveries together failed, they are processed one by one, which isolates the one that fails.
+        var oneByOneUntil = 0;
         while (next < claimed.Count)
         {
             var webhookTurns = gate.WebhookTurns;
             var began = Stopwatch.GetTimestamp();
-            next = await ProcessSliceAsync(claimed, next, cancellationToken);
+            var together = next >= oneByOneUntil ? TakeCustomerMessages(claimed, next) : [];
+            if (together.Count > 0 && await ProcessTogetherAsync(together, cancellationToken) is { } done)
+            {
+                next += done;
+            }
+            else
+            {
+                oneByOneUntil = Math.Max(oneByOneUntil, next + together.Count);
+                next = await ProcessOneByOneAsync(claimed, next, oneByOneUntil, cancellationToken);
+            }
+
             if (gate.WebhookTurns != webhookTurns)
             {
                 // Webhooks are arriving: answering them comes first. Giving way for as long as the slice took leaves
@@ -84,12 +102,104 @@ public sealed class InboundEventProcessor(
     }
 
     /// <summary>
+    /// The deliveries from <paramref name="start"/> on that carry only what customers wrote (the common case, and what a
+    /// backlog is made of), parsed: these are recorded together. Stops at the first delivery that carries anything
+    /// else (statuses, echoes, email with its threading) or does not parse.
+    /// </summary>
+    private List<ParsedDelivery> TakeCustomerMessages(List<InboundEvent> claimed, int start)
+    {
+        var run = new List<ParsedDelivery>();
+        for (var index = start; index < claimed.Count && run.Count < MaxTogether; index++)
+        {
+            if (AsCustomerMessages(Parse(claimed[index])) is not { } parsed)
+            {
+                break;
+            }
+
+            run.Add(parsed);
+        }
+
+        return run;
+    }
+
+    private ParseOutcome Parse(InboundEvent delivery)
+    {
+        try
+        {
+            return new ParseOutcome(delivery, channels.Inbound(delivery.Channel).Parse(delivery), null);
+        }
+        catch (InboundPayloadException exception)
+        {
+            return new ParseOutcome(delivery, [], exception);
+        }
+    }
+
+    private static ParsedDelivery? AsCustomerMessages(ParseOutcome outcome) =>
+        outcome.Error is null && outcome.Delivery.Channel != ChannelKind.Email && outcome.Items.Count > 0
+        && outcome.Items.All(item => item is InboundMessage { Direction: MessageDirection.Inbound, CorrelationId: null })
+            ? new ParsedDelivery(outcome.Delivery, [.. outcome.Items.Cast<InboundMessage>()])
+            : null;
+
+    /// <summary>
+    /// Records customer messages in one transaction with one save: the senders' profiles and conversations and the
+    /// stored message ids are loaded for all of them first (<see cref="InboundLookahead"/>). Goes on until the slice's
+    /// time budget is spent, like <see cref="ProcessOneByOneAsync"/>. If anything fails, nothing of it is kept and the
+    /// caller processes the same deliveries one by one, where a failing delivery is isolated and recorded.
+    /// </summary>
+    /// <returns>How many deliveries were processed, or null when they must be processed one by one.</returns>
+    private async Task<int?> ProcessTogetherAsync(List<ParsedDelivery> run, CancellationToken cancellationToken)
+    {
+        var notifications = new List<ConversationEvent>();
+        var processed = new List<Guid>();
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            db.Database.AutoSavepointsEnabled = false;
+            using var turn = await gate.EnterAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                var began = time.GetTimestamp();
+                var lookahead = await InboundLookahead.LoadAsync(
+                    db, run.SelectMany(d => d.Messages.Select(m => (d.Delivery.Channel, m))), cancellationToken);
+                foreach (var (delivery, messages) in run)
+                {
+                    using var activity = StartActivity(delivery);
+                    foreach (var message in messages)
+                    {
+                        await handler.HandleAsync(db, delivery, message, lookahead, notifications, cancellationToken);
+                    }
+
+                    processed.Add(delivery.Id);
+                    if (time.GetElapsedTime(began) >= (gate.WebhookWaiting ? SliceBudget : QuietSliceBudget))
+                    {
+                        break;
+                    }
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                await MarkProcessedAsync(db, processed, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Disposing the transaction rolls it back.
+                logger.LogWarning(exception, "Recording {Count} customer messages together failed; recording them one by one", run.Count);
+                return null;
+            }
+        }
+
+        notifications.ForEach(events.Publish);
+        return processed.Count;
+    }
+
+    /// <summary>
     /// Processes deliveries from <paramref name="start"/> in one transaction (one commit, one sync) until the slice's time
-    /// budget is spent (the shorter one while a webhook commit waits at the gate), so webhook commits wait briefly. Each
-    /// delivery runs inside a savepoint: one that fails is rolled back alone and recorded for a retry, the others commit.
+    /// budget is spent (the shorter one while a webhook commit waits at the gate), so webhook commits wait briefly, or
+    /// until deliveries that can be recorded together come next (from <paramref name="oneByOneUntil"/> on). Each delivery
+    /// runs inside a savepoint: one that fails is rolled back alone and recorded for a retry, the others commit.
     /// </summary>
     /// <returns>The index of the first delivery not processed.</returns>
-    private async Task<int> ProcessSliceAsync(List<InboundEvent> claimed, int start, CancellationToken cancellationToken)
+    private async Task<int> ProcessOneByOneAsync(List<InboundEvent> claimed, int start, int oneByOneUntil, CancellationToken cancellationToken)
     {
         var notifications = new List<ConversationEvent>();
         var next = start;
@@ -103,7 +213,13 @@ public sealed class InboundEventProcessor(
             var processed = new List<Guid>();
             do
             {
-                if (await ProcessAsync(db, transaction, claimed[next], notifications, cancellationToken))
+                var parsed = Parse(claimed[next]);
+                if (next > start && next >= oneByOneUntil && AsCustomerMessages(parsed) is not null)
+                {
+                    break;
+                }
+
+                if (await ProcessAsync(db, transaction, parsed, notifications, cancellationToken))
                 {
                     processed.Add(claimed[next].Id);
                 }
@@ -113,11 +229,7 @@ public sealed class InboundEventProcessor(
             }
             while (next < claimed.Count && time.GetElapsedTime(began) < (gate.WebhookWaiting ? SliceBudget : QuietSliceBudget));
 
-            var now = time.GetUtcNow().UtcDateTime;
-            await db.InboundEvents.Where(e => processed.Contains(e.Id)).ExecuteUpdateAsync(set => set
-                .SetProperty(e => e.State, InboundEventState.Processed)
-                .SetProperty(e => e.Error, (string?)null)
-                .SetProperty(e => e.ProcessedAt, now), cancellationToken);
+            await MarkProcessedAsync(db, processed, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -125,25 +237,34 @@ public sealed class InboundEventProcessor(
         return next;
     }
 
-    /// <returns>True when the delivery was handled; false when it failed and was recorded as such.</returns>
-    private async Task<bool> ProcessAsync(FlowsDbContext db, IDbContextTransaction transaction, InboundEvent delivery,
-        List<ConversationEvent> notifications, CancellationToken cancellationToken)
+    private Task<int> MarkProcessedAsync(FlowsDbContext db, List<Guid> processed, CancellationToken cancellationToken)
     {
-        using var activity = FlowsTelemetry.Source.StartActivity(
-            "inbound.process", ActivityKind.Consumer, delivery.TraceParent);
+        var now = time.GetUtcNow().UtcDateTime;
+        return db.InboundEvents.Where(e => processed.Contains(e.Id)).ExecuteUpdateAsync(set => set
+            .SetProperty(e => e.State, InboundEventState.Processed)
+            .SetProperty(e => e.Error, (string?)null)
+            .SetProperty(e => e.ProcessedAt, now), cancellationToken);
+    }
+
+    private static Activity? StartActivity(InboundEvent delivery)
+    {
+        var activity = FlowsTelemetry.Source.StartActivity("inbound.process", ActivityKind.Consumer, delivery.TraceParent);
         activity?.SetTag("channel", delivery.Channel.ToName());
         activity?.SetTag("inbound_event.id", delivery.Id);
+        return activity;
+    }
 
-        IReadOnlyList<InboundItem> items;
-        try
-        {
-            items = channels.Inbound(delivery.Channel).Parse(delivery);
-        }
-        catch (InboundPayloadException exception)
+    /// <returns>True when the delivery was handled; false when it failed and was recorded as such.</returns>
+    private async Task<bool> ProcessAsync(FlowsDbContext db, IDbContextTransaction transaction, ParseOutcome parsed,
+        List<ConversationEvent> notifications, CancellationToken cancellationToken)
+    {
+        var (delivery, items, error) = parsed;
+        using var activity = StartActivity(delivery);
+        if (error is not null)
         {
             logger.LogWarning("{Channel} delivery {InboundEventId} does not parse at {Pointer}: {Error}",
-                delivery.Channel, delivery.Id, exception.Pointer, exception.Message);
-            await RecordFailureAsync(db, delivery.Id, delivery.Attempts, giveUp: true, $"{exception.Pointer}: {exception.Message}", cancellationToken);
+                delivery.Channel, delivery.Id, error.Pointer, error.Message);
+            await RecordFailureAsync(db, delivery.Id, delivery.Attempts, giveUp: true, $"{error.Pointer}: {error.Message}", cancellationToken);
             return false;
         }
 
@@ -151,9 +272,12 @@ public sealed class InboundEventProcessor(
         var raised = new List<ConversationEvent>();
         try
         {
+            // One lookahead per delivery: its items see what the earlier ones recorded; each item is saved as it goes.
+            var lookahead = new InboundLookahead();
             foreach (var item in items)
             {
-                await handler.HandleAsync(db, delivery, item, raised, cancellationToken);
+                await handler.HandleAsync(db, delivery, item, lookahead, raised, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
             }
 
             await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);
@@ -187,4 +311,8 @@ public sealed class InboundEventProcessor(
     }
 
     private static string? Truncate(string? text) => text is { Length: > 2000 } ? text[..2000] : text;
+
+    private sealed record ParseOutcome(InboundEvent Delivery, IReadOnlyList<InboundItem> Items, InboundPayloadException? Error);
+
+    private sealed record ParsedDelivery(InboundEvent Delivery, List<InboundMessage> Messages);
 }

@@ -61,7 +61,7 @@ public sealed class WebChatSessions(
             ProvenEmail = vouched ? email : null,
             ProvenPhone = vouched && email is null ? phone : null,
         };
-        var (contact, _) = await matcher.ResolveAsync(db, ChannelKind.WebChat, customer, cancellationToken);
+        var (contact, _) = await matcher.ResolveAsync(db, ChannelKind.WebChat, customer, known: null, cancellationToken);
         if (email is not null && customer.ProvenEmail is null)
         {
             await matcher.AddEmailAsync(db, contact, email, verified: false, now, cancellationToken);

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Omnichannel.Flows.Platform.Automation;
+using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Channels.Ingest;
+using Omnichannel.Flows.Web.Tests.Infrastructure;
+
+namespace Omnichannel.Flows.Web.Tests.Channels;
+
+/// <summary>
+/// A backlog of customer messages is recorded many to one save (<see cref="InboundEventProcessor"/> with
+/// <c>InboundLookahead</c>): the messages of one batch must find what the earlier ones created, and one that fails must
+/// not take the others with it. The deliveries are stored straight into the table and processed by one call, so they
+/// are claimed together; the pump polls once an hour here and is not woken.
+/// </summary>
+public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixture<HeldInboundAppFactory>
+{
+    [Fact]
+    public async Task MessagesFromANewSender_ClaimedTogether_MakeOneProfileAndOneThread_WithoutFallingBack()
+    {
+        var chat = TelegramPayloads.NewUserId();
+        var now = WholeSecondsNow();
+        await StoreAsync(
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now, "hello"),
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddSeconds(1), "are you there?"),
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddSeconds(2), "third"));
+
+        await ProcessAsync();
+
+        await using var db = await app.CreateDbContextAsync();
+        var identity = await db.ChannelIdentities.SingleAsync(i => i.Channel == ChannelKind.Telegram && i.ExternalId == Id(chat));
+        Assert.Equal(3, await db.Messages.CountAsync(m => m.ContactId == identity.ContactId));
+        var conversation = await db.Conversations.SingleAsync(c => c.ContactId == identity.ContactId);
+        Assert.Equal(now.AddSeconds(2).UtcDateTime, conversation.LastCustomerMessageAt);
+        Assert.Equal(now.AddSeconds(2).UtcDateTime, identity.LastInboundAt);
+        var events = await db.AutomationEvents.Where(e => e.ContactId == identity.ContactId).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(
+            [AutomationEventTypes.ContactCreated, AutomationEventTypes.MessageReceived, AutomationEventTypes.MessageReceived, AutomationEventTypes.MessageReceived],
+            events.Select(e => e.Type));
+        Assert.Equal([true, false, false], events.Skip(1).Select(e => e.Payload!.Contains("\"firstMessage\":true", StringComparison.Ordinal)));
+        Assert.Empty(FallBacks());
+    }
+
+    [Fact]
+    public async Task MessagesFromAKnownSender_ClaimedTogether_JoinTheirProfileAndThread()
+    {
+        var chat = TelegramPayloads.NewUserId();
+        var now = WholeSecondsNow();
+        await StoreAsync(TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now, "first"));
+        await ProcessAsync();
+
+        await StoreAsync(
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddMinutes(2), "later, second"),
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddMinutes(1), "later, first (arrived late)"));
+        await ProcessAsync();
+
+        await using var db = await app.CreateDbContextAsync();
+        var identity = await db.ChannelIdentities.SingleAsync(i => i.Channel == ChannelKind.Telegram && i.ExternalId == Id(chat));
+        Assert.Equal(3, await db.Messages.CountAsync(m => m.ContactId == identity.ContactId));
+        Assert.Equal(1, await db.Conversations.CountAsync(c => c.ContactId == identity.ContactId));
+        Assert.Equal(now.AddMinutes(2).UtcDateTime, identity.LastInboundAt);
+        Assert.Single(await db.AutomationEvents.Where(e => e.ContactId == identity.ContactId && e.Type == AutomationEventTypes.ContactCreated).ToListAsync());
+        Assert.Empty(FallBacks());
+    }
+
+    [Fact]
+    public async Task TheSameMessageTwice_ClaimedTogether_IsStoredOnce()
+    {
+        var chat = TelegramPayloads.NewUserId();
+        var messageId = TelegramPayloads.NewMessageId();
+        var now = WholeSecondsNow();
+        // Two updates (different update_id, so two deliveries) carrying the same message.
+        await StoreAsync(TelegramPayloads.Text(chat, messageId, now, "once"), TelegramPayloads.Text(chat, messageId, now, "once"));
+
+        await ProcessAsync();
+
+        await using var db = await app.CreateDbContextAsync();
+        Assert.Equal(1, await db.Messages.CountAsync(m => m.Channel == ChannelKind.Telegram && m.ExternalId == $"{chat}:{messageId}"));
+        Assert.Empty(FallBacks());
+    }
+
+    [Fact]
+    public async Task ADeliveryThatFails_AmongOthersClaimedTogether_IsRolledBackAlone()
+    {
+        var (chat, other) = (TelegramPayloads.NewUserId(), TelegramPayloads.NewUserId());
+        var now = WholeSecondsNow();
+        var poisoned = await StoreAsync(
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now, "before the poison"),
+            TelegramPayloads.Text(TelegramPayloads.NewUserId(), TelegramPayloads.NewMessageId(), now, PoisonedTelegramAppFactory.Poison),
+            TelegramPayloads.Text(other, TelegramPayloads.NewMessageId(), now, "after the poison"));
+
+        await ProcessAsync();
+
+        await using var db = await app.CreateDbContextAsync();
+        Assert.True(await db.Messages.AnyAsync(m => m.Text == "before the poison"));
+        Assert.True(await db.Messages.AnyAsync(m => m.Text == "after the poison"));
+        var failed = await db.InboundEvents.SingleAsync(e => e.Id == poisoned[1]);
+        Assert.Equal((InboundEventState.Pending, 1), (failed.State, failed.Attempts));
+        Assert.NotNull(failed.Error);
+        Assert.Equal(2, await db.InboundEvents.CountAsync(e => poisoned.Contains(e.Id) && e.State == InboundEventState.Processed));
+        Assert.Single(FallBacks());
+    }
+
+    /// <summary>Telegram dates are whole seconds.</summary>
+    private DateTimeOffset WholeSecondsNow() => DateTimeOffset.FromUnixTimeSeconds(app.Clock.GetUtcNow().ToUnixTimeSeconds());
+
+    private static string Id(long chat) => chat.ToString(CultureInfo.InvariantCulture);
+
+    private async Task<Guid[]> StoreAsync(params string[] bodies)
+    {
+        var receivedAt = app.Clock.GetUtcNow().UtcDateTime;
+        var deliveries = bodies.Select((body, index) => new InboundEvent
+        {
+            Channel = ChannelKind.Telegram,
+            DedupeKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body))),
+            ContentType = "application/json",
+            Payload = Encoding.UTF8.GetBytes(body),
+            ReceivedAt = receivedAt.AddTicks(index),
+        }).ToList();
+        await using var db = await app.CreateDbContextAsync();
+        db.InboundEvents.AddRange(deliveries);
+        await db.SaveChangesAsync();
+        app.Services.GetFakeLogCollector().Clear();
+        return [.. deliveries.Select(d => d.Id)];
+    }
+
+    private async Task ProcessAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<InboundEventProcessor>().ProcessBatchAsync(CancellationToken.None);
+    }
+
+    private IEnumerable<FakeLogRecord> FallBacks() => app.Services.GetFakeLogCollector().GetSnapshot()
+        .Where(r => r.Category == typeof(InboundEventProcessor).FullName && r.Level == LogLevel.Warning);
+}
+
+/// <summary>The poisoned Telegram app, its pump polling once an hour, its logs collected.</summary>
+public sealed class HeldInboundAppFactory : PoisonedTelegramAppFactory
+{
+    protected override void Configure(IDictionary<string, string?> settings) => settings["Webhooks:PollInterval"] = "01:00:00";
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddFakeLogging();
+}
