@@ -38,10 +38,16 @@ public sealed class InboundEventProcessor(
     private static readonly TimeSpan QuietSliceBudget = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
-    /// At most this many deliveries are recorded together: their profiles, conversations and message ids are loaded
-    /// with one query each before the slice's time budget is known.
+    /// How many deliveries a slice that records them together starts with, and at most takes: their profiles,
+    /// conversations and message ids are loaded before the slice's time budget says how many it gets through, so the
+    /// count follows what the last slice managed (<see cref="NextTogetherSize"/>) rather than loading for many it will
+    /// not reach.
     /// </summary>
+    private const int FirstTogether = 32;
     private const int MaxTogether = 256;
+
+    private static int NextTogetherSize(int taken, int processed) =>
+        processed == taken ? Math.Min(taken * 2, MaxTogether) : Math.Clamp(processed + processed / 4 + 1, 4, MaxTogether);
 
     /// <returns>How many deliveries were claimed (0 when there is nothing to do).</returns>
     public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
@@ -50,14 +56,16 @@ public sealed class InboundEventProcessor(
         var next = 0;
         // After recording deliveries together failed, they are processed one by one, which isolates the one that fails.
         var oneByOneUntil = 0;
+        var togetherSize = FirstTogether;
         while (next < claimed.Count)
         {
             var webhookTurns = gate.WebhookTurns;
             var began = Stopwatch.GetTimestamp();
-            var together = next >= oneByOneUntil ? TakeCustomerMessages(claimed, next) : [];
+            var together = next >= oneByOneUntil ? TakeCustomerMessages(claimed, next, togetherSize) : [];
             if (together.Count > 0 && await ProcessTogetherAsync(together, cancellationToken) is { } done)
             {
                 next += done;
+                togetherSize = NextTogetherSize(together.Count, done);
             }
             else
             {
@@ -106,10 +114,10 @@ public sealed class InboundEventProcessor(
     /// backlog is made of), parsed: these are recorded together. Stops at the first delivery that carries anything
     /// else (statuses, echoes, email with its threading) or does not parse.
     /// </summary>
-    private List<ParsedDelivery> TakeCustomerMessages(List<InboundEvent> claimed, int start)
+    private List<ParsedDelivery> TakeCustomerMessages(List<InboundEvent> claimed, int start, int most)
     {
         var run = new List<ParsedDelivery>();
-        for (var index = start; index < claimed.Count && run.Count < MaxTogether; index++)
+        for (var index = start; index < claimed.Count && run.Count < most; index++)
         {
             if (AsCustomerMessages(Parse(claimed[index])) is not { } parsed)
             {
@@ -154,6 +162,9 @@ public sealed class InboundEventProcessor(
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
             db.Database.AutoSavepointsEnabled = false;
+            // Hundreds of entities are tracked until the one save: looking up what an earlier message added (DbSet.Local)
+            // must not compare them all each time. Changes are detected once, before the save.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
             using var turn = await gate.EnterAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
@@ -176,6 +187,7 @@ public sealed class InboundEventProcessor(
                     }
                 }
 
+                db.ChangeTracker.DetectChanges();
                 await db.SaveChangesAsync(cancellationToken);
                 await MarkProcessedAsync(db, processed, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
