@@ -30,6 +30,23 @@ public sealed class WaitForReplyTests
     }
 
     [Fact]
+    public async Task WaitingRuns_OfSeveralContacts_AreFoundInOneAsk_ByContact()
+    {
+        var harness = new FlowHarness();
+        var flow = harness.Publish(AskAndWait().Build());
+        var first = (await harness.StartAsync(flow, subject: "contact-1")).Instance!;
+        var second = (await harness.StartAsync(flow, subject: "contact-2")).Instance!;
+        IFlowStore store = harness.Store;
+
+        var waiting = await store.FindEventBookmarksAsync(
+            Activities.BuiltIn.WaitForReplyActivity.MessageReceived, ["contact-1", "contact-2", "contact-3"], CancellationToken.None);
+
+        Assert.Equal(["contact-1", "contact-2"], waiting.Keys.Order());
+        Assert.Equal(first.Id, Assert.Single(waiting["contact-1"]).InstanceId);
+        Assert.Equal(second.Id, Assert.Single(waiting["contact-2"]).InstanceId);
+    }
+
+    [Fact]
     public async Task WaitForReply_NoReplyInTime_TakesTimedOut()
     {
         var harness = new FlowHarness();

@@ -28,6 +28,25 @@ public interface IFlowStore
     ValueTask<IReadOnlyList<Bookmark>> FindEventBookmarksAsync(string eventName, string correlationKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Event bookmarks waiting for <paramref name="eventName"/> about any of <paramref name="correlationKeys"/>, by key (keys
+    /// without any are left out). A store answers it with one query; this default asks per key.
+    /// </summary>
+    async ValueTask<IReadOnlyDictionary<string, IReadOnlyList<Bookmark>>> FindEventBookmarksAsync(
+        string eventName, IReadOnlyCollection<string> correlationKeys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, IReadOnlyList<Bookmark>>(StringComparer.Ordinal);
+        foreach (var key in correlationKeys)
+        {
+            if (await FindEventBookmarksAsync(eventName, key, cancellationToken) is { Count: > 0 } bookmarks)
+            {
+                found[key] = bookmarks;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// Saves a step. The store may buffer it and return at once; it must apply checkpoints of an instance in order, and
     /// must drop a checkpoint for an instance it holds as cancelled (a restart may cancel an instance mid-run).
     /// </summary>

@@ -44,6 +44,11 @@ public sealed class AutomationEventDispatcher(
         }
 
         var live = await triggers.GetAsync(cancellationToken);
+        // The runs waiting for these customers' replies, read once for the batch. A wait that begins while the batch is
+        // dispatched is not resumed by a message of the same batch anyway: that message was recorded before it began.
+        var waiting = await store.FindEventBookmarksAsync(WaitForReplyActivity.MessageReceived,
+            [.. claimed.Where(e => e.Type == AutomationEventTypes.MessageReceived && e.ContactId is not null).Select(e => e.ContactId!.Value.ToString()).Distinct()],
+            cancellationToken);
         var dispatched = new ConcurrentBag<Guid>();
         await Parallel.ForEachAsync(
             claimed.GroupBy(e => e.ContactId),
@@ -57,7 +62,7 @@ public sealed class AutomationEventDispatcher(
                 {
                     try
                     {
-                        await DispatchAsync(automationEvent, live, runs, arming, ct);
+                        await DispatchAsync(automationEvent, live, waiting, runs, arming, ct);
                         dispatched.Add(automationEvent.Id);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -80,7 +85,8 @@ public sealed class AutomationEventDispatcher(
         return claimed.Count;
     }
 
-    private async Task DispatchAsync(AutomationEvent automationEvent, TriggerSet live, FlowRuns runs, TimeTriggerArming arming, CancellationToken cancellationToken)
+    private async Task DispatchAsync(AutomationEvent automationEvent, TriggerSet live,
+        IReadOnlyDictionary<string, IReadOnlyList<Bookmark>> waiting, FlowRuns runs, TimeTriggerArming arming, CancellationToken cancellationToken)
     {
         using var activity = FlowsTelemetry.Source.StartActivity("automation.dispatch", ActivityKind.Consumer);
         activity?.SetTag("automation_event.id", automationEvent.Id);
@@ -89,7 +95,7 @@ public sealed class AutomationEventDispatcher(
         var subject = automationEvent.ContactId?.ToString();
         if (automationEvent is { Type: AutomationEventTypes.MessageReceived, ContactId: { } contactId })
         {
-            await ResumeWaitingAsync(automationEvent, subject!, payload, live, runs, cancellationToken);
+            await ResumeWaitingAsync(automationEvent, subject!, payload, waiting.GetValueOrDefault(subject!, []), live, runs, cancellationToken);
             await arming.ArmAsync(contactId, payload, live, cancellationToken);
         }
 
@@ -112,11 +118,11 @@ public sealed class AutomationEventDispatcher(
     /// Resumes the contact's runs waiting for a reply — those that began waiting before this message was recorded, so a
     /// flow this very message starts, and that then waits, waits for the next one.
     /// </summary>
-    private async Task ResumeWaitingAsync(
-        AutomationEvent message, string contactId, JsonElement? payload, TriggerSet live, FlowRuns runs, CancellationToken cancellationToken)
+    private static async Task ResumeWaitingAsync(AutomationEvent message, string contactId, JsonElement? payload,
+        IReadOnlyList<Bookmark> waiting, TriggerSet live, FlowRuns runs, CancellationToken cancellationToken)
     {
         var recordedAt = new DateTimeOffset(message.OccurredAt, TimeSpan.Zero);
-        foreach (var bookmark in await store.FindEventBookmarksAsync(WaitForReplyActivity.MessageReceived, contactId, cancellationToken))
+        foreach (var bookmark in waiting)
         {
             if (bookmark.CreatedAt > recordedAt)
             {

@@ -46,6 +46,19 @@ public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStore
         return bookmarks;
     }
 
+    public async ValueTask<IReadOnlyDictionary<string, IReadOnlyList<Bookmark>>> FindEventBookmarksAsync(
+        string eventName, IReadOnlyCollection<string> correlationKeys, CancellationToken cancellationToken)
+    {
+        string[] keys = [.. correlationKeys];
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var rows = await db.FlowBookmarks.AsNoTracking()
+            .Where(b => b.EventName == eventName && keys.Contains(b.CorrelationKey))
+            .OrderBy(b => b.CreatedAt)
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(b => b.CorrelationKey!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, IReadOnlyList<Bookmark> (g) => [.. g.Select(FlowSnapshots.ToBookmark)], StringComparer.Ordinal);
+    }
+
     public ValueTask AppendAsync(FlowCheckpoint checkpoint, CancellationToken cancellationToken) =>
         writer.AppendAsync(new CheckpointWrite(checkpoint, awaited: false), cancellationToken);
 
