@@ -2,7 +2,10 @@ namespace Omnichannel.Flows.Bench.LoadGen;
 
 /// <summary>
 /// What the app's database holds after the flow-execution load: the bench flow's runs against the accepted webhooks.
-/// <paramref name="RunsPerSecond"/> = finished runs ÷ (last run finished − the generator's first request).
+/// <paramref name="RunsPerSecond"/> = finished runs ÷ (last run finished − the generator's first request): bounded by the
+/// offered schedule (it cannot exceed accepted requests ÷ the load's duration). <paramref name="SustainedRunsPerSecond"/> =
+/// the runs that finished after the load's last answer ÷ (last run finished − that answer): the rate the whole pipeline
+/// (delivery → message → event → run) keeps while a backlog waits, null when too little was left to measure it.
 /// </summary>
 internal sealed record FlowCheck(
     string FlowId,
@@ -25,6 +28,9 @@ internal sealed record FlowCheck(
     double? WindowSeconds,
     double? RunsPerSecond,
     double? PeakRunsPerSecond,
+    int RunsAfterLoad,
+    double? AfterLoadSeconds,
+    double? SustainedRunsPerSecond,
     double? ServerCpuSecondsAtEnd,
     double? DrainCpuMsPerRun,
     List<DrainSample> Timeline);

@@ -35,18 +35,27 @@ internal static class FlowReportCommand
 
     private static void WriteVerdict(Markdown md, double nodeRedPeak, TargetRun ours, FlowCheck check)
     {
-        var runsPerSecond = check.RunsPerSecond ?? 0;
+        // Node-RED's figure is its best step, saturated; ours is the rate the pipeline keeps while a backlog waits. When
+        // nothing was left to drain the app kept up with everything offered, and the whole run's rate is all there is.
+        var runsPerSecond = check.SustainedRunsPerSecond ?? check.RunsPerSecond ?? 0;
         var exact = check.AcceptedWithOneRun == check.Accepted && check.RunsNotFromAccepted == 0 && check.Drained;
+        var loadSeconds = (ours.FinishedAt - ours.StartedAt).TotalSeconds;
         md.Line("## Targets");
         md.Line();
         md.Row("target", "result", "measured");
         md.Row("---", "---", "---");
         md.Row("completed runs/s ≥ Node-RED's req/s (every run persisted)", Verdict(runsPerSecond >= nodeRedPeak),
-            $"ours {Rate(runsPerSecond)} runs/s ÷ Node-RED {Rate(nodeRedPeak)} req/s (its best step) = {Ratio(nodeRedPeak, runsPerSecond):0.000}×");
+            (check.SustainedRunsPerSecond is null
+                ? $"ours kept up with the load: {Rate(runsPerSecond)} runs/s over the whole run"
+                : $"ours {Rate(runsPerSecond)} runs/s sustained ({Number(check.RunsAfterLoad)} runs finished in the {check.AfterLoadSeconds?.ToString("0.0", CultureInfo.InvariantCulture)} s after the load)") +
+            $" ÷ Node-RED {Rate(nodeRedPeak)} req/s (its best step) = {Ratio(nodeRedPeak, runsPerSecond):0.000}×");
         md.Row("goal: 2× Node-RED", Verdict(runsPerSecond >= 2 * nodeRedPeak), $"{Ratio(2 * nodeRedPeak, runsPerSecond):0.000} of the goal");
         md.Row("every accepted webhook → exactly one finished run", Verdict(exact),
             $"{Number(check.AcceptedWithOneRun)} of {Number(check.Accepted)} accepted with one run; none {Number(check.AcceptedWithoutRun)}, several {Number(check.AcceptedWithSeveralRuns)}; " +
             $"runs from unanswered requests {Number(check.RunsNotFromAccepted)}{(check.Drained ? "" : "; NOT drained")}");
+        md.Row("(for reference) completed runs/s, first request → last run", "–",
+            $"{Rate(check.RunsPerSecond ?? 0)} runs/s; the offered schedule caps this figure at {Rate(check.Accepted / loadSeconds)} " +
+            $"({Number(check.Accepted)} accepted ÷ the load's {loadSeconds:0} s), whatever the engine's speed");
         md.Row("(for reference) ours accepted req/s vs Node-RED, best step each", "–",
             $"{Rate(ours.Steps.Max(s => s.AcceptedPerSecond))} vs {Rate(nodeRedPeak)} req/s: the webhook only stores the delivery; the run happens later");
         md.Line();
@@ -96,8 +105,11 @@ internal static class FlowReportCommand
             $"`FlowJournal` rows of those runs: {Number(check.JournalRows)}; automation events failed: {check.FailedAutomationEvents}; deliveries failed: {check.FailedDeliveries}");
         md.Line($"- per accepted webhook (run → trigger event → message → `wamid`): exactly one finished run {Number(check.AcceptedWithOneRun)}, none {Number(check.AcceptedWithoutRun)}, several {Number(check.AcceptedWithSeveralRuns)}");
         md.Line($"- first request {check.FirstRequestAt:HH:mm:ss} UTC → last run finished {check.LastRunFinishedAt?.ToString("HH:mm:ss", CultureInfo.InvariantCulture) ?? "–"} UTC: " +
-            $"{check.WindowSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} s → **{check.RunsPerSecond?.ToString("N1", CultureInfo.InvariantCulture) ?? "–"} completed runs/s** " +
+            $"{check.WindowSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} s → {check.RunsPerSecond?.ToString("N1", CultureInfo.InvariantCulture) ?? "–"} completed runs/s " +
             $"(the load itself lasted {(ours.FinishedAt - ours.StartedAt).TotalSeconds:0} s); best 10 s stretch: {check.PeakRunsPerSecond?.ToString("N1", CultureInfo.InvariantCulture) ?? "–"} runs/s");
+        md.Line($"- sustained, while a backlog waited: {Number(check.RunsAfterLoad)} runs finished after the load's last answer, in " +
+            $"{check.AfterLoadSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–"} s → " +
+            $"**{check.SustainedRunsPerSecond?.ToString("N1", CultureInfo.InvariantCulture) ?? "– (too few left to measure)"} runs/s** (the figure the target compares)");
         md.Line($"- the backlog {(check.Drained ? "drained" : "had NOT drained")} {check.DrainSeconds:0} s after the load ended (no delivery or automation event pending, no run running)");
         if (ours.ServerCpuSecondsAtStart is { } cpuStart && check.ServerCpuSecondsAtEnd is { } cpuEnd && check.FinishedRuns > 0)
         {

@@ -44,6 +44,8 @@ internal static class FlowVerifyCommand
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         DateTime? lastFinished = finished.Count == 0 ? null : finished.Max(r => Instant(r[2]!));
         double? window = lastFinished is { } last ? Math.Round((last - run.StartedAt).TotalSeconds, 1) : null;
+        var runsAfterLoad = finished.Count(r => Instant(r[2]!) > run.FinishedAt);
+        double? afterLoad = lastFinished is { } end && end > run.FinishedAt ? Math.Round((end - run.FinishedAt).TotalSeconds, 1) : null;
 
         var check = new FlowCheck(
             FlowId: flowId,
@@ -66,6 +68,11 @@ internal static class FlowVerifyCommand
             WindowSeconds: window,
             RunsPerSecond: window > 0 ? Math.Round(finished.Count / window.Value, 1) : null,
             PeakRunsPerSecond: PeakRate(timeline, TimeSpan.FromSeconds(10)),
+            RunsAfterLoad: runsAfterLoad,
+            AfterLoadSeconds: afterLoad,
+            SustainedRunsPerSecond: runsAfterLoad >= MinimumBacklog && afterLoad >= MinimumBacklogSeconds
+                ? Math.Round(runsAfterLoad / afterLoad.Value, 1)
+                : null,
             ServerCpuSecondsAtEnd: Seconds(Machine.CpuTime(serverPid)) ?? run.ServerCpuSecondsAtEnd,
             DrainCpuMsPerRun: DrainCpuPerRun(timeline),
             Timeline: timeline);
@@ -76,6 +83,10 @@ internal static class FlowVerifyCommand
             $"{(drained ? "" : $"; NOT drained within {drainSeconds:0} s")}");
         return 0;
     }
+
+    /// <summary>Fewer runs left after the load, or over less time, measure start-up and stragglers, not a rate.</summary>
+    private const int MinimumBacklog = 2_000;
+    private const double MinimumBacklogSeconds = 5;
 
     /// <summary>Every 2 s until nothing is pending or running (three looks in a row, to let the pumps pick up stragglers).</summary>
     private static async Task<(List<DrainSample> Timeline, bool Drained, double Seconds)> WaitForDrainAsync(
