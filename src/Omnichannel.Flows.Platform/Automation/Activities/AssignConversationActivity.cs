@@ -64,6 +64,9 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
         }
 
         var db = services.GetRequiredService<FlowsDbContext>();
+        // One open for the step's reads and its save, not one per statement (each open of a pooled SQLite connection
+        // registers EF's SQL functions on it again).
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var conversation = await db.ForContactAsync(contactId, now, cancellationToken);
         if (context.Input<bool>("onlyIfUnassigned") && (conversation.AssignedUserId is not null || conversation.AssignedTeamId is not null))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Engine.Activities;
+using Omnichannel.Flows.Engine.Expressions;
 using Omnichannel.Flows.Platform.Contacts;
 
 namespace Omnichannel.Flows.Platform.Automation.Activities;
@@ -12,7 +13,9 @@ internal static class AutomationSteps
 
     /// <summary>
     /// The contact the instance runs for, following merges to the surviving profile; null when the instance has no
-    /// contact or the contact no longer exists (erased). The reason is recorded in the journal.
+    /// contact or the contact no longer exists (erased). The reason is recorded in the journal. The runner call's facts
+    /// name the surviving profile already (<see cref="ContactFactsFactory"/> follows merges when it reads them, at the
+    /// start of the call, as every other fact the call's steps read); without them the database is asked.
     /// </summary>
     public static async Task<Guid?> ContactAsync(StepContext context, IServiceProvider services)
     {
@@ -22,7 +25,9 @@ internal static class AutomationSteps
             return null;
         }
 
-        var survivor = await services.GetRequiredService<ContactQueries>().ResolveSurvivorAsync(subject, context.CancellationToken);
+        var survivor = context.Facts.TryGetValue("contact.id", out var known) && known.Kind == FactKind.Text && Guid.TryParse(known.Text, out var id)
+            ? id
+            : await services.GetRequiredService<ContactQueries>().ResolveSurvivorAsync(subject, context.CancellationToken);
         if (survivor is null)
         {
             context.Record("contact", $"{subject} no longer exists");
