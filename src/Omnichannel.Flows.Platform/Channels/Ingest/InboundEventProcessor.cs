@@ -46,6 +46,12 @@ public sealed class InboundEventProcessor(
     private const int FirstTogether = 32;
     private const int MaxTogether = 256;
 
+    /// <summary>
+    /// What saving and committing took per delivery in the last slice recorded together: the slice stops recording early
+    /// enough to save what it recorded within its budget, as the one-by-one slices (which save as they go) do.
+    /// </summary>
+    private TimeSpan savePerDelivery;
+
     private static int NextTogetherSize(int taken, int processed) =>
         processed == taken ? Math.Min(taken * 2, MaxTogether) : Math.Clamp(processed + processed / 4 + 1, 4, MaxTogether);
 
@@ -151,7 +157,8 @@ public sealed class InboundEventProcessor(
     /// <summary>
     /// Records customer messages in one transaction with one save: the senders' profiles and conversations and the
     /// stored message ids are loaded for all of them first (<see cref="InboundLookahead"/>). Goes on until the slice's
-    /// time budget is spent, like <see cref="ProcessOneByOneAsync"/>. If anything fails, nothing of it is kept and the
+    /// time budget would be spent once what it recorded is saved (<see cref="savePerDelivery"/>), like
+    /// <see cref="ProcessOneByOneAsync"/>. If anything fails, nothing of it is kept and the
     /// caller processes the same deliveries one by one, where a failing delivery is isolated and recorded.
     /// </summary>
     /// <returns>How many deliveries were processed, or null when they must be processed one by one.</returns>
@@ -181,16 +188,18 @@ public sealed class InboundEventProcessor(
                     }
 
                     processed.Add(delivery.Id);
-                    if (time.GetElapsedTime(began) >= (gate.WebhookWaiting ? SliceBudget : QuietSliceBudget))
+                    if (time.GetElapsedTime(began) + savePerDelivery * processed.Count >= (gate.WebhookWaiting ? SliceBudget : QuietSliceBudget))
                     {
                         break;
                     }
                 }
 
+                var saving = time.GetTimestamp();
                 db.ChangeTracker.DetectChanges();
                 await db.SaveChangesAsync(cancellationToken);
                 await MarkProcessedAsync(db, processed, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                savePerDelivery = time.GetElapsedTime(saving) / processed.Count;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
