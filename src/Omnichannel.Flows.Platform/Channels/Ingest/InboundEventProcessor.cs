@@ -52,6 +52,9 @@ public sealed class InboundEventProcessor(
     /// </summary>
     private TimeSpan savePerDelivery;
 
+    /// <summary>How many deliveries the next slice recording them together takes (<see cref="NextTogetherSize"/>).</summary>
+    private int togetherSize = FirstTogether;
+
     private static int NextTogetherSize(int taken, int processed) =>
         processed == taken ? Math.Min(taken * 2, MaxTogether) : Math.Clamp(processed + processed / 4 + 1, 4, MaxTogether);
 
@@ -62,7 +65,6 @@ public sealed class InboundEventProcessor(
         var next = 0;
         // After recording deliveries together failed, they are processed one by one, which isolates the one that fails.
         var oneByOneUntil = 0;
-        var togetherSize = FirstTogether;
         while (next < claimed.Count)
         {
             var webhookTurns = gate.WebhookTurns;
