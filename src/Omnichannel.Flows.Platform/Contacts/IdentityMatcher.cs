@@ -13,6 +13,9 @@ namespace Omnichannel.Flows.Platform.Contacts;
 /// </summary>
 public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSuggestions suggestions, TimeProvider time, ILogger<IdentityMatcher> logger)
 {
+    // A loaded profile is the contact with its phones, emails and identities, in one statement: a profile has a handful of
+    // each, so the joined rows stay few. Matching reads and changes all three; the queries below load exactly that.
+    //
     // Compiled: the profile is loaded for every inbound message. A customer writing again is found through the identity
     // in the same statement (an uncorrelated subquery: one index lookup, then the profile by key).
     private static readonly Func<FlowsDbContext, ChannelKind, string, CancellationToken, Task<Contact?>> ProfileByIdentity =
@@ -31,6 +34,19 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
             .Include(c => c.Identities)
             .AsSingleQuery()
             .First(c => c.Id == id));
+
+    /// <summary>The profiles of <paramref name="ids"/>, loaded as matching needs them (see <see cref="KnownProfile"/>), by id.</summary>
+    public static Task<Dictionary<Guid, Contact>> LoadProfilesAsync(FlowsDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        Guid[] wanted = [.. ids];
+        return db.Contacts
+            .Include(c => c.Phones)
+            .Include(c => c.Emails)
+            .Include(c => c.Identities)
+            .AsSingleQuery()
+            .Where(c => wanted.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+    }
 
     /// <param name="known">
     /// The profile the caller already knows the customer's one id belongs to (or that it has none yet), so it is not
@@ -59,7 +75,7 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         var identity = found.FirstOrDefault(i => i.ExternalId == customer.ExternalId) ?? found.FirstOrDefault();
         if (identity is not null)
         {
-            contact ??= await LoadAsync(db, identity.ContactId, cancellationToken);
+            contact ??= await ProfileOf(db, identity.ContactId, cancellationToken);
         }
         else
         {
@@ -181,7 +197,7 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
 
         var id = await db.ContactPhones.Where(p => p.MatchKey == key && p.Verified)
             .OrderBy(p => p.AddedAt).Select(p => (Guid?)p.ContactId).FirstOrDefaultAsync(cancellationToken);
-        return id is null ? null : await LoadAsync(db, id.Value, cancellationToken);
+        return id is null ? null : await ProfileOf(db, id.Value, cancellationToken);
     }
 
     public async Task<Contact?> FindByEmailAsync(FlowsDbContext db, string? address, CancellationToken cancellationToken)
@@ -199,14 +215,8 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
 
         var id = await db.ContactEmails.Where(e => e.Address == address && e.Verified)
             .OrderBy(e => e.AddedAt).Select(e => (Guid?)e.ContactId).FirstOrDefaultAsync(cancellationToken);
-        return id is null ? null : await LoadAsync(db, id.Value, cancellationToken);
+        return id is null ? null : await ProfileOf(db, id.Value, cancellationToken);
     }
-
-    /// <summary>
-    /// The profile with its phones, emails and identities in one statement: a profile has a handful of each, so the joined
-    /// rows stay few, and one statement per message costs far less than four on the ingest path.
-    /// </summary>
-    private static Task<Contact> LoadAsync(FlowsDbContext db, Guid id, CancellationToken cancellationToken) => ProfileOf(db, id, cancellationToken);
 
     private static Contact CreateContact(FlowsDbContext db, ChannelKind channel, CustomerIdentity customer, string? identifier, DateTime now)
     {
@@ -233,5 +243,8 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
 
 public sealed record MatchedIdentity(Contact Contact, ChannelIdentity Identity);
 
-/// <summary>A profile already known to own an identity (loaded with its phones, emails and identities), or null: none does yet.</summary>
+/// <summary>
+/// A profile already known to own an identity (loaded as <see cref="IdentityMatcher.LoadProfilesAsync"/> does), or null:
+/// none does yet.
+/// </summary>
 public readonly record struct KnownProfile(Contact? Contact);

@@ -73,13 +73,7 @@ public sealed class InboundLookahead
         }
 
         Guid[] ids = [.. contactIds];
-        var contacts = await db.Contacts
-            .Include(c => c.Phones)
-            .Include(c => c.Emails)
-            .Include(c => c.Identities)
-            .AsSingleQuery()
-            .Where(c => ids.Contains(c.Id))
-            .ToDictionaryAsync(c => c.Id, cancellationToken);
+        var contacts = await IdentityMatcher.LoadProfilesAsync(db, ids, cancellationToken);
         foreach (var (channel, externalId, contactId) in contactOf)
         {
             lookahead.profiles[(channel, externalId)] = contacts[contactId];
