@@ -49,6 +49,11 @@ public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStore
     public async ValueTask<IReadOnlyDictionary<string, IReadOnlyList<Bookmark>>> FindEventBookmarksAsync(
         string eventName, IReadOnlyCollection<string> correlationKeys, CancellationToken cancellationToken)
     {
+        if (correlationKeys.Count == 0)
+        {
+            return new Dictionary<string, IReadOnlyList<Bookmark>>();
+        }
+
         string[] keys = [.. correlationKeys];
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var rows = await db.FlowBookmarks.AsNoTracking()
