@@ -55,6 +55,9 @@ public sealed class InboundEventProcessor(
     /// <summary>How many deliveries the next slice recording them together takes (<see cref="NextTogetherSize"/>).</summary>
     private int togetherSize = FirstTogether;
 
+    /// <summary>The time budget of the slice running now: the short one while a webhook commit waits at the gate.</summary>
+    private TimeSpan Budget => gate.WebhookWaiting ? SliceBudget : QuietSliceBudget;
+
     private static int NextTogetherSize(int taken, int processed) =>
         processed == taken ? Math.Min(taken * 2, MaxTogether) : Math.Clamp(processed + processed / 4 + 1, 4, MaxTogether);
 
@@ -190,7 +193,7 @@ public sealed class InboundEventProcessor(
                     }
 
                     processed.Add(delivery.Id);
-                    if (time.GetElapsedTime(began) + savePerDelivery * processed.Count >= (gate.WebhookWaiting ? SliceBudget : QuietSliceBudget))
+                    if (time.GetElapsedTime(began) + savePerDelivery * processed.Count >= Budget)
                     {
                         break;
                     }
@@ -250,7 +253,7 @@ public sealed class InboundEventProcessor(
                 db.ChangeTracker.Clear();
                 next++;
             }
-            while (next < claimed.Count && time.GetElapsedTime(began) < (gate.WebhookWaiting ? SliceBudget : QuietSliceBudget));
+            while (next < claimed.Count && time.GetElapsedTime(began) < Budget);
 
             await MarkProcessedAsync(db, processed, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
