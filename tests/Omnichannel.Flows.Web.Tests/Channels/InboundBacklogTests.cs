@@ -1,13 +1,17 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
+using Omnichannel.Flows.Platform.Contacts;
+using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
 namespace Omnichannel.Flows.Web.Tests.Channels;
@@ -106,6 +110,70 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
         Assert.Single(FallBacks());
     }
 
+    [Fact]
+    public async Task AConversationResolved_WhileItsNewMessagesWereRead_IsReopenedByThem()
+    {
+        var chat = TelegramPayloads.NewUserId();
+        var now = WholeSecondsNow();
+        await StoreAsync(TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now, "first"));
+        await ProcessAsync();
+        var contactId = await ContactOfAsync(chat);
+
+        await StoreAsync(TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddMinutes(1), "one more question"));
+        // An agent resolves the thread after the processor read it, before the processor's write turn.
+        app.BeforeNextTransaction.Arm(async () =>
+        {
+            await using var db = await app.CreateDbContextAsync();
+            await db.Conversations.Where(c => c.ContactId == contactId).ExecuteUpdateAsync(set => set
+                .SetProperty(c => c.Status, ConversationStatus.Resolved)
+                .SetProperty(c => c.ResolvedAt, app.Clock.GetUtcNow().UtcDateTime));
+        });
+        await ProcessAsync();
+
+        Assert.False(app.BeforeNextTransaction.IsArmed);
+        await using var check = await app.CreateDbContextAsync();
+        var conversation = await check.Conversations.SingleAsync(c => c.ContactId == contactId);
+        Assert.Equal((ConversationStatus.Open, (DateTime?)null), (conversation.Status, conversation.ResolvedAt));
+        Assert.Equal(now.AddMinutes(1).UtcDateTime, conversation.LastCustomerMessageAt);
+        Assert.Equal(2, await check.Messages.CountAsync(m => m.ContactId == contactId));
+        Assert.Empty(FallBacks());
+    }
+
+    [Fact]
+    public async Task AProfileMerged_WhileItsNewMessagesWereRead_TheyJoinTheSurvivingProfile()
+    {
+        var (chat, other) = (TelegramPayloads.NewUserId(), TelegramPayloads.NewUserId());
+        var now = WholeSecondsNow();
+        await StoreAsync(
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now, "from the profile merged away"),
+            TelegramPayloads.Text(other, TelegramPayloads.NewMessageId(), now, "from the profile kept"));
+        await ProcessAsync();
+        var (mergedAway, kept) = (await ContactOfAsync(chat), await ContactOfAsync(other));
+
+        await StoreAsync(TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddMinutes(1), "written during the merge"));
+        app.BeforeNextTransaction.Arm(async () =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var merged = await scope.ServiceProvider.GetRequiredService<ContactMerger>().MergeAsync(kept, mergedAway, null, "test", CancellationToken.None);
+            Assert.True(merged.Moves is not null, merged.Problem);
+        });
+        await ProcessAsync();
+
+        Assert.False(app.BeforeNextTransaction.IsArmed);
+        await using var db = await app.CreateDbContextAsync();
+        var written = await db.Messages.SingleAsync(m => m.Text == "written during the merge");
+        Assert.Equal(kept, written.ContactId);
+        Assert.Equal(kept, await ContactOfAsync(chat));
+        Assert.Equal(now.AddMinutes(1).UtcDateTime, (await db.Conversations.SingleAsync(c => c.ContactId == kept)).LastCustomerMessageAt);
+        Assert.Empty(FallBacks());
+    }
+
+    private async Task<Guid> ContactOfAsync(long chat)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.ChannelIdentities.Where(i => i.Channel == ChannelKind.Telegram && i.ExternalId == Id(chat)).Select(i => i.ContactId).SingleAsync();
+    }
+
     /// <summary>Telegram dates are whole seconds.</summary>
     private DateTimeOffset WholeSecondsNow() => DateTimeOffset.FromUnixTimeSeconds(app.Clock.GetUtcNow().ToUnixTimeSeconds());
 
@@ -139,10 +207,43 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
         .Where(r => r.Category == typeof(InboundEventProcessor).FullName && r.Level == LogLevel.Warning);
 }
 
-/// <summary>The poisoned Telegram app, its pump polling once an hour, its logs collected.</summary>
+/// <summary>
+/// The poisoned Telegram app, its pump polling once an hour, its logs collected; a test can run something just before
+/// the next database transaction begins (<see cref="BeforeNextTransaction"/>).
+/// </summary>
 public sealed class HeldInboundAppFactory : PoisonedTelegramAppFactory
 {
+    public BeforeNextTransaction BeforeNextTransaction { get; } = new();
+
     protected override void Configure(IDictionary<string, string?> settings) => settings["Webhooks:PollInterval"] = "01:00:00";
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddFakeLogging();
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddFakeLogging();
+        services.AddSingleton<IInterceptor>(BeforeNextTransaction);
+    }
+}
+
+/// <summary>
+/// Runs an armed action once, just before the next transaction of any context begins: for the processor's together
+/// slice, that is after it read and recorded, when it has its write turn and is about to save.
+/// </summary>
+public sealed class BeforeNextTransaction : DbTransactionInterceptor
+{
+    private Func<Task>? armed;
+
+    public bool IsArmed => Volatile.Read(ref armed) is not null;
+
+    public void Arm(Func<Task> action) => Volatile.Write(ref armed, action);
+
+    public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref armed, null) is { } action)
+        {
+            await action();
+        }
+
+        return result;
+    }
 }

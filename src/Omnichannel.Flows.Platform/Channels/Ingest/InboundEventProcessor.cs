@@ -161,50 +161,42 @@ public sealed class InboundEventProcessor(
 
     /// <summary>
     /// Records customer messages in one transaction with one save: the senders' profiles and conversations and the
-    /// stored message ids are loaded for all of them first (<see cref="InboundLookahead"/>). Goes on until the slice's
-    /// time budget would be spent once what it recorded is saved (<see cref="savePerDelivery"/>), like
-    /// <see cref="ProcessOneByOneAsync"/>. If anything fails, nothing of it is kept and the
-    /// caller processes the same deliveries one by one, where a failing delivery is isolated and recorded.
+    /// stored message ids are loaded for all of them first (<see cref="InboundLookahead"/>). Reading and recording happen
+    /// before the slice takes its turn at the write gate, so other writers (the flow store, webhook commits) use the gate
+    /// meanwhile; in its turn, the slice checks that the profiles, identities and conversations it read are unchanged
+    /// (<see cref="TrackedRows"/>) and saves, or, if another writer changed one since, reads and records again inside the
+    /// turn, where nothing can change. How many deliveries a slice takes follows from how long saving took per delivery
+    /// (<see cref="savePerDelivery"/>), so the turn lasts about the slice's time budget. If anything fails, nothing of it
+    /// is kept and the caller processes the same deliveries one by one, where a failing delivery is isolated and recorded.
     /// </summary>
     /// <returns>How many deliveries were processed, or null when they must be processed one by one.</returns>
     private async Task<int?> ProcessTogetherAsync(List<ParsedDelivery> run, CancellationToken cancellationToken)
     {
-        var notifications = new List<ConversationEvent>();
-        var processed = new List<Guid>();
+        SliceRecord recorded;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
             db.Database.AutoSavepointsEnabled = false;
             // Hundreds of entities are tracked until the one save: looking up what an earlier message added (DbSet.Local)
             // must not compare them all each time. Changes are detected once, before the save.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            using var turn = await gate.EnterAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
-                var began = time.GetTimestamp();
-                var lookahead = await InboundLookahead.LoadAsync(
-                    db, run.SelectMany(d => d.Messages.Select(m => (d.Delivery.Channel, m))), cancellationToken);
-                foreach (var (delivery, messages) in run)
+                recorded = await RecordTogetherAsync(db, run, inTurnSince: null, cancellationToken);
+                using var turn = await gate.EnterAsync(cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                if (!await ReadRowsUnchangedAsync(db, cancellationToken))
                 {
-                    using var activity = StartActivity(delivery);
-                    foreach (var message in messages)
-                    {
-                        await handler.HandleAsync(db, delivery, message, lookahead, notifications, cancellationToken);
-                    }
-
-                    processed.Add(delivery.Id);
-                    if (time.GetElapsedTime(began) + savePerDelivery * processed.Count >= Budget)
-                    {
-                        break;
-                    }
+                    logger.LogDebug("Rows read for {Count} customer messages changed before their save; recording them again in the write turn", recorded.Processed.Count);
+                    db.ChangeTracker.Clear();
+                    recorded = await RecordTogetherAsync(db, run, inTurnSince: time.GetTimestamp(), cancellationToken);
                 }
 
                 var saving = time.GetTimestamp();
                 db.ChangeTracker.DetectChanges();
                 await db.SaveChangesAsync(cancellationToken);
-                await MarkProcessedAsync(db, processed, cancellationToken);
+                await MarkProcessedAsync(db, recorded.Processed, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                savePerDelivery = time.GetElapsedTime(saving) / processed.Count;
+                savePerDelivery = time.GetElapsedTime(saving) / recorded.Processed.Count;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -214,9 +206,49 @@ public sealed class InboundEventProcessor(
             }
         }
 
-        notifications.ForEach(events.Publish);
-        return processed.Count;
+        recorded.Notifications.ForEach(events.Publish);
+        return recorded.Processed.Count;
     }
+
+    /// <summary>
+    /// Records deliveries of <paramref name="run"/> in <paramref name="db"/> without saving, until saving what it recorded
+    /// would take the slice's time budget — counted from <paramref name="inTurnSince"/> when the write turn is already
+    /// held while it records.
+    /// </summary>
+    private async Task<SliceRecord> RecordTogetherAsync(FlowsDbContext db, List<ParsedDelivery> run, long? inTurnSince, CancellationToken cancellationToken)
+    {
+        var recorded = new SliceRecord([], []);
+        var lookahead = await InboundLookahead.LoadAsync(
+            db, run.SelectMany(d => d.Messages.Select(m => (d.Delivery.Channel, m))), cancellationToken);
+        foreach (var (delivery, messages) in run)
+        {
+            using var activity = StartActivity(delivery);
+            foreach (var message in messages)
+            {
+                await handler.HandleAsync(db, delivery, message, lookahead, recorded.Notifications, cancellationToken);
+            }
+
+            recorded.Processed.Add(delivery.Id);
+            var held = inTurnSince is { } since ? time.GetElapsedTime(since) : TimeSpan.Zero;
+            if (held + savePerDelivery * recorded.Processed.Count >= Budget)
+            {
+                break;
+            }
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
+    /// Whether the profiles, identities and conversations a slice read before its write turn are still as read. Its
+    /// reads are not one snapshot: a profile read already merged away (between reading whose an identity is and reading
+    /// the profile) counts as changed too.
+    /// </summary>
+    private static async Task<bool> ReadRowsUnchangedAsync(FlowsDbContext db, CancellationToken cancellationToken) =>
+        db.ChangeTracker.Entries<Contacts.Contact>().All(e => e.Entity.MergedIntoId is null)
+        && await db.UnchangedSinceReadAsync<Contacts.Contact>(cancellationToken)
+        && await db.UnchangedSinceReadAsync<Contacts.ChannelIdentity>(cancellationToken)
+        && await db.UnchangedSinceReadAsync<Conversation>(cancellationToken);
 
     /// <summary>
     /// Processes deliveries from <paramref name="start"/> in one transaction (one commit, one sync) until the slice's time
@@ -341,4 +373,7 @@ public sealed class InboundEventProcessor(
     private sealed record ParseOutcome(InboundEvent Delivery, IReadOnlyList<InboundItem> Items, InboundPayloadException? Error);
 
     private sealed record ParsedDelivery(InboundEvent Delivery, List<InboundMessage> Messages);
+
+    /// <summary>What recording a slice together did: the deliveries it got through and the events to publish once saved.</summary>
+    private sealed record SliceRecord(List<Guid> Processed, List<ConversationEvent> Notifications);
 }
