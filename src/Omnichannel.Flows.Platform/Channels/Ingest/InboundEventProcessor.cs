@@ -58,6 +58,12 @@ public sealed class InboundEventProcessor(
     /// <summary>The time budget of the slice running now: the short one while a webhook commit waits at the gate.</summary>
     private TimeSpan Budget => gate.WebhookWaiting ? SliceBudget : QuietSliceBudget;
 
+    /// <summary>
+    /// The rows every customer message adds (its message and its automation events), inserted with prepared commands
+    /// when a slice is saved together: hundreds per save, where EF's per-row work costs more than the insert.
+    /// </summary>
+    private static readonly HashSet<Type> InsertedPlainly = [typeof(Message), typeof(Automation.AutomationEvent)];
+
     private static int NextTogetherSize(int taken, int processed) =>
         processed == taken ? Math.Min(taken * 2, MaxTogether) : Math.Clamp(processed + processed / 4 + 1, 4, MaxTogether);
 
@@ -193,7 +199,7 @@ public sealed class InboundEventProcessor(
 
                 var saving = time.GetTimestamp();
                 db.ChangeTracker.DetectChanges();
-                await db.SaveChangesAsync(cancellationToken);
+                await PreparedCommands.SaveChangesAsync(db, InsertedPlainly, cancellationToken);
                 await MarkProcessedAsync(db, recorded.Processed, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 savePerDelivery = time.GetElapsedTime(saving) / recorded.Processed.Count;

@@ -1,0 +1,135 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Omnichannel.Flows.Platform.Data;
+
+/// <summary>
+/// Plain commands for hot writes inside one transaction of <see cref="Db"/>: where thousands of rows a second are
+/// written, EF's change tracking and command building per row cost more than the statement. Table names, column names
+/// and value conversions come from the EF model (so both providers and every type mapping stay as the model says); each
+/// command is built once per instance and executed again with new values, which lets SQLite keep the statement prepared.
+/// Create it after the transaction has begun; dispose it before the context.
+/// </summary>
+internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
+{
+    private readonly Dictionary<string, Statement> statements = new(StringComparer.Ordinal);
+    private readonly ISqlGenerationHelper sql = db.GetService<ISqlGenerationHelper>();
+
+    public FlowsDbContext Db => db;
+
+    /// <summary>
+    /// Saves the changes <paramref name="db"/> tracks (inside its current transaction), inserting its added entities of
+    /// the <paramref name="insertedPlainly"/> types with prepared commands once EF has saved the rest, so the rows they
+    /// refer to exist. For entity types whose values are all set in code and that no other row refers to by foreign key.
+    /// Changes must have been detected.
+    /// </summary>
+    public static async Task SaveChangesAsync(FlowsDbContext db, IReadOnlySet<Type> insertedPlainly, CancellationToken cancellationToken)
+    {
+        var rows = db.ChangeTracker.Entries()
+            .Where(e => e.State == EntityState.Added && insertedPlainly.Contains(e.Metadata.ClrType))
+            .ToList();
+        foreach (var row in rows)
+        {
+            row.State = EntityState.Unchanged;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        using var commands = new PreparedCommands(db);
+        foreach (var row in rows)
+        {
+            await commands.InsertAsync(row.Entity, cancellationToken);
+        }
+    }
+
+    /// <summary>Inserts <paramref name="row"/> (an entity of the model) with every mapped column.</summary>
+    public Task<int> InsertAsync(object row, CancellationToken cancellationToken)
+    {
+        var type = row.GetType();
+        var statement = Get($"insert:{type.FullName}", () =>
+        {
+            var entity = Entity(type);
+            var properties = entity.GetProperties().ToArray();
+            var columns = string.Join(", ", properties.Select(Column));
+            var values = string.Join(", ", properties.Select((_, i) => Parameter(i)));
+            return ($"INSERT INTO {Table(entity)} ({columns}) VALUES ({values})", properties);
+        });
+        return statement.ExecuteAsync(row, cancellationToken);
+    }
+
+    /// <summary>
+    /// Executes the command known by <paramref name="key"/>, built by <paramref name="build"/> the first time: its text
+    /// names its parameters with <see cref="Parameter"/> (0, 1, 2… in the order of the properties their type mappings
+    /// come from); <paramref name="values"/> are in the same order.
+    /// </summary>
+    public Task<int> ExecuteAsync(string key, Func<(string Text, IProperty[] Parameters)> build, object?[] values, CancellationToken cancellationToken) =>
+        Get(key, build).ExecuteAsync(values, cancellationToken);
+
+    public IEntityType Entity(Type type) =>
+        db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
+
+    public static IProperty Property(IEntityType entity, string name) =>
+        entity.FindProperty(name) ?? throw new InvalidOperationException($"{entity.DisplayName()} has no property {name}.");
+
+    public string Table(IEntityType entity) => sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
+
+    public string Column(IProperty property) => sql.DelimitIdentifier(property.GetColumnName());
+
+    public string Parameter(int index) => sql.GenerateParameterName($"p{index}");
+
+    public void Dispose()
+    {
+        foreach (var statement in statements.Values)
+        {
+            statement.Command.Dispose();
+        }
+    }
+
+    private Statement Get(string key, Func<(string Text, IProperty[] Parameters)> build)
+    {
+        if (!statements.TryGetValue(key, out var statement))
+        {
+            var (text, parameters) = build();
+            var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = text;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            statements[key] = statement = new Statement(command, parameters, [.. parameters.Select((_, i) => Parameter(i))]);
+        }
+
+        return statement;
+    }
+
+    /// <summary>A command and the model properties its parameters take their type mapping from, in order.</summary>
+    private sealed class Statement(DbCommand command, IProperty[] properties, string[] names)
+    {
+        private readonly RelationalTypeMapping[] mappings = properties.Select(p => (RelationalTypeMapping)p.GetRelationalTypeMapping()).ToArray();
+        private readonly IClrPropertyGetter[] getters = properties.Select(p => p.GetGetter()).ToArray();
+
+        public DbCommand Command => command;
+
+        /// <summary>Executes with each property's value read from <paramref name="row"/>.</summary>
+        public Task<int> ExecuteAsync(object row, CancellationToken cancellationToken)
+        {
+            var values = new object?[getters.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = getters[i].GetClrValueUsingContainingEntity(row);
+            }
+
+            return ExecuteAsync(values, cancellationToken);
+        }
+
+        public Task<int> ExecuteAsync(object?[] values, CancellationToken cancellationToken)
+        {
+            command.Parameters.Clear();
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters.Add(mappings[i].CreateParameter(command, names[i], values[i], properties[i].IsNullable));
+            }
+
+            return command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
