@@ -21,26 +21,38 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
     public FlowsDbContext Db => db;
 
     /// <summary>
-    /// Saves the changes <paramref name="db"/> tracks (inside its current transaction), inserting its added entities of
-    /// the <paramref name="insertedPlainly"/> types with prepared commands once EF has saved the rest, so the rows they
-    /// refer to exist. For entity types whose values are all set in code and that no other row refers to by foreign key.
-    /// Changes must have been detected.
+    /// Saves the changes <paramref name="db"/> tracks (inside its current transaction), writing its added and modified
+    /// entities of the <paramref name="plainly"/> types with prepared commands (an insert; an update of the changed
+    /// columns) once EF has saved the rest, so the rows they refer to exist. For entity types whose values are all set in
+    /// code and that no other row refers to by foreign key. Changes must have been detected.
     /// </summary>
-    public static async Task SaveChangesAsync(FlowsDbContext db, IReadOnlySet<Type> insertedPlainly, CancellationToken cancellationToken)
+    public static async Task SaveChangesAsync(FlowsDbContext db, IReadOnlySet<Type> plainly, CancellationToken cancellationToken)
     {
-        var rows = db.ChangeTracker.Entries()
-            .Where(e => e.State == EntityState.Added && insertedPlainly.Contains(e.Metadata.ClrType))
-            .ToList();
-        foreach (var row in rows)
+        var writes = new List<Func<PreparedCommands, Task>>();
+        foreach (var row in db.ChangeTracker.Entries().Where(e => plainly.Contains(e.Metadata.ClrType)).ToList())
         {
+            switch (row.State)
+            {
+                case EntityState.Added:
+                    var entity = row.Entity;
+                    writes.Add(commands => commands.InsertAsync(entity, cancellationToken));
+                    break;
+                case EntityState.Modified:
+                    var update = ChangedColumns(row);
+                    writes.Add(commands => commands.UpdateAsync(update, cancellationToken));
+                    break;
+                default:
+                    continue;
+            }
+
             row.State = EntityState.Unchanged;
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        using var commands = new PreparedCommands(db);
-        foreach (var row in rows)
+        using var prepared = new PreparedCommands(db);
+        foreach (var write in writes)
         {
-            await commands.InsertAsync(row.Entity, cancellationToken);
+            await write(prepared);
         }
     }
 
@@ -58,6 +70,31 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         });
         return statement.ExecuteAsync(row, cancellationToken);
     }
+
+    /// <summary>Writes the changed columns of one row; throws <see cref="DbUpdateConcurrencyException"/> when the row is gone.</summary>
+    private async Task UpdateAsync(RowUpdate update, CancellationToken cancellationToken)
+    {
+        var (entity, key, changed, values) = update;
+        var updated = await ExecuteAsync($"update:{entity.Name}:{string.Join(',', changed.Select(p => p.Name))}", () =>
+        {
+            var assignments = string.Join(", ", changed.Select((p, i) => $"{Column(p)} = {Parameter(i)}"));
+            return ($"UPDATE {Table(entity)} SET {assignments} WHERE {Column(key)} = {Parameter(changed.Length)}", [.. changed, key]);
+        }, values, cancellationToken);
+        if (updated != 1)
+        {
+            throw new DbUpdateConcurrencyException($"The {entity.DisplayName()} row {values[^1]} to update no longer exists.");
+        }
+    }
+
+    private static RowUpdate ChangedColumns(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry row)
+    {
+        var key = row.Metadata.FindPrimaryKey()?.Properties is [var only] ? only : throw new InvalidOperationException($"{row.Metadata.DisplayName()} has no single-column key.");
+        IProperty[] changed = [.. row.Properties.Where(p => p.IsModified).Select(p => p.Metadata)];
+        return new RowUpdate(row.Metadata, key, changed, [.. changed.Select(p => row.CurrentValues[p]), row.OriginalValues[key]]);
+    }
+
+    /// <summary>The columns of a row to set, their values, and last the row's key.</summary>
+    private sealed record RowUpdate(IEntityType Entity, IProperty Key, IProperty[] Changed, object?[] Values);
 
     /// <summary>
     /// Executes the command known by <paramref name="key"/>, built by <paramref name="build"/> the first time: its text

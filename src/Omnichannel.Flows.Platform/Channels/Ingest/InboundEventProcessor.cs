@@ -59,10 +59,12 @@ public sealed class InboundEventProcessor(
     private TimeSpan Budget => gate.WebhookWaiting ? SliceBudget : QuietSliceBudget;
 
     /// <summary>
-    /// The rows every customer message adds (its message and its automation events), inserted with prepared commands
-    /// when a slice is saved together: hundreds per save, where EF's per-row work costs more than the insert.
+    /// The rows every customer message writes (its message and automation events; its sender's identity and thread),
+    /// written with prepared commands when a slice is saved together: hundreds per save, where EF's per-row work costs
+    /// more than the statement. Nothing refers to them by foreign key (a test checks), as prepared writes require.
     /// </summary>
-    private static readonly HashSet<Type> InsertedPlainly = [typeof(Message), typeof(Automation.AutomationEvent)];
+    internal static readonly HashSet<Type> WrittenPlainly =
+        [typeof(Message), typeof(Automation.AutomationEvent), typeof(Contacts.ChannelIdentity), typeof(Conversation)];
 
     private static int NextTogetherSize(int taken, int processed) =>
         processed == taken ? Math.Min(taken * 2, MaxTogether) : Math.Clamp(processed + processed / 4 + 1, 4, MaxTogether);
@@ -199,7 +201,7 @@ public sealed class InboundEventProcessor(
 
                 var saving = time.GetTimestamp();
                 db.ChangeTracker.DetectChanges();
-                await PreparedCommands.SaveChangesAsync(db, InsertedPlainly, cancellationToken);
+                await PreparedCommands.SaveChangesAsync(db, WrittenPlainly, cancellationToken);
                 await MarkProcessedAsync(db, recorded.Processed, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 savePerDelivery = time.GetElapsedTime(saving) / recorded.Processed.Count;
