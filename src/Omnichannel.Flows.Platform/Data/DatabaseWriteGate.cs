@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Omnichannel.Flows.Platform.Data;
 
 /// <summary>
@@ -25,6 +27,17 @@ public sealed class DatabaseWriteGate
     {
         await turn.WaitAsync(cancellationToken);
         return new Turn(turn);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="db"/>'s connection, then waits for this writer's turn: opening a pooled SQLite connection
+    /// registers EF's SQL functions on it again, work that need not hold up the writers queued behind. The connection
+    /// stays open until the context is disposed.
+    /// </summary>
+    public async Task<IDisposable> EnterAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        return await EnterAsync(cancellationToken);
     }
 
     /// <summary>A webhook commit's turn (counted, so background processing can give way while webhooks arrive).</summary>

@@ -10,8 +10,8 @@ namespace Omnichannel.Flows.Platform.Data;
 /// Plain commands for hot writes inside one transaction of <see cref="Db"/>: where thousands of rows a second are
 /// written, EF's change tracking and command building per row cost more than the statement. Table names, column names
 /// and value conversions come from the EF model (so both providers and every type mapping stay as the model says); each
-/// command is built once per instance and executed again with new values, which lets SQLite keep the statement prepared.
-/// Create it after the transaction has begun; dispose it before the context.
+/// command is built once per instance and executed again with new values, which lets SQLite keep the statement prepared;
+/// each execution joins the context's current transaction. Dispose it before the context.
 /// </summary>
 internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
 {
@@ -131,10 +131,11 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
             var (text, parameters) = build();
             var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = text;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             statements[key] = statement = new Statement(command, parameters, [.. parameters.Select((_, i) => Parameter(i))]);
         }
 
+        // Commands outlive a transaction when the connection stays open for several (FlowStoreWriter's session).
+        statement.Command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         return statement;
     }
 

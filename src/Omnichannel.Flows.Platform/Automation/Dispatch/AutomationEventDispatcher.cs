@@ -75,7 +75,7 @@ public sealed class AutomationEventDispatcher(
         var done = dispatched.ToList();
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        using var turn = await gate.EnterAsync(cancellationToken);
+        using var turn = await gate.EnterAsync(db, cancellationToken);
         await db.AutomationEvents.Where(e => done.Contains(e.Id) && e.LockedBy == token).ExecuteUpdateAsync(set => set
             .SetProperty(e => e.State, AutomationEventState.Dispatched)
             .SetProperty(e => e.DispatchedAt, now)
@@ -145,7 +145,7 @@ public sealed class AutomationEventDispatcher(
         var token = Guid.NewGuid();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         int count;
-        using (await gate.EnterAsync(cancellationToken))
+        using (await gate.EnterAsync(db, cancellationToken))
         {
             count = await db.AutomationEvents
                 .Where(e => e.State == AutomationEventState.Pending && (e.LockedUntil == null || e.LockedUntil < now))

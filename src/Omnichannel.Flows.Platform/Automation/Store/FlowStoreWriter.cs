@@ -33,6 +33,9 @@ public sealed class FlowStoreWriter(
 
     private long batches;
 
+    /// <summary>The context and commands batches are written with (<see cref="SessionAsync"/>); only the write loop uses it.</summary>
+    private (FlowsDbContext Db, FlowStoreCommands Sql)? session;
+
     public FlowInstance? Buffered(string instanceId) => buffered.GetValueOrDefault(instanceId);
 
     /// <summary>Queues <paramref name="write"/> without waiting for it (an appended step).</summary>
@@ -69,6 +72,8 @@ public sealed class FlowStoreWriter(
             await WriteBatchAsync(batch);
             batch.Clear();
         }
+
+        await EndSessionAsync();
     }
 
     private async Task WriteBatchAsync(List<StoreWrite> batch)
@@ -125,41 +130,81 @@ public sealed class FlowStoreWriter(
 
     private async Task<object?[]> InTransactionAsync(List<StoreWrite> writes)
     {
-        await using var db = await dbs.CreateDbContextAsync();
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var (db, sql) = await SessionAsync();
         var results = new object?[writes.Count];
         var together = WrittenTogether(writes);
-        // SQL Server's retrying strategy only allows a transaction of ours inside it; it may run the whole batch again.
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        try
         {
-            db.ChangeTracker.Clear();
-            // In turn with webhook commits and inbound processing (one SQLite writer): waiting here is first come, first
-            // served, where waiting in SQLite's busy handler loses to whoever holds the lock back to back.
-            using var turn = await gate.EnterAsync(CancellationToken.None);
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            using var sql = new FlowStoreCommands(db);
-            for (var i = 0; i < writes.Count; i++)
+            // SQL Server's retrying strategy only allows a transaction of ours inside it; it may run the whole batch again.
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                switch (together[i])
-                {
-                    case null:
-                        continue; // written with a later step of its run
-                    case [var alone]:
-                        results[alone] = await writes[alone].ApplyAsync(sql, CancellationToken.None);
-                        break;
-                    case var steps:
-                        var applied = await CheckpointWrite.ApplyAsync(sql, [.. steps.Select(j => ((CheckpointWrite)writes[j]).Checkpoint)], CancellationToken.None);
-                        steps.ForEach(j => results[j] = applied);
-                        break;
-                }
-
                 db.ChangeTracker.Clear();
-            }
+                // In turn with webhook commits and inbound processing (one SQLite writer): waiting here is first come,
+                // first served, where waiting in SQLite's busy handler loses to whoever holds the lock back to back.
+                using var turn = await gate.EnterAsync(CancellationToken.None);
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                await ApplyAsync(writes, together, sql, results);
+                await transaction.CommitAsync();
+            });
+        }
+        catch
+        {
+            // The connection may be in any state: the next batch starts a session of its own.
+            await EndSessionAsync();
+            throw;
+        }
 
-            await transaction.CommitAsync();
-        });
+        db.ChangeTracker.Clear();
         Interlocked.Increment(ref batches);
         return results;
+    }
+
+    /// <summary>
+    /// The writer's context, its connection held open and its commands prepared once, for batch after batch: opening a
+    /// connection and preparing the statements again for every batch would happen inside the write turn.
+    /// </summary>
+    private async Task<(FlowsDbContext Db, FlowStoreCommands Sql)> SessionAsync()
+    {
+        if (session is null)
+        {
+            var db = await dbs.CreateDbContextAsync();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await db.Database.OpenConnectionAsync();
+            session = (db, new FlowStoreCommands(db));
+        }
+
+        return session.Value;
+    }
+
+    private async Task EndSessionAsync()
+    {
+        if (session is { } ended)
+        {
+            session = null;
+            ended.Sql.Dispose();
+            await ended.Db.DisposeAsync();
+        }
+    }
+
+    private static async Task ApplyAsync(List<StoreWrite> writes, List<int>?[] together, FlowStoreCommands sql, object?[] results)
+    {
+        for (var i = 0; i < writes.Count; i++)
+        {
+            switch (together[i])
+            {
+                case null:
+                    continue; // written with a later step of its run
+                case [var alone]:
+                    results[alone] = await writes[alone].ApplyAsync(sql, CancellationToken.None);
+                    break;
+                case var steps:
+                    var applied = await CheckpointWrite.ApplyAsync(sql, [.. steps.Select(j => ((CheckpointWrite)writes[j]).Checkpoint)], CancellationToken.None);
+                    steps.ForEach(j => results[j] = applied);
+                    break;
+            }
+
+            sql.Db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>

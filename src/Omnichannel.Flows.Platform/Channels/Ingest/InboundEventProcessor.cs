@@ -109,7 +109,7 @@ public sealed class InboundEventProcessor(
         var token = Guid.NewGuid();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         int count;
-        using (await gate.EnterAsync(cancellationToken))
+        using (await gate.EnterAsync(db, cancellationToken))
         {
             count = await db.InboundEvents
                 .Where(e => e.State == InboundEventState.Pending && (e.LockedUntil == null || e.LockedUntil < now))
@@ -189,8 +189,10 @@ public sealed class InboundEventProcessor(
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             try
             {
+                // One open for the slice's reads and its save.
+                await db.Database.OpenConnectionAsync(cancellationToken);
                 recorded = await RecordTogetherAsync(db, run, inTurnSince: null, cancellationToken);
-                using var turn = await gate.EnterAsync(cancellationToken);
+                using var turn = await gate.EnterAsync(db, cancellationToken);
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 if (!await ReadRowsUnchangedAsync(db, cancellationToken))
                 {
@@ -273,7 +275,7 @@ public sealed class InboundEventProcessor(
         {
             // Each delivery has its own savepoint (below); EF's own around every SaveChanges would be two more statements each.
             db.Database.AutoSavepointsEnabled = false;
-            using var turn = await gate.EnterAsync(cancellationToken);
+            using var turn = await gate.EnterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var began = time.GetTimestamp();
             var processed = new List<Guid>();
