@@ -18,10 +18,18 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
     public const string Team = "team";
     public const string RoundRobinMode = "roundRobin";
 
-    // Compiled: looked up on every run of a flow that assigns to a team.
+    // Compiled: looked up on every run of a flow that assigns to a team (when the contact has no thread yet).
     private static readonly Func<FlowsDbContext, string, Guid, CancellationToken, Task<Guid?>> TeamIdOf =
         EF.CompileAsyncQuery((FlowsDbContext db, string team, Guid byId, CancellationToken _) =>
             db.Teams.AsNoTracking().Where(t => t.Name == team || t.Id == byId).Select(t => (Guid?)t.Id).FirstOrDefault());
+
+    // Compiled: who handles the contact's thread now, and the id of the team the step names, in one query per run.
+    private static readonly Func<FlowsDbContext, Guid, string, Guid, CancellationToken, Task<Handling?>> HandlingOf =
+        EF.CompileAsyncQuery((FlowsDbContext db, Guid contactId, string team, Guid teamById, CancellationToken _) =>
+            db.Conversations.AsNoTracking().Where(c => c.ContactId == contactId)
+                .Select(c => new Handling(c.Id, c.AssignedUserId, c.AssignedTeamId,
+                    db.Teams.Where(t => t.Name == team || t.Id == teamById).Select(t => (Guid?)t.Id).FirstOrDefault()))
+                .FirstOrDefault());
 
     public ActivityDescriptor Descriptor { get; } = new(
         "conversation.assign", "Conversations", "Assign conversation",
@@ -68,17 +76,21 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
         // registers EF's SQL functions on it again).
         await db.Database.OpenConnectionAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        var conversation = await db.ForContactAsync(contactId, now, cancellationToken);
-        if (context.Input<bool>("onlyIfUnassigned") && (conversation.AssignedUserId is not null || conversation.AssignedTeamId is not null))
+        var mode = context.Input<string>("assignTo");
+        var team = mode == Agent ? "" : context.Input<string>("team");
+        var teamById = Guid.TryParse(team, out var parsed) ? parsed : Guid.Empty;
+        var handling = await HandlingOf(db, contactId, team, teamById, cancellationToken);
+        if (context.Input<bool>("onlyIfUnassigned") && handling is { AssignedUserId: not null } or { AssignedTeamId: not null })
         {
-            context.Record("assigned", $"unchanged: already assigned ({conversation.AssignedUserId ?? "no agent"}, team {conversation.AssignedTeamId?.ToString() ?? "none"})");
+            context.Record("assigned", $"unchanged: already assigned ({handling.AssignedUserId ?? "no agent"}, team {handling.AssignedTeamId?.ToString() ?? "none"})");
             return ActivityOutcome.Done;
         }
 
-        var (userId, teamId, problem) = context.Input<string>("assignTo") switch
+        var (userId, teamId, problem) = mode switch
         {
             Agent => await AgentAsync(db, context.Input<string>("agent"), cancellationToken),
-            var mode => await TeamAsync(db, services, context, mode == RoundRobinMode, cancellationToken),
+            _ => await TeamAsync(services, context, team, handling is null ? await TeamIdOf(db, team, teamById, cancellationToken) : handling.TeamId,
+                mode == RoundRobinMode, cancellationToken),
         };
         if (problem is not null)
         {
@@ -86,18 +98,42 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
         }
 
         context.Record("assigned", $"agent {userId ?? "none"}, team {teamId?.ToString() ?? "none"}");
-        if (conversation.AssignedUserId == userId && conversation.AssignedTeamId == teamId)
+        if (handling is not null && handling.AssignedUserId == userId && handling.AssignedTeamId == teamId)
         {
             return ActivityOutcome.Done;
         }
 
+        var conversation = handling is null ? await db.ForContactAsync(contactId, now, cancellationToken) : Attached(db, handling.ConversationId, contactId);
         conversation.AssignedUserId = userId;
         conversation.AssignedTeamId = teamId;
         conversation.UpdatedAt = now;
+        MarkAssignmentChanged(db, conversation);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Flow {FlowId} assigned the conversation of contact {ContactId} to agent {UserId}, team {TeamId}",
             context.FlowId, contactId, userId, teamId);
         return ActivityOutcome.Done;
+    }
+
+    /// <summary>The existing thread, tracked as a key only: its save writes the columns <see cref="MarkAssignmentChanged"/> marks.</summary>
+    private static Conversation Attached(FlowsDbContext db, Guid conversationId, Guid contactId)
+    {
+        var conversation = new Conversation { Id = conversationId, ContactId = contactId };
+        db.Conversations.Attach(conversation);
+        return conversation;
+    }
+
+    private static void MarkAssignmentChanged(FlowsDbContext db, Conversation conversation)
+    {
+        var entry = db.Entry(conversation);
+        if (entry.State == EntityState.Added)
+        {
+            return;
+        }
+
+        // Set even when a value equals the key-only copy's default (null: no agent), which change detection would miss.
+        entry.Property(c => c.AssignedUserId).IsModified = true;
+        entry.Property(c => c.AssignedTeamId).IsModified = true;
+        entry.Property(c => c.UpdatedAt).IsModified = true;
     }
 
     private static async Task<(string? UserId, Guid? TeamId, string? Problem)> AgentAsync(FlowsDbContext db, string agent, CancellationToken cancellationToken)
@@ -108,11 +144,8 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
     }
 
     private static async Task<(string? UserId, Guid? TeamId, string? Problem)> TeamAsync(
-        FlowsDbContext db, IServiceProvider services, StepContext context, bool roundRobin, CancellationToken cancellationToken)
+        IServiceProvider services, StepContext context, string team, Guid? teamId, bool roundRobin, CancellationToken cancellationToken)
     {
-        var team = context.Input<string>("team");
-        var byId = Guid.TryParse(team, out var parsed) ? parsed : Guid.Empty;
-        var teamId = await TeamIdOf(db, team, byId, cancellationToken);
         if (teamId is null)
         {
             return (null, null, $"No team '{team}'.");
@@ -131,4 +164,7 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
 
         return (member, teamId, null);
     }
+
+    /// <summary>Who handles a contact's thread, and the id of the team a step names (null: no such team).</summary>
+    private sealed record Handling(Guid ConversationId, string? AssignedUserId, Guid? AssignedTeamId, Guid? TeamId);
 }

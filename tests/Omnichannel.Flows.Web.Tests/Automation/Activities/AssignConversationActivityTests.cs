@@ -88,6 +88,40 @@ public sealed class AssignConversationActivityTests(ActivityAppFactory app) : IC
     }
 
     [Fact]
+    public async Task ToATeam_OverAnAgent_ClearsTheAgent_AndKeepsTheRestOfTheThread()
+    {
+        var agentId = await app.AgentAsync("Grace");
+        var (teamId, _) = await app.TeamAsync("Escalations", members: 1);
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "still broken");
+        await app.RunActionAsync(contactId, "conversation.assign", new { assignTo = "agent", agent = agentId });
+        var before = await app.ConversationAsync(contactId);
+
+        await app.RunActionAsync(contactId, "conversation.assign", new { team = "Escalations", onlyIfUnassigned = false });
+
+        var after = await app.ConversationAsync(contactId);
+        Assert.Equal((null, teamId), (after.AssignedUserId, after.AssignedTeamId));
+        Assert.Equal((before.Status, before.LastCustomerMessageAt, before.LastCustomerChannel), (after.Status, after.LastCustomerMessageAt, after.LastCustomerChannel));
+    }
+
+    [Fact]
+    public async Task ToATeam_ForAContactWithoutAThreadYet_OpensOneAssignedToTheTeam()
+    {
+        var (teamId, _) = await app.TeamAsync("Welcome", members: 1);
+        Guid contactId;
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            var contact = db.Contacts.Add(new Platform.Contacts.Contact { DisplayName = "Imported lead" }).Entity;
+            await db.SaveChangesAsync();
+            contactId = contact.Id;
+        }
+
+        await app.RunActionAsync(contactId, "conversation.assign", new { team = "Welcome" });
+
+        var conversation = await app.ConversationAsync(contactId);
+        Assert.Equal((Platform.Conversations.ConversationStatus.Open, teamId), (conversation.Status, conversation.AssignedTeamId));
+    }
+
+    [Fact]
     public async Task UnknownTeam_FaultsTheStep_WithTheName()
     {
         var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hi");
