@@ -12,6 +12,7 @@ using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
+using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
 namespace Omnichannel.Flows.Web.Tests.Channels;
@@ -168,6 +169,43 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
         Assert.Empty(FallBacks());
     }
 
+    [Fact]
+    public async Task AConsentKeyword_AmongMessagesClaimedTogether_IsSavedWithThemInTheWriteTurn()
+    {
+        var phone = TestData.NewGermanMobile().TrimStart('+');
+        var now = WholeSecondsNow();
+        await StoreAsync(ChannelKind.WhatsApp,
+            WhatsAppPayloads.Text(phone, $"wamid.{Guid.NewGuid():N}", now, "hello"),
+            WhatsAppPayloads.Text(phone, $"wamid.{Guid.NewGuid():N}", now.AddSeconds(1), "STOP"));
+        // Whether the first transaction the processing opens (the consent save, or the slice's) holds the write turn.
+        var gate = app.Services.GetRequiredService<DatabaseWriteGate>();
+        bool? inTurn = null;
+        app.BeforeNextTransaction.Arm(async () =>
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                using (await gate.EnterAsync(timeout.Token))
+                {
+                    inTurn = false;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                inTurn = true;
+            }
+        });
+
+        await ProcessAsync();
+
+        Assert.True(inTurn);
+        await using var db = await app.CreateDbContextAsync();
+        var contactId = await db.ContactPhones.Where(p => p.Number == "+" + phone).Select(p => p.ContactId).SingleAsync();
+        Assert.Equal(2, await db.Messages.CountAsync(m => m.ContactId == contactId));
+        Assert.True(await db.ContactConsents.AnyAsync(c => c.ContactId == contactId && c.Channel == ChannelKind.WhatsApp && !c.OptedIn));
+        Assert.Empty(FallBacks());
+    }
+
     private async Task<Guid> ContactOfAsync(long chat)
     {
         await using var db = await app.CreateDbContextAsync();
@@ -179,12 +217,14 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
 
     private static string Id(long chat) => chat.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<Guid[]> StoreAsync(params string[] bodies)
+    private Task<Guid[]> StoreAsync(params string[] bodies) => StoreAsync(ChannelKind.Telegram, bodies);
+
+    private async Task<Guid[]> StoreAsync(ChannelKind channel, params string[] bodies)
     {
         var receivedAt = app.Clock.GetUtcNow().UtcDateTime;
         var deliveries = bodies.Select((body, index) => new InboundEvent
         {
-            Channel = ChannelKind.Telegram,
+            Channel = channel,
             DedupeKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body))),
             ContentType = "application/json",
             Payload = Encoding.UTF8.GetBytes(body),

@@ -172,8 +172,8 @@ public sealed class InboundEventProcessor(
     /// stored message ids are loaded for all of them first (<see cref="InboundLookahead"/>). Reading and recording happen
     /// before the slice takes its turn at the write gate, so other writers (the flow store, webhook commits) use the gate
     /// meanwhile; in its turn, the slice checks that the profiles, identities and conversations it read are unchanged
-    /// (<see cref="TrackedRows"/>) and saves, or, if another writer changed one since, reads and records again inside the
-    /// turn, where nothing can change. How many deliveries a slice takes follows from how long saving took per delivery
+    /// (<see cref="TrackedRows"/>) and saves, or, if another writer changed one since (or a message's recording saves at
+    /// once, <see cref="RecordBeforeTurnAsync"/>), reads and records again inside the turn, where nothing can change. How many deliveries a slice takes follows from how long saving took per delivery
     /// (<see cref="savePerDelivery"/>), so the turn lasts about the slice's time budget. If anything fails, nothing of it
     /// is kept and the caller processes the same deliveries one by one, where a failing delivery is isolated and recorded.
     /// </summary>
@@ -191,15 +191,17 @@ public sealed class InboundEventProcessor(
             {
                 // One open for the slice's reads and its save.
                 await db.Database.OpenConnectionAsync(cancellationToken);
-                recorded = await RecordTogetherAsync(db, run, inTurnSince: null, cancellationToken);
+                var beforeTurn = await RecordBeforeTurnAsync(db, run, cancellationToken);
                 using var turn = await gate.EnterAsync(db, cancellationToken);
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                if (!await ReadRowsUnchangedAsync(db, cancellationToken))
+                if (beforeTurn is null || !await ReadRowsUnchangedAsync(db, cancellationToken))
                 {
-                    logger.LogDebug("Rows read for {Count} customer messages changed before their save; recording them again in the write turn", recorded.Processed.Count);
+                    logger.LogDebug("{Count} customer messages are recorded again in the write turn: what they read changed, or one saves as it is recorded", run.Count);
                     db.ChangeTracker.Clear();
-                    recorded = await RecordTogetherAsync(db, run, inTurnSince: time.GetTimestamp(), cancellationToken);
+                    beforeTurn = null;
                 }
+
+                recorded = beforeTurn ?? await RecordTogetherAsync(db, run, inTurnSince: time.GetTimestamp(), cancellationToken);
 
                 var saving = time.GetTimestamp();
                 db.ChangeTracker.DetectChanges();
@@ -218,6 +220,30 @@ public sealed class InboundEventProcessor(
 
         recorded.Notifications.ForEach(events.Publish);
         return recorded.Processed.Count;
+    }
+
+    /// <summary>
+    /// Records the slice before the write turn, where nothing may be saved: a message whose recording saves at once (a
+    /// consent keyword, which the next message's consent check must find) gives up, and the slice is recorded in the
+    /// turn instead (null).
+    /// </summary>
+    private async Task<SliceRecord?> RecordBeforeTurnAsync(FlowsDbContext db, List<ParsedDelivery> run, CancellationToken cancellationToken)
+    {
+        db.SavingChanges += RefuseToSave;
+        try
+        {
+            return await RecordTogetherAsync(db, run, inTurnSince: null, cancellationToken);
+        }
+        catch (SavedBeforeTurnException)
+        {
+            return null;
+        }
+        finally
+        {
+            db.SavingChanges -= RefuseToSave;
+        }
+
+        static void RefuseToSave(object? sender, SavingChangesEventArgs e) => throw new SavedBeforeTurnException();
     }
 
     /// <summary>
@@ -386,4 +412,7 @@ public sealed class InboundEventProcessor(
 
     /// <summary>What recording a slice together did: the deliveries it got through and the events to publish once saved.</summary>
     private sealed record SliceRecord(List<Guid> Processed, List<ConversationEvent> Notifications);
+
+    /// <summary>Recording before the write turn tried to save (<see cref="RecordBeforeTurnAsync"/>).</summary>
+    private sealed class SavedBeforeTurnException : Exception;
 }
