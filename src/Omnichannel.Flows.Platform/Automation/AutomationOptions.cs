@@ -23,9 +23,13 @@ public sealed class AutomationOptions
     [Range(1, 3650)]
     public int RetentionDays { get; set; } = 30;
 
-    /// <summary>Contacts whose events are dispatched at the same time (one contact's events always go in order).</summary>
-    [Range(1, 64)]
-    public int DispatchParallelism { get; set; } = 32;
+    /// <summary>
+    /// Contacts whose events are dispatched at the same time (one contact's events always go in order). A run spends most
+    /// of its time waiting (its start made durable, its reads), so more runs in flight than cores keeps the cores busy
+    /// while a backlog of messages is recorded beside them.
+    /// </summary>
+    [Range(1, 256)]
+    public int DispatchParallelism { get; set; } = 64;
 
     /// <summary>Due timers handed to one job (one Hangfire job per batch, not per timer).</summary>
     [Range(1, 5000)]
