@@ -55,8 +55,15 @@ public sealed class InboundEventProcessor(
     /// <summary>How many deliveries the next slice recording them together takes (<see cref="NextTogetherSize"/>).</summary>
     private int togetherSize = FirstTogether;
 
-    /// <summary>The time budget of the slice running now: the short one while a webhook commit waits at the gate.</summary>
-    private TimeSpan Budget => gate.WebhookWaiting ? SliceBudget : QuietSliceBudget;
+    /// <summary>
+    /// Whether webhook commits took turns at the gate during the last slice. A slice recorded before its write turn is
+    /// sized then, when no webhook waits yet, and cannot end its save early once one does: while webhooks arrive, it is
+    /// sized for the short budget.
+    /// </summary>
+    private bool webhooksArriving;
+
+    /// <summary>The time budget of the slice running now: the short one while webhook commits wait at the gate or arrive.</summary>
+    private TimeSpan Budget => gate.WebhookWaiting || webhooksArriving ? SliceBudget : QuietSliceBudget;
 
     /// <summary>
     /// The rows every customer message writes (its message and automation events; its sender's identity and thread),
@@ -92,7 +99,8 @@ public sealed class InboundEventProcessor(
                 next = await ProcessOneByOneAsync(claimed, next, oneByOneUntil, cancellationToken);
             }
 
-            if (gate.WebhookTurns != webhookTurns)
+            webhooksArriving = gate.WebhookTurns != webhookTurns;
+            if (webhooksArriving)
             {
                 // Webhooks are arriving: answering them comes first. Giving way for as long as the slice took leaves
                 // processing at most half the time while they arrive (real time: this paces CPU, it is not a business clock).
