@@ -181,9 +181,10 @@ public sealed class InboundEventProcessor(
     /// before the slice takes its turn at the write gate, so other writers (the flow store, webhook commits) use the gate
     /// meanwhile; in its turn, the slice checks that the profiles, identities and conversations it read are unchanged
     /// (<see cref="TrackedRows"/>) and saves, or, if another writer changed one since (or a message's recording saves at
-    /// once, <see cref="RecordBeforeTurnAsync"/>), reads and records again inside the turn, where nothing can change. How many deliveries a slice takes follows from how long saving took per delivery
-    /// (<see cref="savePerDelivery"/>), so the turn lasts about the slice's time budget. If anything fails, nothing of it
-    /// is kept and the caller processes the same deliveries one by one, where a failing delivery is isolated and recorded.
+    /// once, <see cref="RecordBeforeTurnAsync"/>), reads and records again inside the turn, where nothing can change.
+    /// How many deliveries a slice takes follows from how long saving took per delivery (<see cref="savePerDelivery"/>),
+    /// so the turn lasts about the slice's time budget. If anything fails, nothing of it is kept and the caller processes
+    /// the same deliveries one by one, where a failing delivery is isolated and recorded.
     /// </summary>
     /// <returns>How many deliveries were processed, or null when they must be processed one by one.</returns>
     private async Task<int?> ProcessTogetherAsync(List<ParsedDelivery> run, CancellationToken cancellationToken)
@@ -285,8 +286,8 @@ public sealed class InboundEventProcessor(
 
     /// <summary>
     /// Whether the profiles, identities and conversations a slice read before its write turn are still as read. Its
-    /// reads are not one snapshot: a profile read already merged away (between reading whose an identity is and reading
-    /// the profile) counts as changed too.
+    /// reads are not one snapshot: a profile merged away between the read of an identity and the read of its profile
+    /// counts as changed too.
     /// </summary>
     private static async Task<bool> ReadRowsUnchangedAsync(FlowsDbContext db, CancellationToken cancellationToken) =>
         db.ChangeTracker.Entries<Contacts.Contact>().All(e => e.Entity.MergedIntoId is null)
