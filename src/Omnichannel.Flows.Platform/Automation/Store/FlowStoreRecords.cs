@@ -131,6 +131,8 @@ internal sealed class FlowTriggerEventRecordConfiguration : IEntityTypeConfigura
         builder.HasKey(e => new { e.FlowId, e.EventId });
         builder.Property(e => e.FlowId).HasMaxLength(100);
         builder.Property(e => e.EventId).HasMaxLength(200);
+        // Retention deletes the ids seen before a cutoff (AutomationRetention).
+        builder.HasIndex(e => e.SeenAt);
     }
 }
 

@@ -638,6 +638,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
                     b.HasKey("FlowId", "EventId");
 
+                    b.HasIndex("SeenAt");
+
                     b.ToTable("FlowTriggerEvents", (string)null);
                 });
 

@@ -625,6 +625,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("FlowId", "EventId");
 
+                    b.HasIndex("SeenAt");
+
                     b.ToTable("FlowTriggerEvents", (string)null);
                 });
 
