@@ -29,6 +29,7 @@ public static class ChannelsServiceCollectionExtensions
         services.AddSingleton<InboundEventPump>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundEventPump>());
         services.AddScoped<InboundEventProcessor>();
+        services.AddScoped<CustomerMessageSlices>();
         services.AddScoped<WebhookIngestion>();
         services.AddSingleton<WebhookNonces>();
         services.AddScoped<InboundEventRetention>();

@@ -67,7 +67,7 @@ public sealed class PreparedCommandsTests(TestDatabase database) : IClassFixture
     {
         using var db = database.CreateContext();
         var referring = db.Model.GetEntityTypes().SelectMany(t => t.GetForeignKeys())
-            .Where(fk => InboundEventProcessor.WrittenPlainly.Contains(fk.PrincipalEntityType.ClrType))
+            .Where(fk => CustomerMessageSlices.WrittenPlainly.Contains(fk.PrincipalEntityType.ClrType))
             .Select(fk => $"{fk.DeclaringEntityType.DisplayName()} → {fk.PrincipalEntityType.DisplayName()}");
 
         Assert.Empty(referring);

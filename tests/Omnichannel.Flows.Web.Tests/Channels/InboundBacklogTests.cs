@@ -244,7 +244,8 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
     }
 
     private IEnumerable<FakeLogRecord> FallBacks() => app.Services.GetFakeLogCollector().GetSnapshot()
-        .Where(r => r.Category == typeof(InboundEventProcessor).FullName && r.Level == LogLevel.Warning);
+        .Where(r => r.Category is { } category && (category == typeof(InboundEventProcessor).FullName || category == typeof(CustomerMessageSlices).FullName)
+                    && r.Level == LogLevel.Warning);
 }
 
 /// <summary>

@@ -11,14 +11,16 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 
 /// <summary>
 /// Turns stored deliveries into messages and statuses. A batch is claimed with a lease (a conditional update), so
-/// several instances never process the same delivery at once; deliveries are handled a slice per transaction, each in
-/// its own savepoint, and handling is idempotent (unique indexes), so a retry after a crash changes nothing twice.
+/// several instances never process the same delivery at once; deliveries are handled a slice per transaction: runs of
+/// customer messages many to one save (<see cref="CustomerMessageSlices"/>), anything else one by one, each in its own
+/// savepoint. Handling is idempotent (unique indexes), so a retry after a crash changes nothing twice.
 /// </summary>
 public sealed class InboundEventProcessor(
     IDbContextFactory<FlowsDbContext> dbs,
     DatabaseWriteGate gate,
     ChannelRegistry channels,
     InboundItemHandler handler,
+    CustomerMessageSlices slices,
     ConversationEvents events,
     TimeProvider time,
     IOptions<WebhookOptions> options,
@@ -46,12 +48,6 @@ public sealed class InboundEventProcessor(
     private const int FirstTogether = 32;
     private const int MaxTogether = 256;
 
-    /// <summary>
-    /// What saving and committing took per delivery in the last slice recorded together: the slice stops recording early
-    /// enough to save what it recorded within its budget, as the one-by-one slices (which save as they go) do.
-    /// </summary>
-    private TimeSpan savePerDelivery;
-
     /// <summary>How many deliveries the next slice recording them together takes (<see cref="NextTogetherSize"/>).</summary>
     private int togetherSize = FirstTogether;
 
@@ -64,14 +60,6 @@ public sealed class InboundEventProcessor(
 
     /// <summary>The time budget of the slice running now: the short one while webhook commits wait at the gate or arrive.</summary>
     private TimeSpan Budget => gate.WebhookWaiting || webhooksArriving ? SliceBudget : QuietSliceBudget;
-
-    /// <summary>
-    /// The rows every customer message writes (its message and automation events; its sender's identity and thread),
-    /// written with prepared commands when a slice is saved together: hundreds per save, where EF's per-row work costs
-    /// more than the statement. Nothing refers to them by foreign key (a test checks), as prepared writes require.
-    /// </summary>
-    internal static readonly HashSet<Type> WrittenPlainly =
-        [typeof(Message), typeof(Automation.AutomationEvent), typeof(Contacts.ChannelIdentity), typeof(Conversation)];
 
     private static int NextTogetherSize(int taken, int processed) =>
         processed == taken ? Math.Min(taken * 2, MaxTogether) : Math.Clamp(processed + processed / 4 + 1, 4, MaxTogether);
@@ -88,7 +76,7 @@ public sealed class InboundEventProcessor(
             var webhookTurns = gate.WebhookTurns;
             var began = Stopwatch.GetTimestamp();
             var together = next >= oneByOneUntil ? TakeCustomerMessages(claimed, next, togetherSize) : [];
-            if (together.Count > 0 && await ProcessTogetherAsync(together, cancellationToken) is { } done)
+            if (together.Count > 0 && await slices.ProcessAsync(together, () => Budget, cancellationToken) is { } done)
             {
                 next += done;
                 togetherSize = NextTogetherSize(together.Count, done);
@@ -141,9 +129,9 @@ public sealed class InboundEventProcessor(
     /// backlog is made of), parsed: these are recorded together. Stops at the first delivery that carries anything
     /// else (statuses, echoes, email with its threading) or does not parse.
     /// </summary>
-    private List<ParsedDelivery> TakeCustomerMessages(List<InboundEvent> claimed, int start, int most)
+    private List<CustomerMessageDelivery> TakeCustomerMessages(List<InboundEvent> claimed, int start, int most)
     {
-        var run = new List<ParsedDelivery>();
+        var run = new List<CustomerMessageDelivery>();
         for (var index = start; index < claimed.Count && run.Count < most; index++)
         {
             if (AsCustomerMessages(Parse(claimed[index])) is not { } parsed)
@@ -169,131 +157,11 @@ public sealed class InboundEventProcessor(
         }
     }
 
-    private static ParsedDelivery? AsCustomerMessages(ParseOutcome outcome) =>
+    private static CustomerMessageDelivery? AsCustomerMessages(ParseOutcome outcome) =>
         outcome.Error is null && outcome.Delivery.Channel != ChannelKind.Email && outcome.Items.Count > 0
         && outcome.Items.All(item => item is InboundMessage { Direction: MessageDirection.Inbound, CorrelationId: null })
-            ? new ParsedDelivery(outcome.Delivery, [.. outcome.Items.Cast<InboundMessage>()])
+            ? new CustomerMessageDelivery(outcome.Delivery, [.. outcome.Items.Cast<InboundMessage>()])
             : null;
-
-    /// <summary>
-    /// Records customer messages in one transaction with one save: the senders' profiles and conversations and the
-    /// stored message ids are loaded for all of them first (<see cref="InboundLookahead"/>). Reading and recording happen
-    /// before the slice takes its turn at the write gate, so other writers (the flow store, webhook commits) use the gate
-    /// meanwhile; in its turn, the slice checks that the profiles, identities and conversations it read are unchanged
-    /// (<see cref="TrackedRows"/>) and saves, or, if another writer changed one since (or a message's recording saves at
-    /// once, <see cref="RecordBeforeTurnAsync"/>), reads and records again inside the turn, where nothing can change.
-    /// How many deliveries a slice takes follows from how long saving took per delivery (<see cref="savePerDelivery"/>),
-    /// so the turn lasts about the slice's time budget. If anything fails, nothing of it is kept and the caller processes
-    /// the same deliveries one by one, where a failing delivery is isolated and recorded.
-    /// </summary>
-    /// <returns>How many deliveries were processed, or null when they must be processed one by one.</returns>
-    private async Task<int?> ProcessTogetherAsync(List<ParsedDelivery> run, CancellationToken cancellationToken)
-    {
-        SliceRecord recorded;
-        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
-        {
-            db.Database.AutoSavepointsEnabled = false;
-            // Hundreds of entities are tracked until the one save: looking up what an earlier message added (DbSet.Local)
-            // must not compare them all each time. Changes are detected once, before the save.
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            try
-            {
-                // One open for the slice's reads and its save.
-                await db.Database.OpenConnectionAsync(cancellationToken);
-                var beforeTurn = await RecordBeforeTurnAsync(db, run, cancellationToken);
-                using var turn = await gate.EnterAsync(db, cancellationToken);
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                if (beforeTurn is null || !await ReadRowsUnchangedAsync(db, cancellationToken))
-                {
-                    logger.LogDebug("{Count} customer messages are recorded again in the write turn: what they read changed, or one saves as it is recorded", run.Count);
-                    db.ChangeTracker.Clear();
-                    beforeTurn = null;
-                }
-
-                recorded = beforeTurn ?? await RecordTogetherAsync(db, run, inTurnSince: time.GetTimestamp(), cancellationToken);
-
-                var saving = time.GetTimestamp();
-                db.ChangeTracker.DetectChanges();
-                await PreparedCommands.SaveChangesAsync(db, WrittenPlainly, cancellationToken);
-                await MarkProcessedAsync(db, recorded.Processed, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                savePerDelivery = time.GetElapsedTime(saving) / recorded.Processed.Count;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // Disposing the transaction rolls it back.
-                logger.LogWarning(exception, "Recording {Count} customer messages together failed; recording them one by one", run.Count);
-                return null;
-            }
-        }
-
-        recorded.Notifications.ForEach(events.Publish);
-        return recorded.Processed.Count;
-    }
-
-    /// <summary>
-    /// Records the slice before the write turn, where nothing may be saved: a message whose recording saves at once (a
-    /// consent keyword, which the next message's consent check must find) gives up, and the slice is recorded in the
-    /// turn instead (null).
-    /// </summary>
-    private async Task<SliceRecord?> RecordBeforeTurnAsync(FlowsDbContext db, List<ParsedDelivery> run, CancellationToken cancellationToken)
-    {
-        db.SavingChanges += RefuseToSave;
-        try
-        {
-            return await RecordTogetherAsync(db, run, inTurnSince: null, cancellationToken);
-        }
-        catch (SavedBeforeTurnException)
-        {
-            return null;
-        }
-        finally
-        {
-            db.SavingChanges -= RefuseToSave;
-        }
-
-        static void RefuseToSave(object? sender, SavingChangesEventArgs e) => throw new SavedBeforeTurnException();
-    }
-
-    /// <summary>
-    /// Records deliveries of <paramref name="run"/> in <paramref name="db"/> without saving, until saving what it recorded
-    /// would take the slice's time budget — counted from <paramref name="inTurnSince"/> when the write turn is already
-    /// held while it records.
-    /// </summary>
-    private async Task<SliceRecord> RecordTogetherAsync(FlowsDbContext db, List<ParsedDelivery> run, long? inTurnSince, CancellationToken cancellationToken)
-    {
-        var recorded = new SliceRecord([], []);
-        var lookahead = await InboundLookahead.LoadAsync(
-            db, run.SelectMany(d => d.Messages.Select(m => (d.Delivery.Channel, m))), cancellationToken);
-        foreach (var (delivery, messages) in run)
-        {
-            using var activity = StartActivity(delivery);
-            foreach (var message in messages)
-            {
-                await handler.HandleAsync(db, delivery, message, lookahead, recorded.Notifications, cancellationToken);
-            }
-
-            recorded.Processed.Add(delivery.Id);
-            var held = inTurnSince is { } since ? time.GetElapsedTime(since) : TimeSpan.Zero;
-            if (held + savePerDelivery * recorded.Processed.Count >= Budget)
-            {
-                break;
-            }
-        }
-
-        return recorded;
-    }
-
-    /// <summary>
-    /// Whether the profiles, identities and conversations a slice read before its write turn are still as read. Its
-    /// reads are not one snapshot: a profile merged away between the read of an identity and the read of its profile
-    /// counts as changed too.
-    /// </summary>
-    private static async Task<bool> ReadRowsUnchangedAsync(FlowsDbContext db, CancellationToken cancellationToken) =>
-        db.ChangeTracker.Entries<Contacts.Contact>().All(e => e.Entity.MergedIntoId is null)
-        && await db.UnchangedSinceReadAsync<Contacts.Contact>(cancellationToken)
-        && await db.UnchangedSinceReadAsync<Contacts.ChannelIdentity>(cancellationToken)
-        && await db.UnchangedSinceReadAsync<Conversation>(cancellationToken);
 
     /// <summary>
     /// Processes deliveries from <paramref name="start"/> in one transaction (one commit, one sync) until the slice's time
@@ -332,7 +200,7 @@ public sealed class InboundEventProcessor(
             }
             while (next < claimed.Count && time.GetElapsedTime(began) < Budget);
 
-            await MarkProcessedAsync(db, processed, cancellationToken);
+            await MarkProcessedAsync(db, processed, time.GetUtcNow().UtcDateTime, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -340,16 +208,13 @@ public sealed class InboundEventProcessor(
         return next;
     }
 
-    private Task<int> MarkProcessedAsync(FlowsDbContext db, List<Guid> processed, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return db.InboundEvents.Where(e => processed.Contains(e.Id)).ExecuteUpdateAsync(set => set
+    internal static Task<int> MarkProcessedAsync(FlowsDbContext db, List<Guid> processed, DateTime now, CancellationToken cancellationToken) =>
+        db.InboundEvents.Where(e => processed.Contains(e.Id)).ExecuteUpdateAsync(set => set
             .SetProperty(e => e.State, InboundEventState.Processed)
             .SetProperty(e => e.Error, (string?)null)
             .SetProperty(e => e.ProcessedAt, now), cancellationToken);
-    }
 
-    private static Activity? StartActivity(InboundEvent delivery)
+    internal static Activity? StartActivity(InboundEvent delivery)
     {
         var activity = FlowsTelemetry.Source.StartActivity("inbound.process", ActivityKind.Consumer, delivery.TraceParent);
         activity?.SetTag("channel", delivery.Channel.ToName());
@@ -417,11 +282,5 @@ public sealed class InboundEventProcessor(
 
     private sealed record ParseOutcome(InboundEvent Delivery, IReadOnlyList<InboundItem> Items, InboundPayloadException? Error);
 
-    private sealed record ParsedDelivery(InboundEvent Delivery, List<InboundMessage> Messages);
 
-    /// <summary>What recording a slice together did: the deliveries it got through and the events to publish once saved.</summary>
-    private sealed record SliceRecord(List<Guid> Processed, List<ConversationEvent> Notifications);
-
-    /// <summary>Recording before the write turn tried to save (<see cref="RecordBeforeTurnAsync"/>).</summary>
-    private sealed class SavedBeforeTurnException : Exception;
 }
