@@ -67,7 +67,7 @@ public sealed class InboundEventProcessor(
     /// <returns>How many deliveries were claimed (0 when there is nothing to do).</returns>
     public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
-        var claimed = await ClaimAsync(cancellationToken);
+        var claimed = new ClaimedDeliveries(await ClaimAsync(cancellationToken), Parse);
         var next = 0;
         // After recording deliveries together failed, they are processed one by one, which isolates the one that fails.
         var oneByOneUntil = 0;
@@ -129,12 +129,12 @@ public sealed class InboundEventProcessor(
     /// backlog is made of), parsed: these are recorded together. Stops at the first delivery that carries anything
     /// else (statuses, echoes, email with its threading) or does not parse.
     /// </summary>
-    private List<CustomerMessageDelivery> TakeCustomerMessages(List<InboundEvent> claimed, int start, int most)
+    private static List<CustomerMessageDelivery> TakeCustomerMessages(ClaimedDeliveries claimed, int start, int most)
     {
         var run = new List<CustomerMessageDelivery>();
         for (var index = start; index < claimed.Count && run.Count < most; index++)
         {
-            if (AsCustomerMessages(Parse(claimed[index])) is not { } parsed)
+            if (AsCustomerMessages(claimed[index]) is not { } parsed)
             {
                 break;
             }
@@ -170,7 +170,7 @@ public sealed class InboundEventProcessor(
     /// runs inside a savepoint: one that fails is rolled back alone and recorded for a retry, the others commit.
     /// </summary>
     /// <returns>The index of the first delivery not processed.</returns>
-    private async Task<int> ProcessOneByOneAsync(List<InboundEvent> claimed, int start, int oneByOneUntil, CancellationToken cancellationToken)
+    private async Task<int> ProcessOneByOneAsync(ClaimedDeliveries claimed, int start, int oneByOneUntil, CancellationToken cancellationToken)
     {
         var notifications = new List<ConversationEvent>();
         var next = start;
@@ -184,7 +184,7 @@ public sealed class InboundEventProcessor(
             var processed = new List<Guid>();
             do
             {
-                var parsed = Parse(claimed[next]);
+                var parsed = claimed[next];
                 if (next > start && next >= oneByOneUntil && AsCustomerMessages(parsed) is not null)
                 {
                     break;
@@ -192,7 +192,7 @@ public sealed class InboundEventProcessor(
 
                 if (await ProcessAsync(db, transaction, parsed, notifications, cancellationToken))
                 {
-                    processed.Add(claimed[next].Id);
+                    processed.Add(parsed.Delivery.Id);
                 }
 
                 db.ChangeTracker.Clear();
@@ -282,5 +282,16 @@ public sealed class InboundEventProcessor(
 
     private sealed record ParseOutcome(InboundEvent Delivery, IReadOnlyList<InboundItem> Items, InboundPayloadException? Error);
 
+    /// <summary>
+    /// The claimed deliveries, each parsed the first time a slice looks at it: a delivery a slice took but did not get
+    /// through (its time budget ran out, or recording together failed) is looked at again by the next.
+    /// </summary>
+    private sealed class ClaimedDeliveries(List<InboundEvent> deliveries, Func<InboundEvent, ParseOutcome> parse)
+    {
+        private readonly ParseOutcome?[] parsed = new ParseOutcome?[deliveries.Count];
 
+        public int Count => deliveries.Count;
+
+        public ParseOutcome this[int index] => parsed[index] ??= parse(deliveries[index]);
+    }
 }
