@@ -7,18 +7,16 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Omnichannel.Flows.Platform.Data;
 
 /// <summary>
-/// Plain commands for hot writes inside one transaction of <see cref="Db"/>: where thousands of rows a second are
-/// written, EF's change tracking and command building per row cost more than the statement. Table names, column names
-/// and value conversions come from the EF model (so both providers and every type mapping stay as the model says); each
-/// command is built once per instance and executed again with new values, which lets SQLite keep the statement prepared;
-/// each execution joins the context's current transaction. Dispose it before the context.
+/// Plain commands for hot writes inside a transaction of the context they are made for: where thousands of rows a second
+/// are written, EF's change tracking and command building per row cost more than the statement. Table names, column
+/// names and value conversions come from the EF model (so both providers and every type mapping stay as the model says);
+/// each command is built once per instance and executed again with new values, which lets SQLite keep the statement
+/// prepared; each execution joins the context's current transaction. Dispose it before the context.
 /// </summary>
 internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
 {
     private readonly Dictionary<string, Statement> statements = new(StringComparer.Ordinal);
     private readonly ISqlGenerationHelper sql = db.GetService<ISqlGenerationHelper>();
-
-    public FlowsDbContext Db => db;
 
     /// <summary>
     /// Saves the changes <paramref name="db"/> tracks (inside its current transaction), writing its added and modified

@@ -62,7 +62,7 @@ public sealed class CustomerMessageSlices(
                 // One open for the slice's reads and its save.
                 await db.Database.OpenConnectionAsync(cancellationToken);
                 var beforeTurn = await RecordBeforeTurnAsync(db, run, budget, cancellationToken);
-                using var turn = await gate.EnterAsync(db, cancellationToken);
+                using var turn = await gate.EnterAsync(cancellationToken);
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 if (beforeTurn is null || !await ReadRowsUnchangedAsync(db, cancellationToken))
                 {
