@@ -20,6 +20,25 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
         commands.InsertAsync(row, cancellationToken);
 
     /// <summary>
+    /// Records that a flow has seen a trigger event, unless it has (one statement: no read before the insert); returns 1
+    /// when recorded now, 0 when seen before.
+    /// </summary>
+    public Task<int> InsertUnseenAsync(FlowTriggerEventRecord row, CancellationToken cancellationToken) =>
+        commands.ExecuteAsync("insert:trigger-event:unseen", () =>
+        {
+            var entity = commands.Entity(typeof(FlowTriggerEventRecord));
+            IProperty[] columns =
+            [
+                PreparedCommands.Property(entity, nameof(FlowTriggerEventRecord.FlowId)), PreparedCommands.Property(entity, nameof(FlowTriggerEventRecord.EventId)),
+                PreparedCommands.Property(entity, nameof(FlowTriggerEventRecord.SeenAt)),
+            ];
+            var (table, flow, eventId) = (commands.Table(entity), commands.Column(columns[0]), commands.Column(columns[1]));
+            var (p0, p1, p2) = (commands.Parameter(0), commands.Parameter(1), commands.Parameter(2));
+            return ($"INSERT INTO {table} ({flow}, {eventId}, {commands.Column(columns[2])}) SELECT {p0}, {p1}, {p2} " +
+                    $"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {flow} = {p0} AND {eventId} = {p1})", columns);
+        }, [row.FlowId, row.EventId, row.SeenAt], cancellationToken);
+
+    /// <summary>
     /// Writes a run's new snapshot and state unless the run is stored as cancelled — and, given
     /// <paramref name="storedSequence"/>, only if the stored run is still at that step; returns the rows changed (0 or 1).
     /// </summary>

@@ -133,6 +133,7 @@ public sealed class FlowStoreWriter(
         var (db, sql) = await SessionAsync();
         var results = new object?[writes.Count];
         var together = WrittenTogether(writes);
+        var grouped = Prepare(writes, together);
         try
         {
             // SQL Server's retrying strategy only allows a transaction of ours inside it; it may run the whole batch again.
@@ -143,7 +144,7 @@ public sealed class FlowStoreWriter(
                 // first served, where waiting in SQLite's busy handler loses to whoever holds the lock back to back.
                 using var turn = await gate.EnterAsync(CancellationToken.None);
                 await using var transaction = await db.Database.BeginTransactionAsync();
-                await ApplyAsync(writes, together, sql, results);
+                await ApplyAsync(writes, together, grouped, sql, results);
                 await transaction.CommitAsync();
             });
         }
@@ -186,7 +187,32 @@ public sealed class FlowStoreWriter(
         }
     }
 
-    private static async Task ApplyAsync(List<StoreWrite> writes, List<int>?[] together, FlowStoreCommands sql, object?[] results)
+    /// <summary>
+    /// Builds every write's rows before the write turn: each write standing alone prepares its own; the steps of a run
+    /// written together get one <see cref="StepRows"/> at the position they are written at.
+    /// </summary>
+    private static StepRows?[] Prepare(List<StoreWrite> writes, List<int>?[] together)
+    {
+        var grouped = new StepRows?[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            switch (together[i])
+            {
+                case null:
+                    break;
+                case [var alone]:
+                    writes[alone].Prepare();
+                    break;
+                case var steps:
+                    grouped[i] = new StepRows([.. steps.Select(j => ((CheckpointWrite)writes[j]).Checkpoint)]);
+                    break;
+            }
+        }
+
+        return grouped;
+    }
+
+    private static async Task ApplyAsync(List<StoreWrite> writes, List<int>?[] together, StepRows?[] grouped, FlowStoreCommands sql, object?[] results)
     {
         for (var i = 0; i < writes.Count; i++)
         {
@@ -198,7 +224,7 @@ public sealed class FlowStoreWriter(
                     results[alone] = await writes[alone].ApplyAsync(sql, CancellationToken.None);
                     break;
                 case var steps:
-                    var applied = await CheckpointWrite.ApplyAsync(sql, [.. steps.Select(j => ((CheckpointWrite)writes[j]).Checkpoint)], CancellationToken.None);
+                    var applied = await CheckpointWrite.ApplyAsync(sql, grouped[i]!, CancellationToken.None);
                     steps.ForEach(j => results[j] = applied);
                     break;
             }

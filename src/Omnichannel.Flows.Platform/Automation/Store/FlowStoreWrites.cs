@@ -6,45 +6,35 @@ using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Store;
 
-/// <summary>One write of <see cref="FlowStoreWriter"/>, applied inside the batch's transaction (and re-runnable: a failed batch rolls back).</summary>
+/// <summary>
+/// One write of <see cref="FlowStoreWriter"/>: its rows are built first (<see cref="Prepare"/>, before the write turn,
+/// where serializing snapshots would hold up every other writer), then applied inside the batch's transaction
+/// (re-runnable: a failed batch rolls back).
+/// </summary>
 internal abstract class StoreWrite
 {
     public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public abstract string? InstanceId { get; }
 
+    /// <summary>Builds the rows to write; called once, before <see cref="ApplyAsync"/>.</summary>
+    public abstract void Prepare();
+
     public abstract Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken);
 }
 
 internal abstract class StoreWrite<T> : StoreWrite;
 
-/// <summary>A step: the new snapshot, its journal entry and bookmark changes — dropped if the instance is stored as cancelled.</summary>
-internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) : StoreWrite<bool>
+/// <summary>
+/// The rows of consecutive steps of one run, built before the write turn: the run's row with the last snapshot, then each
+/// step's bookmark changes and journal entry, in order.
+/// </summary>
+internal sealed class StepRows
 {
-    public FlowCheckpoint Checkpoint { get; } = checkpoint;
-
-    /// <summary>False for an appended step nobody waits for.</summary>
-    public bool Awaited { get; } = awaited;
-
-    public override string InstanceId => Checkpoint.Instance.Id;
-
-    public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken) =>
-        await ApplyAsync(sql, [Checkpoint], cancellationToken);
-
-    /// <summary>
-    /// Applies consecutive steps of one instance: the row takes the last snapshot (one update however many steps), then
-    /// every step's bookmark changes and journal entry go in, in order. Nothing is written if the instance is cancelled.
-    /// </summary>
-    /// <returns>False when the instance is cancelled (or unknown, or not at <paramref name="consumed"/>'s step) and nothing was written.</returns>
-    /// <param name="consumed">
-    /// For a resume: the bookmark it consumes. The row must still be at the step before (the snapshot the resume was
-    /// computed from is the stored one), and then the bookmark's whole group goes with the update.
-    /// </param>
-    public static async Task<bool> ApplyAsync(
-        FlowStoreCommands sql, IReadOnlyList<FlowCheckpoint> steps, CancellationToken cancellationToken, Bookmark? consumed = null)
+    public StepRows(IReadOnlyList<FlowCheckpoint> steps)
     {
         var instance = steps[^1].Instance;
-        var row = new FlowInstanceRecord
+        Run = new FlowInstanceRecord
         {
             Id = instance.Id,
             FlowId = instance.FlowId,
@@ -55,7 +45,47 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
             Error = FlowSnapshots.Truncate(instance.Fault?.Message),
             UpdatedAt = instance.UpdatedAt.UtcDateTime,
         };
-        if (await sql.UpdateRunAsync(row, consumed is null ? null : steps[0].Instance.Sequence - 1, cancellationToken) == 0)
+        FirstSequence = steps[0].Instance.Sequence;
+        Steps = [.. steps.Select(step => (step.RemovedBookmarks, step.AddedBookmarks.Select(FlowSnapshots.ToRecord).ToList(), FlowSnapshots.ToRecord(step.Step)))];
+    }
+
+    public FlowInstanceRecord Run { get; }
+
+    /// <summary>The sequence of the first step: the stored run is one before it when a resume consumes.</summary>
+    public long FirstSequence { get; }
+
+    public List<(IReadOnlyList<Bookmark> Removed, List<FlowBookmarkRecord> Added, FlowJournalRecord Journal)> Steps { get; }
+}
+
+/// <summary>A step: the new snapshot, its journal entry and bookmark changes — dropped if the instance is stored as cancelled.</summary>
+internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) : StoreWrite<bool>
+{
+    private StepRows? rows;
+
+    public FlowCheckpoint Checkpoint { get; } = checkpoint;
+
+    /// <summary>False for an appended step nobody waits for.</summary>
+    public bool Awaited { get; } = awaited;
+
+    public override string InstanceId => Checkpoint.Instance.Id;
+
+    public override void Prepare() => rows = new StepRows([Checkpoint]);
+
+    public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken) =>
+        await ApplyAsync(sql, rows ?? throw new InvalidOperationException("Prepare the write first."), cancellationToken);
+
+    /// <summary>
+    /// Applies consecutive steps of one instance: the row takes the last snapshot (one update however many steps), then
+    /// every step's bookmark changes and journal entry go in, in order. Nothing is written if the instance is cancelled.
+    /// </summary>
+    /// <returns>False when the instance is cancelled (or unknown, or not at <paramref name="consumed"/>'s step) and nothing was written.</returns>
+    /// <param name="consumed">
+    /// For a resume: the bookmark it consumes. The row must still be at the step before (the snapshot the resume was
+    /// computed from is the stored one), and then the bookmark's whole group goes with the update.
+    /// </param>
+    public static async Task<bool> ApplyAsync(FlowStoreCommands sql, StepRows rows, CancellationToken cancellationToken, Bookmark? consumed = null)
+    {
+        if (await sql.UpdateRunAsync(rows.Run, consumed is null ? null : rows.FirstSequence - 1, cancellationToken) == 0)
         {
             return false;
         }
@@ -63,25 +93,25 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
         if (consumed is not null && await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.GroupId), consumed.GroupId, cancellationToken) == 0)
         {
             // The stored snapshot holds this group, so its rows exist; rolling the batch back keeps the two in step.
-            throw new InvalidOperationException($"Flow instance {instance.Id} holds bookmark group {consumed.GroupId}, which has no rows.");
+            throw new InvalidOperationException($"Flow instance {rows.Run.Id} holds bookmark group {consumed.GroupId}, which has no rows.");
         }
 
-        foreach (var step in steps)
+        foreach (var (removed, added, journal) in rows.Steps)
         {
-            foreach (var removed in step.RemovedBookmarks)
+            foreach (var bookmark in removed)
             {
-                if (removed.GroupId != consumed?.GroupId)
+                if (bookmark.GroupId != consumed?.GroupId)
                 {
-                    await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.Id), removed.Id, cancellationToken);
+                    await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.Id), bookmark.Id, cancellationToken);
                 }
             }
 
-            foreach (var added in step.AddedBookmarks)
+            foreach (var bookmark in added)
             {
-                await sql.InsertAsync(FlowSnapshots.ToRecord(added), cancellationToken);
+                await sql.InsertAsync(bookmark, cancellationToken);
             }
 
-            await sql.InsertAsync(FlowSnapshots.ToRecord(step.Step), cancellationToken);
+            await sql.InsertAsync(journal, cancellationToken);
         }
 
         return true;
@@ -94,10 +124,14 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
 /// </summary>
 internal sealed class ConsumeWrite(Bookmark bookmark, FlowCheckpoint checkpoint) : StoreWrite<bool>
 {
+    private StepRows? rows;
+
     public override string InstanceId => checkpoint.Instance.Id;
 
+    public override void Prepare() => rows = new StepRows([checkpoint]);
+
     public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken) =>
-        await CheckpointWrite.ApplyAsync(sql, [checkpoint], cancellationToken, consumed: bookmark);
+        await CheckpointWrite.ApplyAsync(sql, rows ?? throw new InvalidOperationException("Prepare the write first."), cancellationToken, consumed: bookmark);
 }
 
 /// <summary>
@@ -106,29 +140,28 @@ internal sealed class ConsumeWrite(Bookmark bookmark, FlowCheckpoint checkpoint)
 /// </summary>
 internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecision>
 {
-    private static readonly Func<FlowsDbContext, string, string, CancellationToken, Task<bool>> SeenBefore =
-        EF.CompileAsyncQuery((FlowsDbContext db, string flowId, string eventId, CancellationToken _) =>
-            db.FlowTriggerEvents.Any(e => e.FlowId == flowId && e.EventId == eventId));
-
     private static readonly Func<FlowsDbContext, string, string?, IAsyncEnumerable<ActiveRun>> Active =
         EF.CompileAsyncQuery((FlowsDbContext db, string flowId, string? subject) =>
             db.FlowInstances.AsNoTracking()
                 .Where(i => i.FlowId == flowId && i.SubjectId == subject && (i.Status == FlowStatus.Running || i.Status == FlowStatus.Suspended))
                 .Select(i => new ActiveRun(i.Id, i.Snapshot)));
 
+    private FlowInstanceRecord? run;
+
     public override string? InstanceId => null;
+
+    public override void Prepare() => run = FlowSnapshots.ToRecord(request.Instance);
 
     public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken)
     {
         var db = sql.Db;
         var instance = request.Instance;
-        if (await SeenBefore(db, instance.FlowId, instance.TriggerEventId, cancellationToken))
+        var seen = new FlowTriggerEventRecord { FlowId = instance.FlowId, EventId = instance.TriggerEventId, SeenAt = instance.CreatedAt.UtcDateTime };
+        if (await sql.InsertUnseenAsync(seen, cancellationToken) == 0)
         {
             return StartDecision.DuplicateEvent;
         }
 
-        await sql.InsertAsync(new FlowTriggerEventRecord { FlowId = instance.FlowId, EventId = instance.TriggerEventId, SeenAt = instance.CreatedAt.UtcDateTime },
-            cancellationToken);
         // A parallel flow starts whatever runs: reading the subject's active runs (their snapshots) would be wasted, and
         // grows with every run still waiting.
         var active = request.Concurrency == FlowConcurrency.Parallel
@@ -163,7 +196,7 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
                 };
                 var entry = new JournalEntry(before.Id, stopped.Sequence, instance.CreatedAt, null, null, 0, 0, false, JournalOutcome.Cancelled,
                     null, FrozenDictionary<string, string>.Empty, $"Restarted: event {instance.TriggerEventId} started instance {instance.Id}.");
-                if (await CheckpointWrite.ApplyAsync(sql, [new FlowCheckpoint(stopped, entry, [], before.Bookmarks)], cancellationToken))
+                if (await CheckpointWrite.ApplyAsync(sql, new StepRows([new FlowCheckpoint(stopped, entry, [], before.Bookmarks)]), cancellationToken))
                 {
                     await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.InstanceId), before.Id, cancellationToken);
                     cancelled.Add(before.Id);
@@ -171,7 +204,7 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
             }
         }
 
-        await sql.InsertAsync(FlowSnapshots.ToRecord(instance), cancellationToken);
+        await sql.InsertAsync(run ?? throw new InvalidOperationException("Prepare the write first."), cancellationToken);
         return StartDecision.Start(cancelled);
     }
 
