@@ -72,9 +72,12 @@ public sealed class CustomerMessageSlices(
                 }
 
                 recorded = beforeTurn ?? await RecordTogetherAsync(db, run, budget, inTurnSince: time.GetTimestamp(), cancellationToken);
-
                 var saving = time.GetTimestamp();
-                db.ChangeTracker.DetectChanges();
+                if (beforeTurn is null)
+                {
+                    db.ChangeTracker.DetectChanges();
+                }
+
                 await PreparedCommands.SaveChangesAsync(db, WrittenPlainly, cancellationToken);
                 await InboundEventProcessor.MarkProcessedAsync(db, recorded.Processed, time.GetUtcNow().UtcDateTime, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
@@ -102,7 +105,10 @@ public sealed class CustomerMessageSlices(
         db.SavingChanges += RefuseToSave;
         try
         {
-            return await RecordTogetherAsync(db, run, budget, inTurnSince: null, cancellationToken);
+            var recorded = await RecordTogetherAsync(db, run, budget, inTurnSince: null, cancellationToken);
+            // Nothing changes the slice's entities between here and its save: their changes are found outside the turn.
+            db.ChangeTracker.DetectChanges();
+            return recorded;
         }
         catch (SavedBeforeTurnException)
         {
