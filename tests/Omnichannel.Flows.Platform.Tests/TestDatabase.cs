@@ -15,6 +15,10 @@ public sealed class TestDatabase : IAsyncLifetime
     public FlowsDbContext CreateContext() =>
         new SqliteFlowsDbContext(new DbContextOptionsBuilder<SqliteFlowsDbContext>().UseSqlite($"Data Source={path};Pooling=False").Options);
 
+    /// <summary>A context whose connection comes from Microsoft.Data.Sqlite's pool, as the app's do.</summary>
+    public FlowsDbContext CreatePooledContext() =>
+        new SqliteFlowsDbContext(new DbContextOptionsBuilder<SqliteFlowsDbContext>().UseSqlite($"Data Source={path};Pooling=True").Options);
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -20,6 +20,7 @@ public static class DataServiceCollectionExtensions
         var dataPath = Path.GetFullPath(options.DataPath, environment.ContentRootPath);
         services.AddSingleton(new DataFolder(dataPath));
         services.AddSingleton<DatabaseWriteGate>();
+        services.AddSingleton<DeferredLogSync>();
 
         var connectionString = configuration.GetConnectionString("Default");
         if (options.Provider == DatabaseProvider.SqlServer)

@@ -15,6 +15,12 @@ public sealed class DatabaseOptions
     [Required]
     public string DataPath { get; set; } = "data";
 
+    /// <summary>
+    /// SQLite: sync the log to disk at every commit, background work's too (<see cref="DeferredLogSync"/>). Off by
+    /// default: what a power cut could roll back is only redoable work, and syncing it costs a disk flush per commit.
+    /// </summary>
+    public bool SyncEveryCommit { get; set; }
+
     /// <summary>Apply pending migrations when the app starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

@@ -17,7 +17,11 @@ namespace Omnichannel.Flows.Platform.Automation.Store;
 /// by one, so one bad write fails alone.
 /// </summary>
 public sealed class FlowStoreWriter(
-    IDbContextFactory<FlowsDbContext> dbs, DatabaseWriteGate gate, IOptions<AutomationOptions> options, ILogger<FlowStoreWriter> logger) : BackgroundService
+    IDbContextFactory<FlowsDbContext> dbs,
+    DatabaseWriteGate gate,
+    DeferredLogSync deferredSync,
+    IOptions<AutomationOptions> options,
+    ILogger<FlowStoreWriter> logger) : BackgroundService
 {
     private readonly Channel<StoreWrite> queue = Channel.CreateBounded<StoreWrite>(
         new BoundedChannelOptions(20_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -34,7 +38,7 @@ public sealed class FlowStoreWriter(
     private long batches;
 
     /// <summary>The context and commands batches are written with (<see cref="SessionAsync"/>); only the write loop uses it.</summary>
-    private (FlowsDbContext Db, FlowStoreCommands Sql)? session;
+    private (FlowsDbContext Db, FlowStoreCommands Sql, IAsyncDisposable DeferredSync)? session;
 
     public FlowInstance? Buffered(string instanceId) => buffered.GetValueOrDefault(instanceId);
 
@@ -162,7 +166,8 @@ public sealed class FlowStoreWriter(
 
     /// <summary>
     /// The writer's context, its connection held open and its commands prepared once, for batch after batch: opening a
-    /// connection and preparing the statements again for every batch would happen inside the write turn.
+    /// connection and preparing the statements again for every batch would happen inside the write turn. A run's steps
+    /// are redoable work: their commits leave syncing the log to the next synced commit (<see cref="DeferredLogSync"/>).
     /// </summary>
     private async Task<(FlowsDbContext Db, FlowStoreCommands Sql)> SessionAsync()
     {
@@ -171,10 +176,10 @@ public sealed class FlowStoreWriter(
             var db = await dbs.CreateDbContextAsync();
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await db.Database.OpenConnectionAsync();
-            session = (db, new FlowStoreCommands(db));
+            session = (db, new FlowStoreCommands(db), await deferredSync.BeginAsync(db, CancellationToken.None));
         }
 
-        return session.Value;
+        return (session.Value.Db, session.Value.Sql);
     }
 
     private async Task EndSessionAsync()
@@ -183,6 +188,7 @@ public sealed class FlowStoreWriter(
         {
             session = null;
             ended.Sql.Dispose();
+            await ended.DeferredSync.DisposeAsync();
             await ended.Db.DisposeAsync();
         }
     }

@@ -16,6 +16,7 @@ internal sealed record CustomerMessageDelivery(InboundEvent Delivery, List<Inbou
 public sealed class CustomerMessageSlices(
     IDbContextFactory<FlowsDbContext> dbs,
     DatabaseWriteGate gate,
+    DeferredLogSync deferredSync,
     InboundItemHandler handler,
     ConversationEvents events,
     TimeProvider time,
@@ -59,8 +60,9 @@ public sealed class CustomerMessageSlices(
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             try
             {
-                // One open for the slice's reads and its save.
+                // One open for the slice's reads and its save, which is redoable work (the deliveries are durable).
                 await db.Database.OpenConnectionAsync(cancellationToken);
+                await using var deferred = await deferredSync.BeginAsync(db, cancellationToken);
                 var beforeTurn = await RecordBeforeTurnAsync(db, run, budget, cancellationToken);
                 using var turn = await gate.EnterAsync(cancellationToken);
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

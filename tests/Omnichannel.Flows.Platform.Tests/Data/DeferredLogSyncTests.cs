@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Tests.Data;
+
+public sealed class DeferredLogSyncTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private const long Normal = 1;
+    private const long Full = 2;
+
+    [Fact]
+    public async Task Begin_RelaxesTheConnectionsCommits_AndDisposing_RestoresFull_BeforeThePooledConnectionIsHandedOutAgain()
+    {
+        var sync = new DeferredLogSync(Options.Create(new DatabaseOptions()));
+        await using (var db = database.CreatePooledContext())
+        {
+            await using (await sync.BeginAsync(db, CancellationToken.None))
+            {
+                Assert.Equal(Normal, await SynchronousAsync(db));
+            }
+
+            Assert.Equal(Full, await SynchronousAsync(db));
+        }
+
+        // The pool hands the same physical connection out again: the default again.
+        await using var next = database.CreatePooledContext();
+        Assert.Equal(Full, await SynchronousAsync(next));
+    }
+
+    [Fact]
+    public async Task Begin_InsideATransaction_SaysSo_WhereSqliteWouldFailItsStatement()
+    {
+        var sync = new DeferredLogSync(Options.Create(new DatabaseOptions()));
+        await using var db = database.CreatePooledContext();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => sync.BeginAsync(db, CancellationToken.None));
+        Assert.Contains("outside a transaction", refused.Message);
+    }
+
+    [Fact]
+    public async Task ARestoreThatFails_KeepsThePhysicalConnectionOutOfThePool()
+    {
+        var sync = new DeferredLogSync(Options.Create(new DatabaseOptions()));
+        await using (var db = database.CreatePooledContext())
+        {
+            var deferred = await sync.BeginAsync(db, CancellationToken.None);
+            // A failure left a transaction open: SQLite refuses to change the setting inside it.
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await deferred.DisposeAsync();
+        }
+
+        await using var next = database.CreatePooledContext();
+        Assert.Equal(Full, await SynchronousAsync(next));
+    }
+
+    [Fact]
+    public async Task WithSyncEveryCommit_NothingChanges()
+    {
+        var sync = new DeferredLogSync(Options.Create(new DatabaseOptions { SyncEveryCommit = true }));
+        await using var db = database.CreatePooledContext();
+        await using (await sync.BeginAsync(db, CancellationToken.None))
+        {
+            Assert.Equal(Full, await SynchronousAsync(db));
+        }
+    }
+
+    private static async Task<long> SynchronousAsync(FlowsDbContext db)
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA synchronous;";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
