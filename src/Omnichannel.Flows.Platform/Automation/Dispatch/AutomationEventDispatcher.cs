@@ -34,15 +34,53 @@ public sealed class AutomationEventDispatcher(
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
-    /// <returns>How many events were claimed (0 when there is nothing to do).</returns>
-    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims and dispatches batches while batches come full. A full batch's successor is claimed while it is dispatched,
+    /// and a batch is marked dispatched while the next one is, so runs do not wait for those turns at the write gate;
+    /// batches are still dispatched one after the other (a contact's events stay in order).
+    /// </summary>
+    /// <param name="batchDone">Called after each batch is dispatched and marked.</param>
+    /// <returns>How many events were claimed (0 when there was nothing to do).</returns>
+    public async Task<int> DispatchPendingAsync(Action batchDone, CancellationToken cancellationToken)
     {
-        var (token, claimed) = await ClaimAsync(cancellationToken);
-        if (claimed.Count == 0)
+        var total = 0;
+        var claiming = ClaimAsync(cancellationToken);
+        Task? marking = null;
+        try
         {
-            return 0;
+            while (await claiming is ({ } token, { Count: > 0 } claimed))
+            {
+                total += claimed.Count;
+                claiming = claimed.Count < options.Value.EventBatchSize ? Task.FromResult(NothingClaimed) : ClaimAsync(cancellationToken);
+                var done = await DispatchClaimedAsync(claimed, cancellationToken);
+                await MarkedAsync(marking, batchDone);
+                marking = MarkDispatchedAsync(token, done, cancellationToken);
+            }
+        }
+        finally
+        {
+            await MarkedAsync(marking, batchDone);
+            // Claimed but not dispatched (the app is stopping, or a batch failed): the lease runs out and they are claimed again.
+            await claiming.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
+        return total;
+
+        static async Task MarkedAsync(Task? marking, Action batchDone)
+        {
+            if (marking is not null)
+            {
+                await marking;
+                batchDone();
+            }
+        }
+    }
+
+    private static readonly (Guid, List<AutomationEvent>) NothingClaimed = (Guid.Empty, []);
+
+    /// <returns>The ids of the events dispatched (the others' failures are recorded).</returns>
+    private async Task<List<Guid>> DispatchClaimedAsync(List<AutomationEvent> claimed, CancellationToken cancellationToken)
+    {
         var live = await triggers.GetAsync(cancellationToken);
         // The runs waiting for these customers' replies, read once for the batch. A wait that begins while the batch is
         // dispatched is not resumed by a message of the same batch anyway: that message was recorded before it began.
@@ -71,8 +109,11 @@ public sealed class AutomationEventDispatcher(
                     }
                 }
             });
+        return [.. dispatched];
+    }
 
-        var done = dispatched.ToList();
+    private async Task MarkDispatchedAsync(Guid token, List<Guid> done, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         using var turn = await gate.EnterAsync(db, cancellationToken);
@@ -82,7 +123,6 @@ public sealed class AutomationEventDispatcher(
             .SetProperty(e => e.Error, (string?)null)
             .SetProperty(e => e.LockedBy, (Guid?)null)
             .SetProperty(e => e.LockedUntil, (DateTime?)null), cancellationToken);
-        return claimed.Count;
     }
 
     private async Task DispatchAsync(AutomationEvent automationEvent, TriggerSet live,

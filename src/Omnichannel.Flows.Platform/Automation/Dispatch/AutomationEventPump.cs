@@ -30,9 +30,13 @@ public sealed class AutomationEventPump(
         {
             try
             {
-                while (await AnyPendingAsync(stoppingToken) && await dispatcher.DispatchBatchAsync(stoppingToken) > 0)
+                // Until nothing is pending that can be claimed now (what another pass leased waits for its lease).
+                while (await AnyPendingAsync(stoppingToken))
                 {
-                    signals.Done();
+                    if (await dispatcher.DispatchPendingAsync(signals.Done, stoppingToken) == 0)
+                    {
+                        break;
+                    }
                 }
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
