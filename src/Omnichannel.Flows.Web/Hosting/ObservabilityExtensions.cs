@@ -11,11 +11,18 @@ public static class ObservabilityExtensions
 {
     /// <summary>
     /// Traces and metrics through OpenTelemetry: ASP.NET Core, outgoing HTTP and the platform's own source
-    /// (webhook → processing → send). Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// (webhook → processing → send → flow runs), exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// Without it there is nowhere to send them, so nothing is recorded: a recorded trace costs every webhook, delivery
+    /// and run an activity with its tags, which is measurable at thousands a second (bench/flow-exec.sh).
     /// </summary>
     public static WebApplicationBuilder AddFlowsObservability(this WebApplicationBuilder builder)
     {
-        var otel = builder.Services.AddOpenTelemetry()
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("omnichannel-flows"))
             .WithTracing(tracing => tracing
                 .AddSource(FlowsTelemetry.Name, Omnichannel.Flows.Engine.Running.FlowTracing.SourceName)
@@ -24,12 +31,8 @@ public static class ObservabilityExtensions
             .WithMetrics(metrics => metrics
                 .AddMeter(FlowsTelemetry.Name)
                 .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            otel.UseOtlpExporter();
-        }
-
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
         return builder;
     }
 
