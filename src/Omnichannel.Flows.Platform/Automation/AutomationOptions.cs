@@ -25,11 +25,12 @@ public sealed class AutomationOptions
 
     /// <summary>
     /// Contacts whose events are dispatched at the same time (one contact's events always go in order). A run spends most
-    /// of its time waiting (its start made durable, its reads), so more runs in flight than cores keeps the cores busy
+    /// of its time waiting (its start and its end made durable by the store's group commits, then its turn on the
+    /// thread pool again: milliseconds each under load), so many more runs in flight than cores keeps the cores busy
     /// while a backlog of messages is recorded beside them.
     /// </summary>
     [Range(1, 256)]
-    public int DispatchParallelism { get; set; } = 64;
+    public int DispatchParallelism { get; set; } = 128;
 
     /// <summary>Due timers handed to one job (one Hangfire job per batch, not per timer).</summary>
     [Range(1, 5000)]
