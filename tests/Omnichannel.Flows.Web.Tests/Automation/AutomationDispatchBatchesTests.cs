@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Platform.Automation;
+using Omnichannel.Flows.Web.Tests.Infrastructure;
+
+namespace Omnichannel.Flows.Web.Tests.Automation;
+
+/// <summary>
+/// Batches of two events: while one batch is dispatched the next is claimed, and a batch is marked while the next one
+/// runs; one contact's events still start their runs in the order they happened.
+/// </summary>
+public sealed class AutomationDispatchBatchesTests(AutomationDispatchBatchesTests.TwoPerBatchAppFactory app)
+    : IClassFixture<AutomationDispatchBatchesTests.TwoPerBatchAppFactory>
+{
+    [Fact]
+    public async Task OneContactsEvents_OverSeveralFullBatches_StartRunsInOrder_AndAreAllMarkedDispatched()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var tag = $"batch-{Guid.NewGuid():N}"[..20];
+        var flowId = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("batches"), TestFlows.TagAdded(tag), TestFlows.Record()));
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+        await app.WaitForEventsDispatchedAsync(contactId);
+
+        // Seven events at once (three full batches and one of one), written as the platform writes them.
+        var occurredAt = app.Clock.GetUtcNow().UtcDateTime;
+        var events = Enumerable.Range(0, 7).Select(i => new AutomationEvent
+        {
+            Type = AutomationEventTypes.TagAdded,
+            ContactId = contactId,
+            Payload = $$"""{"tag":"{{tag}}"}""",
+            OccurredAt = occurredAt.AddMilliseconds(i),
+        }).ToList();
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            db.AutomationEvents.AddRange(events);
+            await db.SaveChangesAsync();
+        }
+
+        var runs = await app.WaitForAsync(() => app.RunsAsync(flowId), r => r.Count == 7 && r.All(run => app.Effects.CountFor(run.Id) == 1), "seven runs");
+        await app.WaitForEventsDispatchedAsync(contactId);
+
+        var eventOfRun = runs.ToDictionary(r => r.Id, r => r.TriggerEventId);
+        var started = app.Effects.Recorded.Where(r => eventOfRun.ContainsKey(r.InstanceId)).Select(r => eventOfRun[r.InstanceId]).ToList();
+        Assert.Equal(events.Select(e => e.Id.ToString()), started);
+        await using var check = await app.CreateDbContextAsync();
+        var ids = events.Select(e => e.Id).ToList();
+        Assert.Equal(7, await check.AutomationEvents.CountAsync(e => ids.Contains(e.Id) && e.State == AutomationEventState.Dispatched && e.LockedBy == null));
+    }
+
+    public sealed class TwoPerBatchAppFactory : AutomationAppFactory
+    {
+        protected override void Configure(IDictionary<string, string?> settings)
+        {
+            base.Configure(settings);
+            settings["Automation:EventBatchSize"] = "2";
+        }
+    }
+}
