@@ -174,9 +174,17 @@ public sealed class FlowStoreWriter(
         if (session is null)
         {
             var db = await dbs.CreateDbContextAsync();
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            await db.Database.OpenConnectionAsync();
-            session = (db, new FlowStoreCommands(db), await deferredSync.BeginAsync(db, CancellationToken.None));
+            try
+            {
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                await db.Database.OpenConnectionAsync();
+                session = (db, new FlowStoreCommands(db), await deferredSync.BeginAsync(db, CancellationToken.None));
+            }
+            catch
+            {
+                await db.DisposeAsync();
+                throw;
+            }
         }
 
         return (session.Value.Db, session.Value.Sql);
