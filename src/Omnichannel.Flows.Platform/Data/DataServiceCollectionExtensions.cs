@@ -36,7 +36,8 @@ public static class DataServiceCollectionExtensions
         {
             connectionString = SqliteConnectionString(connectionString, dataPath);
             var busyTimeout = new SqliteBusyTimeoutInterceptor(TimeSpan.FromSeconds(30));
-            services.AddProviderContext<SqliteFlowsDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(busyTimeout));
+            services.AddProviderContext<SqliteFlowsDbContext>(o => o.UseSqlite(connectionString)
+                .AddInterceptors(new SqliteConnectionsWithoutEfFunctions(), busyTimeout));
         }
 
         services.AddHostedService<DatabaseMigrator>();
