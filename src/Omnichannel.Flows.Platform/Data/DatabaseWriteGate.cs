@@ -30,9 +30,8 @@ public sealed class DatabaseWriteGate
     }
 
     /// <summary>
-    /// Opens <paramref name="db"/>'s connection, then waits for this writer's turn: opening a pooled SQLite connection
-    /// registers EF's SQL functions on it again, work that need not hold up the writers queued behind. The connection
-    /// stays open until the context is disposed.
+    /// Opens <paramref name="db"/>'s connection, then waits for this writer's turn: opening is work that need not hold up
+    /// the writers queued behind. The connection stays open until the context is disposed.
     /// </summary>
     public async Task<IDisposable> EnterAsync(DbContext db, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Omnichannel.Flows.Engine.Activities;
+using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 
@@ -64,6 +65,7 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
     public async ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
         var cancellationToken = context.CancellationToken;
+        using var redoable = StepWritesInTurn.Redoable();
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         if (await AutomationSteps.ContactAsync(context, services) is not { } contactId)
@@ -72,8 +74,7 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
         }
 
         var db = services.GetRequiredService<FlowsDbContext>();
-        // One open for the step's reads and its save, not one per statement (each open of a pooled SQLite connection
-        // registers EF's SQL functions on it again).
+        // One open for the step's reads and its save, not one per statement.
         await db.Database.OpenConnectionAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var mode = context.Input<string>("assignTo");

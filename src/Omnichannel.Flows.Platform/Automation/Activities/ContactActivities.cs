@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Omnichannel.Flows.Engine.Activities;
+using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Data;
 
@@ -50,6 +51,7 @@ public abstract class TagChangeActivity(IServiceScopeFactory scopes, ILogger log
 
     public async ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
+        using var redoable = StepWritesInTurn.Redoable();
         await using var scope = scopes.CreateAsyncScope();
         if (await AutomationSteps.ContactAsync(context, scope.ServiceProvider) is not { } contactId)
         {
@@ -84,6 +86,7 @@ public sealed class SetFieldActivity(IServiceScopeFactory scopes, ILogger<SetFie
 
     public async ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
+        using var redoable = StepWritesInTurn.Redoable();
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         if (await AutomationSteps.ContactAsync(context, services) is not { } contactId)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Omnichannel.Flows.Engine.Activities;
+using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 
@@ -21,6 +22,7 @@ public sealed class AddNoteActivity(IServiceScopeFactory scopes, TimeProvider ti
 
     public async ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
+        using var redoable = StepWritesInTurn.Redoable();
         await using var scope = scopes.CreateAsyncScope();
         if (await AutomationSteps.ContactAsync(context, scope.ServiceProvider) is not { } contactId)
         {
@@ -82,6 +84,7 @@ internal static class ConversationStatusChange
     public static async ValueTask<ActivityOutcome> ApplyAsync(
         StepContext context, IServiceScopeFactory scopes, TimeProvider time, ILogger logger, ConversationStatus status)
     {
+        using var redoable = StepWritesInTurn.Redoable();
         await using var scope = scopes.CreateAsyncScope();
         if (await AutomationSteps.ContactAsync(context, scope.ServiceProvider) is not { } contactId)
         {

@@ -11,60 +11,89 @@ namespace Omnichannel.Flows.Platform.Automation.Runs;
 /// Left to SQLite's busy handler, a step's save waits for a gap that back-to-back processing slices never leave, and runs
 /// stall while a backlog of messages is processed. Applies to saves made during a runner call (<see cref="Begin"/>),
 /// outside an explicit transaction (a transaction already holds the database's write lock).
+/// <para>
+/// Saves a step declares redoable (<see cref="Redoable"/>: changes to the platform's own state, which the run does again
+/// if a power cut rolls them back) commit like the run's own steps, leaving the log's sync to the next synced commit
+/// (<see cref="DeferredLogSync"/>). Every other save — a send's outbox row above all, which must be on disk before the
+/// provider is called — syncs as usual.
+/// </para>
 /// </summary>
-internal sealed class StepWritesInTurn(DatabaseWriteGate gate) : SaveChangesInterceptor
+internal sealed class StepWritesInTurn(DatabaseWriteGate gate, DeferredLogSync deferredSync) : SaveChangesInterceptor
 {
     private static readonly AsyncLocal<bool> InStep = new();
-    private readonly ConditionalWeakTable<DbContext, IDisposable> turns = [];
+    private static readonly AsyncLocal<bool> InRedoableStep = new();
+    private readonly ConditionalWeakTable<DbContext, SaveInTurn> turns = [];
 
     /// <summary>Saves made from here on in this async flow (a runner call) take their turn; dispose to stop.</summary>
-    public static IDisposable Begin()
-    {
-        var before = InStep.Value;
-        InStep.Value = true;
-        return new Restore(before);
-    }
+    public static IDisposable Begin() => new Restore(InStep, true);
+
+    /// <summary>
+    /// Saves made from here on in this async flow (a step's body) only change the platform's own state — an assignment, a
+    /// tag, a note, a field, a conversation's status — and nothing outside was told of them: if a power cut rolled one
+    /// back, so would it the run's record of the step, which runs again. Dispose to stop. Never around a send.
+    /// </summary>
+    public static IDisposable Redoable() => new Restore(InRedoableStep, true);
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         if (InStep.Value && eventData.Context is { } db && db.Database.IsSqlite() && db.Database.CurrentTransaction is null)
         {
-            turns.AddOrUpdate(db, await gate.EnterAsync(cancellationToken));
+            var deferred = InRedoableStep.Value ? await deferredSync.BeginAsync(db, cancellationToken) : null;
+            try
+            {
+                turns.AddOrUpdate(db, new SaveInTurn(await gate.EnterAsync(cancellationToken), deferred));
+            }
+            catch when (deferred is not null)
+            {
+                await deferred.DisposeAsync();
+                throw;
+            }
         }
 
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Release(eventData.Context);
-        return ValueTask.FromResult(result);
+        await ReleaseAsync(eventData.Context);
+        return result;
     }
 
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.Context);
-        return Task.CompletedTask;
-    }
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAsync(eventData.Context);
 
-    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.Context);
-        return Task.CompletedTask;
-    }
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAsync(eventData.Context);
 
-    private void Release(DbContext? db)
+    private async Task ReleaseAsync(DbContext? db)
     {
-        if (db is not null && turns.TryGetValue(db, out var turn))
+        if (db is not null && turns.TryGetValue(db, out var save))
         {
             turns.Remove(db);
-            turn.Dispose();
+            // The turn first: restoring how the connection syncs is no write, and the writers queued behind need not wait for it.
+            save.Turn.Dispose();
+            if (save.Deferred is not null)
+            {
+                await save.Deferred.DisposeAsync();
+            }
         }
     }
 
-    private sealed class Restore(bool before) : IDisposable
+    private sealed record SaveInTurn(IDisposable Turn, IAsyncDisposable? Deferred);
+
+    private sealed class Restore : IDisposable
     {
-        public void Dispose() => InStep.Value = before;
+        private readonly AsyncLocal<bool> flag;
+        private readonly bool before;
+
+        public Restore(AsyncLocal<bool> flag, bool value)
+        {
+            this.flag = flag;
+            before = flag.Value;
+            flag.Value = value;
+        }
+
+        public void Dispose() => flag.Value = before;
     }
 }

@@ -17,7 +17,7 @@ namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 /// <see cref="FlowRunner"/> and assert what the platform did. The store can lose a step as a crash would
 /// (<see cref="CrashAfterStepOf"/>), so a test can re-run it with the same idempotency key.
 /// </summary>
-public sealed class ActivityAppFactory : FlowsAppFactory
+public class ActivityAppFactory : FlowsAppFactory
 {
     private readonly CrashingFlowStore crashing;
 
