@@ -29,8 +29,9 @@ internal sealed class StepWritesInTurn(DatabaseWriteGate gate, DeferredLogSync d
 
     /// <summary>
     /// Saves made from here on in this async flow (a step's body) only change the platform's own state — an assignment, a
-    /// tag, a note, a field, a conversation's status — and nothing outside was told of them: if a power cut rolled one
-    /// back, so would it the run's record of the step, which runs again. Dispose to stop. Never around a send.
+    /// tag, a note, a field, a conversation's status — and nothing outside was told of them: a power cut that rolled one
+    /// back would roll back the run's later record of the step too, and the run does the step again. Dispose to stop.
+    /// Never around a send.
     /// </summary>
     public static IDisposable Redoable() => new Restore(InRedoableStep, true);
 
