@@ -127,6 +127,9 @@ public sealed class TestEffects
 
     public volatile bool Failing;
 
+    /// <summary>Runs inside <c>test.record</c>, before it records: a test's way to act while a run is in a step.</summary>
+    public Func<StepContext, Task>? WhileRecording { get; set; }
+
     public int CountFor(string instanceId) => Recorded.Count(r => r.InstanceId == instanceId);
 }
 
@@ -134,10 +137,15 @@ public sealed class RecordActivity(TestEffects effects) : IActivity
 {
     public ActivityDescriptor Descriptor { get; } = new("test.record", "Test", "Record", "Records that it ran.", [], [Ports.Done]);
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
+    public async ValueTask<ActivityOutcome> ExecuteAsync(StepContext context)
     {
+        if (effects.WhileRecording is { } act)
+        {
+            await act(context);
+        }
+
         effects.Recorded.Enqueue((context.InstanceId, context.NodeId, context.IdempotencyKey, context.Now));
-        return ValueTask.FromResult(ActivityOutcome.Done);
+        return ActivityOutcome.Done;
     }
 }
 

@@ -46,6 +46,67 @@ public sealed class AutomationDispatchBatchesTests(AutomationDispatchBatchesTest
         Assert.Equal(7, await check.AutomationEvents.CountAsync(e => ids.Contains(e.Id) && e.State == AutomationEventState.Dispatched && e.LockedBy == null));
     }
 
+    [Fact]
+    public async Task ABatchThatWaitedPastItsLease_LeavesTheEventsAnotherInstanceClaimedMeanwhile_ToThatInstance()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var tag = $"lease-{Guid.NewGuid():N}"[..20];
+        var flowId = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("lease"), TestFlows.TagAdded(tag), TestFlows.Record()));
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+        await app.WaitForEventsDispatchedAsync(contactId);
+
+        // Two full batches: the second is claimed while the first is dispatched, and waits for it.
+        var occurredAt = app.Clock.GetUtcNow().UtcDateTime;
+        var events = Enumerable.Range(0, 4).Select(i => new AutomationEvent
+        {
+            Type = AutomationEventTypes.TagAdded,
+            ContactId = contactId,
+            Payload = $$"""{"tag":"{{tag}}"}""",
+            OccurredAt = occurredAt.AddMilliseconds(i),
+        }).ToList();
+        List<Guid> first = [events[0].Id, events[1].Id];
+        List<Guid> waiting = [events[2].Id, events[3].Id];
+        var otherInstance = Guid.NewGuid();
+        var once = 0;
+        app.Effects.WhileRecording = async _ =>
+        {
+            if (Interlocked.Exchange(ref once, 1) == 1)
+            {
+                return;
+            }
+
+            // While the first batch runs, the second is claimed; its lease runs out, and another instance claims it.
+            await using var db = await app.CreateDbContextAsync();
+            await app.WaitForAsync(() => db.AutomationEvents.CountAsync(e => waiting.Contains(e.Id) && e.LockedBy != null), n => n == 2, "the second batch claimed");
+            app.Clock.Advance(TimeSpan.FromMinutes(3));
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            await db.AutomationEvents.Where(e => waiting.Contains(e.Id)).ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.LockedBy, otherInstance)
+                .SetProperty(e => e.LockedUntil, now + TimeSpan.FromMinutes(2)));
+        };
+
+        try
+        {
+            await using (var db = await app.CreateDbContextAsync())
+            {
+                db.AutomationEvents.AddRange(events);
+                await db.SaveChangesAsync();
+            }
+
+            // The first batch is marked once the second has been dispatched, or left.
+            await using var check = await app.CreateDbContextAsync();
+            await app.WaitForAsync(() => check.AutomationEvents.CountAsync(e => first.Contains(e.Id) && e.State == AutomationEventState.Dispatched), n => n == 2, "the first batch dispatched");
+
+            var runs = await app.RunsAsync(flowId);
+            Assert.Equal(first.Select(id => id.ToString()).Order(), runs.Select(r => r.TriggerEventId).Order());
+            Assert.Equal(2, await check.AutomationEvents.CountAsync(e => waiting.Contains(e.Id) && e.State == AutomationEventState.Pending && e.LockedBy == otherInstance));
+        }
+        finally
+        {
+            app.Effects.WhileRecording = null;
+        }
+    }
+
     public sealed class TwoPerBatchAppFactory : AutomationAppFactory
     {
         protected override void Configure(IDictionary<string, string?> settings)

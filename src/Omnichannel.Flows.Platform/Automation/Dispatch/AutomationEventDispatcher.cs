@@ -37,7 +37,8 @@ public sealed class AutomationEventDispatcher(
     /// <summary>
     /// Claims and dispatches batches while batches come full. A full batch's successor is claimed while it is dispatched,
     /// and a batch is marked dispatched while the next one is, so runs do not wait for those turns at the write gate;
-    /// batches are still dispatched one after the other (a contact's events stay in order).
+    /// batches are still dispatched one after the other (a contact's events stay in order). A batch that waited past half
+    /// its lease has the lease renewed before it is dispatched (<see cref="StillHeldAsync"/>).
     /// </summary>
     /// <param name="batchDone">Called after each batch is dispatched and marked.</param>
     /// <returns>How many events were claimed (0 when there was nothing to do).</returns>
@@ -48,13 +49,13 @@ public sealed class AutomationEventDispatcher(
         Task? marking = null;
         try
         {
-            while (await claiming is ({ } token, { Count: > 0 } claimed))
+            while (await claiming is { Events.Count: > 0 } claim)
             {
-                total += claimed.Count;
-                claiming = claimed.Count < options.Value.EventBatchSize ? Task.FromResult(NothingClaimed) : ClaimAsync(cancellationToken);
-                var done = await DispatchClaimedAsync(claimed, cancellationToken);
+                total += claim.Events.Count;
+                claiming = claim.Events.Count < options.Value.EventBatchSize ? Task.FromResult(NothingClaimed) : ClaimAsync(cancellationToken);
+                var done = await DispatchClaimedAsync(await StillHeldAsync(claim, cancellationToken), cancellationToken);
                 await MarkedAsync(marking, batchDone);
-                marking = MarkDispatchedAsync(token, done, cancellationToken);
+                marking = MarkDispatchedAsync(claim.Token, done, cancellationToken);
             }
         }
         finally
@@ -76,7 +77,43 @@ public sealed class AutomationEventDispatcher(
         }
     }
 
-    private static readonly (Guid, List<AutomationEvent>) NothingClaimed = (Guid.Empty, []);
+    /// <summary>A claimed batch: the token its rows are locked with, when it was claimed, and the events, in order.</summary>
+    private sealed record Claim(Guid Token, DateTime ClaimedAt, List<AutomationEvent> Events);
+
+    private static readonly Claim NothingClaimed = new(Guid.Empty, DateTime.MinValue, []);
+
+    /// <summary>
+    /// The events of <paramref name="claim"/> this instance still holds. A batch claimed while the one before it was
+    /// dispatched may have waited: once past half its lease, the lease is renewed first, and events whose lease ran out
+    /// and another instance claimed meanwhile are left to that instance, which dispatches them.
+    /// </summary>
+    private async Task<List<AutomationEvent>> StillHeldAsync(Claim claim, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (now - claim.ClaimedAt < Lease / 2)
+        {
+            return claim.Events;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        using (await gate.EnterAsync(db, cancellationToken))
+        {
+            await db.AutomationEvents.Where(e => e.LockedBy == claim.Token && e.State == AutomationEventState.Pending)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
+        }
+
+        var held = (await db.AutomationEvents.AsNoTracking()
+            .Where(e => e.LockedBy == claim.Token && e.State == AutomationEventState.Pending)
+            .Select(e => e.Id)
+            .ToListAsync(cancellationToken)).ToHashSet();
+        if (held.Count < claim.Events.Count)
+        {
+            logger.LogWarning("{Count} of {Claimed} automation events waited past their lease and another instance claimed them; left to it",
+                claim.Events.Count - held.Count, claim.Events.Count);
+        }
+
+        return [.. claim.Events.Where(e => held.Contains(e.Id))];
+    }
 
     /// <returns>The ids of the events dispatched (the others' failures are recorded).</returns>
     private async Task<List<Guid>> DispatchClaimedAsync(List<AutomationEvent> claimed, CancellationToken cancellationToken)
@@ -179,7 +216,7 @@ public sealed class AutomationEventDispatcher(
         }
     }
 
-    private async Task<(Guid Token, List<AutomationEvent> Claimed)> ClaimAsync(CancellationToken cancellationToken)
+    private async Task<Claim> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
@@ -196,7 +233,7 @@ public sealed class AutomationEventDispatcher(
                     .SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
         }
 
-        return (token, count == 0
+        return new Claim(token, now, count == 0
             ? []
             : await db.AutomationEvents.AsNoTracking()
                 .Where(e => e.LockedBy == token && e.State == AutomationEventState.Pending)
