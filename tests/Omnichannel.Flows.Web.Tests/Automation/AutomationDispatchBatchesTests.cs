@@ -14,21 +14,8 @@ public sealed class AutomationDispatchBatchesTests(AutomationDispatchBatchesTest
     [Fact]
     public async Task OneContactsEvents_OverSeveralFullBatches_StartRunsInOrder_AndAreAllMarkedDispatched()
     {
-        using var admin = await app.CreateAdminClientAsync();
-        var tag = $"batch-{Guid.NewGuid():N}"[..20];
-        var flowId = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("batches"), TestFlows.TagAdded(tag), TestFlows.Record()));
-        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
-        await app.WaitForEventsDispatchedAsync(contactId);
-
         // Seven events at once (three full batches and one of one), written as the platform writes them.
-        var occurredAt = app.Clock.GetUtcNow().UtcDateTime;
-        var events = Enumerable.Range(0, 7).Select(i => new AutomationEvent
-        {
-            Type = AutomationEventTypes.TagAdded,
-            ContactId = contactId,
-            Payload = $$"""{"tag":"{{tag}}"}""",
-            OccurredAt = occurredAt.AddMilliseconds(i),
-        }).ToList();
+        var (flowId, events) = await FlowAndEventsOfOneContactAsync("batches", 7);
         await using (var db = await app.CreateDbContextAsync())
         {
             db.AutomationEvents.AddRange(events);
@@ -36,7 +23,7 @@ public sealed class AutomationDispatchBatchesTests(AutomationDispatchBatchesTest
         }
 
         var runs = await app.WaitForAsync(() => app.RunsAsync(flowId), r => r.Count == 7 && r.All(run => app.Effects.CountFor(run.Id) == 1), "seven runs");
-        await app.WaitForEventsDispatchedAsync(contactId);
+        await app.WaitForEventsDispatchedAsync(events[0].ContactId!.Value);
 
         var eventOfRun = runs.ToDictionary(r => r.Id, r => r.TriggerEventId);
         var started = app.Effects.Recorded.Where(r => eventOfRun.ContainsKey(r.InstanceId)).Select(r => eventOfRun[r.InstanceId]).ToList();
@@ -49,21 +36,8 @@ public sealed class AutomationDispatchBatchesTests(AutomationDispatchBatchesTest
     [Fact]
     public async Task ABatchThatWaitedPastItsLease_LeavesTheEventsAnotherInstanceClaimedMeanwhile_ToThatInstance()
     {
-        using var admin = await app.CreateAdminClientAsync();
-        var tag = $"lease-{Guid.NewGuid():N}"[..20];
-        var flowId = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("lease"), TestFlows.TagAdded(tag), TestFlows.Record()));
-        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
-        await app.WaitForEventsDispatchedAsync(contactId);
-
         // Two full batches: the second is claimed while the first is dispatched, and waits for it.
-        var occurredAt = app.Clock.GetUtcNow().UtcDateTime;
-        var events = Enumerable.Range(0, 4).Select(i => new AutomationEvent
-        {
-            Type = AutomationEventTypes.TagAdded,
-            ContactId = contactId,
-            Payload = $$"""{"tag":"{{tag}}"}""",
-            OccurredAt = occurredAt.AddMilliseconds(i),
-        }).ToList();
+        var (flowId, events) = await FlowAndEventsOfOneContactAsync("lease", 4);
         List<Guid> first = [events[0].Id, events[1].Id];
         List<Guid> waiting = [events[2].Id, events[3].Id];
         var otherInstance = Guid.NewGuid();
@@ -105,6 +79,27 @@ public sealed class AutomationDispatchBatchesTests(AutomationDispatchBatchesTest
         {
             app.Effects.WhileRecording = null;
         }
+    }
+
+    /// <summary>
+    /// A flow started by a tag, a contact whose first message is dispatched, and <paramref name="count"/> unsaved events
+    /// of that contact adding the tag, in order (the caller writes them, as the platform would).
+    /// </summary>
+    private async Task<(string FlowId, List<AutomationEvent> Events)> FlowAndEventsOfOneContactAsync(string stem, int count)
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var tag = $"{stem}-{Guid.NewGuid():N}"[..20];
+        var flowId = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId(stem), TestFlows.TagAdded(tag), TestFlows.Record()));
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+        await app.WaitForEventsDispatchedAsync(contactId);
+        var occurredAt = app.Clock.GetUtcNow().UtcDateTime;
+        return (flowId, [.. Enumerable.Range(0, count).Select(i => new AutomationEvent
+        {
+            Type = AutomationEventTypes.TagAdded,
+            ContactId = contactId,
+            Payload = $$"""{"tag":"{{tag}}"}""",
+            OccurredAt = occurredAt.AddMilliseconds(i),
+        })]);
     }
 
     public sealed class TwoPerBatchAppFactory : AutomationAppFactory
