@@ -98,14 +98,10 @@ public sealed class AutomationEventDispatcher(
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         using (await gate.EnterAsync(db, cancellationToken))
         {
-            await db.AutomationEvents.Where(e => e.LockedBy == claim.Token && e.State == AutomationEventState.Pending)
-                .ExecuteUpdateAsync(set => set.SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
+            await HeldWith(db, claim.Token).ExecuteUpdateAsync(set => set.SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
         }
 
-        var held = (await db.AutomationEvents.AsNoTracking()
-            .Where(e => e.LockedBy == claim.Token && e.State == AutomationEventState.Pending)
-            .Select(e => e.Id)
-            .ToListAsync(cancellationToken)).ToHashSet();
+        var held = (await HeldWith(db, claim.Token).Select(e => e.Id).ToListAsync(cancellationToken)).ToHashSet();
         if (held.Count < claim.Events.Count)
         {
             logger.LogWarning("{Count} of {Claimed} automation events waited past their lease and another instance claimed them; left to it",
@@ -235,11 +231,12 @@ public sealed class AutomationEventDispatcher(
 
         return new Claim(token, now, count == 0
             ? []
-            : await db.AutomationEvents.AsNoTracking()
-                .Where(e => e.LockedBy == token && e.State == AutomationEventState.Pending)
-                .OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)
-                .ToListAsync(cancellationToken));
+            : await HeldWith(db, token).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).ToListAsync(cancellationToken));
     }
+
+    /// <summary>The pending events a claim made with <paramref name="token"/> holds (read untracked).</summary>
+    private static IQueryable<AutomationEvent> HeldWith(FlowsDbContext db, Guid token) =>
+        db.AutomationEvents.AsNoTracking().Where(e => e.LockedBy == token && e.State == AutomationEventState.Pending);
 
     /// <summary>Backs off (the lease becomes the retry time, with no owner) or, after the last attempt, keeps it as failed.</summary>
     private async Task RecordFailureAsync(AutomationEvent automationEvent, Exception exception, CancellationToken cancellationToken)
