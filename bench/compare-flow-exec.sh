@@ -20,7 +20,8 @@ if [[ $# -lt 1 || $# -gt 2 ]]; then echo "usage: bench/compare-flow-exec.sh [--s
 BASE=$(git rev-parse --short "$1^{commit}")
 PAIRS=${2:-3}
 if ! [[ $PAIRS =~ ^[1-9][0-9]?$ ]]; then echo "PAIRS must be a number from 1 to 99, not '$PAIRS'" >&2; exit 2; fi
-HEAD_NAME="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench 2>/dev/null || echo '+changes')"
+# The paths bench/flow-exec.sh counts as the code it measures (results files rewritten by earlier runs do not count).
+HEAD_NAME="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/LoadGen bench/FlowExec 2>/dev/null || echo '+changes')"
 
 TREE=$(mktemp -d -t flow-exec-base.XXXXXX)
 RUNS=$(mktemp -d -t flow-exec-compare.XXXXXX)
