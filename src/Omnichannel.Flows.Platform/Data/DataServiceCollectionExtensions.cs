@@ -36,7 +36,11 @@ public static class DataServiceCollectionExtensions
         {
             connectionString = SqliteConnectionString(connectionString, dataPath);
             var busyTimeout = new SqliteBusyTimeoutInterceptor(TimeSpan.FromSeconds(30));
-            services.AddProviderContext<SqliteFlowsDbContext>(o => o.UseSqlite(connectionString)
+            // A list a query filters by (ids.Contains(row.Id)) goes as one JSON parameter (json_each), not as one
+            // parameter per item: SQLite looks each named parameter up among all of the statement's, so binding n of them
+            // costs n² comparisons, and every list length is another statement text to prepare.
+            services.AddProviderContext<SqliteFlowsDbContext>(o => o.UseSqlite(connectionString,
+                    sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                 .AddInterceptors(new SqliteConnectionsWithoutEfFunctions(), busyTimeout));
         }
 

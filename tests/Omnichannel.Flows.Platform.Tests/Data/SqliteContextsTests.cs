@@ -9,12 +9,13 @@ using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Tests.Data;
 
-public sealed class SqliteConnectionsWithoutEfFunctionsTests : IAsyncDisposable
+/// <summary>How the app's SQLite contexts (<see cref="DataServiceCollectionExtensions.AddFlowsData"/>) talk to the file.</summary>
+public sealed class SqliteContextsTests : IAsyncDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "omnichannel-tests", Guid.NewGuid().ToString("N"));
     private readonly ServiceProvider services;
 
-    public SqliteConnectionsWithoutEfFunctionsTests()
+    public SqliteContextsTests()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:DataPath"] = folder })
@@ -45,6 +46,25 @@ public sealed class SqliteConnectionsWithoutEfFunctionsTests : IAsyncDisposable
         command.CommandText = "SELECT regexp('S.*', 'Support')";
         var missing = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteScalarAsync());
         Assert.Contains("no such function: regexp", missing.Message);
+    }
+
+    [Fact]
+    public async Task AListAQueryFiltersBy_GoesAsOneJsonParameter_WhateverItsLength()
+    {
+        var dbs = services.GetRequiredService<IDbContextFactory<FlowsDbContext>>();
+        await using var db = await dbs.CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        Team[] teams = [.. new[] { "VIP", "Billing", "Support" }.Select(name => new Team { Name = name, CreatedAt = DateTime.UtcNow })];
+        db.Teams.AddRange(teams);
+        await db.SaveChangesAsync();
+
+        Guid[] ids = [teams[0].Id, .. Enumerable.Range(0, 300).Select(_ => Guid.NewGuid()), teams[2].Id];
+        var query = db.Teams.AsNoTracking().Where(t => ids.Contains(t.Id)).OrderBy(t => t.Name).Select(t => t.Name);
+
+        Assert.Equal(["Support", "VIP"], await query.ToListAsync());
+        var sql = query.ToQueryString();
+        Assert.Contains("json_each(@ids)", sql);
+        Assert.DoesNotContain("@ids1", sql);
     }
 
     public async ValueTask DisposeAsync()
