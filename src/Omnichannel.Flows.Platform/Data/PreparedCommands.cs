@@ -102,6 +102,24 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
     public Task<int> ExecuteAsync(string key, Func<(string Text, IProperty[] Parameters)> build, object?[] values, CancellationToken cancellationToken) =>
         Get(key, build).ExecuteAsync(values, cancellationToken);
 
+    /// <summary>
+    /// Runs the query known by <paramref name="key"/> (built like <see cref="ExecuteAsync(string, Func{ValueTuple{string, IProperty[]}}, object?[], CancellationToken)"/>)
+    /// and reads each row with <paramref name="read"/>.
+    /// </summary>
+    public async Task<List<T>> QueryAsync<T>(string key, Func<(string Text, IProperty[] Parameters)> build, object?[] values,
+        Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var command = Get(key, build).Bind(values);
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
     public IEntityType Entity(Type type) =>
         db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
 
@@ -157,7 +175,11 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
             return ExecuteAsync(values, cancellationToken);
         }
 
-        public Task<int> ExecuteAsync(object?[] values, CancellationToken cancellationToken)
+        public Task<int> ExecuteAsync(object?[] values, CancellationToken cancellationToken) =>
+            Bind(values).ExecuteNonQueryAsync(cancellationToken);
+
+        /// <summary>The command with <paramref name="values"/> as its parameters, in order.</summary>
+        public DbCommand Bind(object?[] values)
         {
             command.Parameters.Clear();
             for (var i = 0; i < values.Length; i++)
@@ -165,7 +187,7 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
                 command.Parameters.Add(mappings[i].CreateParameter(command, names[i], values[i], properties[i].IsNullable));
             }
 
-            return command.ExecuteNonQueryAsync(cancellationToken);
+            return command;
         }
     }
 }

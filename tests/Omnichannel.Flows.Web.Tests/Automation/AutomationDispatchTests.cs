@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -77,6 +78,22 @@ public sealed class AutomationDispatchTests(AutomationAppFactory app) : IClassFi
         Assert.Equal(FlowStatus.Suspended, run.Status);
         var details = await admin.GetFromJsonAsync<JsonObject>($"/api/flow-runs/{run.Id}");
         Assert.Contains(details!["journal"]!.AsArray(), step => step!["outcome"]!.GetValue<string>() == "skipped");
+    }
+
+    [Fact]
+    public async Task ConcurrencySingle_RunsForNoContactCountAsOneSubject()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("single-none"), TestFlows.Manual(), TestFlows.Wait("PT1H"), TestFlows.Record()));
+        var first = await AutomationTimerTests.StartAsync(admin, id);
+
+        var second = await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { });
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal(first, Assert.Single(await app.RunsAsync(id)).Id);
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+        var forContact = await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { contactId });
+        Assert.Equal(HttpStatusCode.Accepted, forContact.StatusCode);
     }
 
     [Fact]

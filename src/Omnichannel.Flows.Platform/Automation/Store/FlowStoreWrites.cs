@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Definitions;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Data;
@@ -140,12 +139,6 @@ internal sealed class ConsumeWrite(Bookmark bookmark, FlowCheckpoint checkpoint)
 /// </summary>
 internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecision>
 {
-    private static readonly Func<FlowsDbContext, string, string?, IAsyncEnumerable<ActiveRun>> Active =
-        EF.CompileAsyncQuery((FlowsDbContext db, string flowId, string? subject) =>
-            db.FlowInstances.AsNoTracking()
-                .Where(i => i.FlowId == flowId && i.SubjectId == subject && (i.Status == FlowStatus.Running || i.Status == FlowStatus.Suspended))
-                .Select(i => new ActiveRun(i.Id, i.Snapshot)));
-
     private FlowInstanceRecord? run;
 
     public override string? InstanceId => null;
@@ -154,7 +147,6 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
 
     public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken)
     {
-        var db = sql.Db;
         var instance = request.Instance;
         var seen = new FlowTriggerEventRecord { FlowId = instance.FlowId, EventId = instance.TriggerEventId, SeenAt = instance.CreatedAt.UtcDateTime };
         if (await sql.InsertUnseenAsync(seen, cancellationToken) == 0)
@@ -166,7 +158,7 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
         // grows with every run still waiting.
         var active = request.Concurrency == FlowConcurrency.Parallel
             ? []
-            : await Active(db, instance.FlowId, instance.SubjectId).ToListAsync(cancellationToken);
+            : await sql.ActiveRunsAsync(instance.FlowId, instance.SubjectId, cancellationToken);
         if (active.Count > 0 && request.Concurrency == FlowConcurrency.Single)
         {
             // Journaled on the run that made way for nothing, so its history says which trigger it absorbed.
@@ -208,5 +200,4 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
         return StartDecision.Start(cancelled);
     }
 
-    private sealed record ActiveRun(string Id, string Snapshot);
 }
