@@ -199,5 +199,4 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
         await sql.InsertAsync(run ?? throw new InvalidOperationException("Prepare the write first."), cancellationToken);
         return StartDecision.Start(cancelled);
     }
-
 }
