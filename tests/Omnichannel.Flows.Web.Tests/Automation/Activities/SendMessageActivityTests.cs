@@ -14,14 +14,13 @@ namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 /// <summary><c>message.send</c> run by the engine over the real outbox, service windows, consent and providers.</summary>
 public sealed class SendMessageActivityTests : IClassFixture<ActivityAppFactory>
 {
-    private const string WhatsAppMessagesPath = "/109876543210/messages";
     private const string TwilioMessagesPath = "/2010-04-01/Accounts/ACtest/Messages.json";
     private readonly ActivityAppFactory app;
 
     public SendMessageActivityTests(ActivityAppFactory app)
     {
         this.app = app;
-        app.Provider.RespondWith(WhatsAppMessagesPath, _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+        ActivitySteps.AcceptWhatsAppSends(app.Provider);
         app.Provider.AcceptSmsSends();
         app.Provider.RespondWith(MetaMessagingSteps.SendPath, _ => FakeResponse.Json($$"""{ "recipient_id": "x", "message_id": "m_{{Guid.NewGuid():N}}" }"""));
     }
@@ -44,7 +43,7 @@ public sealed class SendMessageActivityTests : IClassFixture<ActivityAppFactory>
         Assert.Equal(MessageOrigin.Automation, message.Origin);
         Assert.Equal($"{instance.Id}:{ActivitySteps.ActionNode}:1:1", message.IdempotencyKey);
         Assert.Equal(message.Id.ToString(), step.Recorded("messageId"));
-        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(phone.TrimStart('+'), StringComparison.Ordinal));
+        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(ActivitySteps.WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(phone.TrimStart('+'), StringComparison.Ordinal));
         var body = JsonDocument.Parse(request.Body).RootElement;
         Assert.Equal("text", body.GetProperty("type").GetString());
         Assert.Equal("Hi Zoë, about \"Where is order 1042?\": it ships today.", body.GetProperty("text").GetProperty("body").GetString());

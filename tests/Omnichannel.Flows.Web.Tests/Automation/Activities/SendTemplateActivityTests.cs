@@ -10,13 +10,12 @@ namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 /// <summary><c>whatsapp.sendTemplate</c> through the real outbox, pricing and the fake WhatsApp Cloud API.</summary>
 public sealed class SendTemplateActivityTests : IClassFixture<ActivityAppFactory>
 {
-    private const string WhatsAppMessagesPath = "/109876543210/messages";
     private readonly ActivityAppFactory app;
 
     public SendTemplateActivityTests(ActivityAppFactory app)
     {
         this.app = app;
-        app.Provider.RespondWith(WhatsAppMessagesPath, _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+        ActivitySteps.AcceptWhatsAppSends(app.Provider);
     }
 
     [Fact]
@@ -38,7 +37,7 @@ public sealed class SendTemplateActivityTests : IClassFixture<ActivityAppFactory
         Assert.Equal("Hi Jonas, your order A-1042 has shipped.", message.Text);
         Assert.Equal(55_000, message.CostEstimateMicros);
         Assert.Equal($"{instance.Id}:{ActivitySteps.ActionNode}:1:1", message.IdempotencyKey);
-        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(template.Name, StringComparison.Ordinal));
+        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(ActivitySteps.WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(template.Name, StringComparison.Ordinal));
         var body = JsonDocument.Parse(request.Body).RootElement;
         Assert.Equal("template", body.GetProperty("type").GetString());
         Assert.Equal(phone.TrimStart('+'), body.GetProperty("to").GetString());

@@ -37,7 +37,7 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
     [Fact]
     public async Task ASendDuringARun_SyncsItsOutboxRow()
     {
-        app.Provider.RespondWith("/109876543210/messages", _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+        ActivitySteps.AcceptWhatsAppSends(app.Provider);
         var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "Where is my order?");
         var payload = await app.MessageReceivedPayloadAsync(contactId);
         app.Probe.Saves.Clear();
