@@ -56,6 +56,9 @@ public sealed class FakeProviderServer : IAsyncDisposable
         defaults[pathContains] = respond;
     }
 
+    /// <summary>The Cloud API's send endpoint for the phone number id the test app is configured with (after the API version).</summary>
+    public const string WhatsAppMessagesPath = "/109876543210/messages";
+
     /// <summary>Twilio's send endpoint for the account the test app is configured with (<c>ACtest</c>).</summary>
     public const string TwilioMessagesPath = "/2010-04-01/Accounts/ACtest/Messages.json";
 

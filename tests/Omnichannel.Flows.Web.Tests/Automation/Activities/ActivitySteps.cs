@@ -18,13 +18,6 @@ public static class ActivitySteps
 {
     public const string ActionNode = "act";
 
-    /// <summary>Where the fake Graph API takes WhatsApp sends for the test app's phone number id.</summary>
-    public const string WhatsAppMessagesPath = "/109876543210/messages";
-
-    /// <summary>The fake Graph API accepts every WhatsApp send, each with a new message id.</summary>
-    public static void AcceptWhatsAppSends(FakeProviderServer provider) =>
-        provider.RespondWith(WhatsAppMessagesPath, _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
-
     /// <summary>A flow that runs one action when started by hand: start → act.</summary>
     public static FlowDefinition OneAction(string type, object inputs) => new(
         $"test-{Guid.NewGuid():N}", "One action", null, 1, FlowConcurrency.Parallel, false,

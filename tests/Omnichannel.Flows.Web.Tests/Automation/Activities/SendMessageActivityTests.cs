@@ -20,7 +20,7 @@ public sealed class SendMessageActivityTests : IClassFixture<ActivityAppFactory>
     public SendMessageActivityTests(ActivityAppFactory app)
     {
         this.app = app;
-        ActivitySteps.AcceptWhatsAppSends(app.Provider);
+        app.Provider.AcceptWhatsAppSends();
         app.Provider.AcceptSmsSends();
         app.Provider.RespondWith(MetaMessagingSteps.SendPath, _ => FakeResponse.Json($$"""{ "recipient_id": "x", "message_id": "m_{{Guid.NewGuid():N}}" }"""));
     }
@@ -43,7 +43,7 @@ public sealed class SendMessageActivityTests : IClassFixture<ActivityAppFactory>
         Assert.Equal(MessageOrigin.Automation, message.Origin);
         Assert.Equal($"{instance.Id}:{ActivitySteps.ActionNode}:1:1", message.IdempotencyKey);
         Assert.Equal(message.Id.ToString(), step.Recorded("messageId"));
-        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(ActivitySteps.WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(phone.TrimStart('+'), StringComparison.Ordinal));
+        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(FakeProviderServer.WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(phone.TrimStart('+'), StringComparison.Ordinal));
         var body = JsonDocument.Parse(request.Body).RootElement;
         Assert.Equal("text", body.GetProperty("type").GetString());
         Assert.Equal("Hi Zoë, about \"Where is order 1042?\": it ships today.", body.GetProperty("text").GetProperty("body").GetString());

@@ -15,7 +15,7 @@ public sealed class SendTemplateActivityTests : IClassFixture<ActivityAppFactory
     public SendTemplateActivityTests(ActivityAppFactory app)
     {
         this.app = app;
-        ActivitySteps.AcceptWhatsAppSends(app.Provider);
+        app.Provider.AcceptWhatsAppSends();
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class SendTemplateActivityTests : IClassFixture<ActivityAppFactory
         Assert.Equal("Hi Jonas, your order A-1042 has shipped.", message.Text);
         Assert.Equal(55_000, message.CostEstimateMicros);
         Assert.Equal($"{instance.Id}:{ActivitySteps.ActionNode}:1:1", message.IdempotencyKey);
-        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(ActivitySteps.WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(template.Name, StringComparison.Ordinal));
+        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(FakeProviderServer.WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(template.Name, StringComparison.Ordinal));
         var body = JsonDocument.Parse(request.Body).RootElement;
         Assert.Equal("template", body.GetProperty("type").GetString());
         Assert.Equal(phone.TrimStart('+'), body.GetProperty("to").GetString());

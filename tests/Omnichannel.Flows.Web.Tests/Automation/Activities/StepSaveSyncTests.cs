@@ -37,7 +37,7 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
     [Fact]
     public async Task ASendDuringARun_SyncsItsOutboxRow()
     {
-        ActivitySteps.AcceptWhatsAppSends(app.Provider);
+        app.Provider.AcceptWhatsAppSends();
         var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "Where is my order?");
         var payload = await app.MessageReceivedPayloadAsync(contactId);
         app.Probe.Saves.Clear();

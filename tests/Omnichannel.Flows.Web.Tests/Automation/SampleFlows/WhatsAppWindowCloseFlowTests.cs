@@ -18,7 +18,6 @@ namespace Omnichannel.Flows.Web.Tests.Automation.SampleFlows;
 /// </summary>
 public sealed class WhatsAppWindowCloseFlowTests : IClassFixture<ActivityAppFactory>
 {
-    private const string WhatsAppMessagesPath = "/109876543210/messages";
     private const string TemplateName = "order_update";
     private readonly ActivityAppFactory app;
     private readonly FlowDefinition flow;
@@ -27,7 +26,7 @@ public sealed class WhatsAppWindowCloseFlowTests : IClassFixture<ActivityAppFact
     {
         this.app = app;
         flow = app.PublishSample("whatsapp-window-close-utility-template.json");
-        app.Provider.RespondWith(WhatsAppMessagesPath, _ => FakeResponse.Json($$"""{ "messages": [{ "id": "wamid.{{Guid.NewGuid():N}}" }] }"""));
+        app.Provider.AcceptWhatsAppSends();
     }
 
     [Fact]
@@ -50,7 +49,7 @@ public sealed class WhatsAppWindowCloseFlowTests : IClassFixture<ActivityAppFact
         Assert.Equal((MessageKind.Template, TemplateName, MessageOrigin.Automation), (message.Kind, message.TemplateName, message.Origin));
         Assert.Equal(55_000, message.CostEstimateMicros);
         Assert.Equal("USD", message.CostCurrency);
-        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(phone.TrimStart('+'), StringComparison.Ordinal));
+        var request = await app.Provider.WaitForRequestAsync(r => r.Path.EndsWith(FakeProviderServer.WhatsAppMessagesPath, StringComparison.Ordinal) && r.Body.Contains(phone.TrimStart('+'), StringComparison.Ordinal));
         var body = JsonDocument.Parse(request.Body).RootElement;
         Assert.Equal("template", body.GetProperty("type").GetString());
         Assert.Equal(TemplateName, body.GetProperty("template").GetProperty("name").GetString());
