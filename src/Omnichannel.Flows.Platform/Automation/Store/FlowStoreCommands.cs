@@ -70,23 +70,21 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
     /// The running or suspended runs of <paramref name="flowId"/> for <paramref name="subjectId"/> (null is a subject too),
     /// with their snapshots: what a start checks its flow's concurrency against, once per start.
     /// </summary>
-    public Task<List<(string Id, string Snapshot)>> ActiveRunsAsync(string flowId, string? subjectId, CancellationToken cancellationToken) =>
-        commands.QueryAsync(subjectId is null ? "select:active-runs:no-subject" : "select:active-runs", () =>
+    public Task<List<(string Id, string Snapshot)>> ActiveRunsAsync(string flowId, string? subjectId, CancellationToken cancellationToken)
+    {
+        object?[] values = [flowId, FlowStatus.Running, FlowStatus.Suspended];
+        return commands.QueryAsync(subjectId is null ? "select:active-runs:no-subject" : "select:active-runs", () =>
         {
             var entity = commands.Entity(typeof(FlowInstanceRecord));
-            IProperty[] where =
-            [
-                PreparedCommands.Property(entity, nameof(FlowInstanceRecord.FlowId)), PreparedCommands.Property(entity, nameof(FlowInstanceRecord.Status)),
-                PreparedCommands.Property(entity, nameof(FlowInstanceRecord.Status)), PreparedCommands.Property(entity, nameof(FlowInstanceRecord.SubjectId)),
-            ];
-            var (id, snapshot) = (commands.Column(PreparedCommands.Property(entity, nameof(FlowInstanceRecord.Id))),
-                commands.Column(PreparedCommands.Property(entity, nameof(FlowInstanceRecord.Snapshot))));
-            var (flow, status, subject) = (commands.Column(where[0]), commands.Column(where[1]), commands.Column(where[3]));
-            var (p0, p1, p2, p3) = (commands.Parameter(0), commands.Parameter(1), commands.Parameter(2), commands.Parameter(3));
-            return ($"SELECT {id}, {snapshot} FROM {commands.Table(entity)} WHERE {flow} = {p0} AND {status} IN ({p1}, {p2}) AND " +
-                    (subjectId is null ? $"{subject} IS NULL" : $"{subject} = {p3}"), subjectId is null ? where[..3] : where);
-        }, subjectId is null ? [flowId, FlowStatus.Running, FlowStatus.Suspended] : [flowId, FlowStatus.Running, FlowStatus.Suspended, subjectId],
-        reader => (reader.GetString(0), reader.GetString(1)), cancellationToken);
+            var (flow, status, subject) = (PreparedCommands.Property(entity, nameof(FlowInstanceRecord.FlowId)),
+                PreparedCommands.Property(entity, nameof(FlowInstanceRecord.Status)), PreparedCommands.Property(entity, nameof(FlowInstanceRecord.SubjectId)));
+            var columns = $"{commands.Column(PreparedCommands.Property(entity, nameof(FlowInstanceRecord.Id)))}, " +
+                          commands.Column(PreparedCommands.Property(entity, nameof(FlowInstanceRecord.Snapshot)));
+            var conditions = $"{commands.Column(flow)} = {commands.Parameter(0)} AND {commands.Column(status)} IN ({commands.Parameter(1)}, {commands.Parameter(2)}) AND " +
+                             commands.Column(subject) + (subjectId is null ? " IS NULL" : $" = {commands.Parameter(3)}");
+            return ($"SELECT {columns} FROM {commands.Table(entity)} WHERE {conditions}", subjectId is null ? [flow, status, status] : [flow, status, status, subject]);
+        }, subjectId is null ? values : [.. values, subjectId], reader => (reader.GetString(0), reader.GetString(1)), cancellationToken);
+    }
 
     /// <summary>Deletes the bookmarks whose <paramref name="property"/> (an indexed column) is <paramref name="value"/>; returns how many went.</summary>
     public Task<int> DeleteBookmarksAsync(string property, string value, CancellationToken cancellationToken) =>
