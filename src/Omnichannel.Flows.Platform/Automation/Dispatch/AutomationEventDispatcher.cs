@@ -28,6 +28,7 @@ public sealed class AutomationEventDispatcher(
     TriggerIndex triggers,
     IFlowStore store,
     DatabaseWriteGate gate,
+    DeferredLogSync deferredSync,
     TimeProvider time,
     IOptions<AutomationOptions> options,
     ILogger<AutomationEventDispatcher> logger)
@@ -149,6 +150,8 @@ public sealed class AutomationEventDispatcher(
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        // Redoable: events a power cut leaves unmarked are dispatched again, and every start dedupes on the event id.
+        await using var deferred = await deferredSync.BeginAsync(db, cancellationToken);
         using var turn = await gate.EnterAsync(db, cancellationToken);
         await db.AutomationEvents.Where(e => done.Contains(e.Id) && e.LockedBy == token).ExecuteUpdateAsync(set => set
             .SetProperty(e => e.State, AutomationEventState.Dispatched)
@@ -218,6 +221,8 @@ public sealed class AutomationEventDispatcher(
         var token = Guid.NewGuid();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         int count;
+        // A claim is a lease: one a power cut rolls back leaves the events pending, as they were, to be claimed again.
+        await using (await deferredSync.BeginAsync(db, cancellationToken))
         using (await gate.EnterAsync(db, cancellationToken))
         {
             count = await db.AutomationEvents

@@ -18,6 +18,7 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 public sealed class InboundEventProcessor(
     IDbContextFactory<FlowsDbContext> dbs,
     DatabaseWriteGate gate,
+    DeferredLogSync deferredSync,
     ChannelRegistry channels,
     InboundItemHandler handler,
     CustomerMessageSlices slices,
@@ -105,6 +106,8 @@ public sealed class InboundEventProcessor(
         var token = Guid.NewGuid();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         int count;
+        // A claim is a lease: one a power cut rolls back leaves the deliveries pending, as they were, to be claimed again.
+        await using (await deferredSync.BeginAsync(db, cancellationToken))
         using (await gate.EnterAsync(db, cancellationToken))
         {
             count = await db.InboundEvents
