@@ -132,6 +132,9 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
 
     public string Parameter(int index) => sql.GenerateParameterName($"p{index}");
 
+    /// <summary>The text of each command built so far (tests read what a statement asks the database).</summary>
+    internal IEnumerable<string> Texts => statements.Values.Select(statement => statement.Command.CommandText);
+
     public void Dispose()
     {
         foreach (var statement in statements.Values)

@@ -543,9 +543,10 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("FlowId", "CreatedAt");
 
-                    b.HasIndex("Status", "UpdatedAt");
+                    b.HasIndex("FlowId", "SubjectId")
+                        .HasFilter("\"Status\" IN ('Running', 'Suspended')");
 
-                    b.HasIndex("FlowId", "SubjectId", "Status");
+                    b.HasIndex("Status", "UpdatedAt");
 
                     b.ToTable("FlowInstances", (string)null);
                 });
