@@ -54,19 +54,51 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         }
     }
 
+    /// <summary>
+    /// How many values one insert of several rows binds at most: SQLite finds each named parameter by comparing its name
+    /// with the statement's others, so a statement with many costs more per value than the statements it replaces.
+    /// </summary>
+    private const int MaxValuesPerInsert = 128;
+
     /// <summary>Inserts <paramref name="row"/> (an entity of the model) with every mapped column.</summary>
-    public Task<int> InsertAsync(object row, CancellationToken cancellationToken)
+    public Task<int> InsertAsync(object row, CancellationToken cancellationToken) => InsertAllAsync([row], cancellationToken);
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> (entities of one model type) with every mapped column, in order, several to a
+    /// statement (<see cref="MaxValuesPerInsert"/>): one execution instead of one per row.
+    /// </summary>
+    /// <returns>How many rows were inserted.</returns>
+    public async Task<int> InsertAllAsync(IReadOnlyList<object> rows, CancellationToken cancellationToken)
     {
-        var type = row.GetType();
-        var statement = Get($"insert:{type.FullName}", () =>
+        if (rows.Count == 0)
         {
-            var entity = Entity(type);
-            var properties = entity.GetProperties().ToArray();
-            var columns = string.Join(", ", properties.Select(Column));
-            var values = string.Join(", ", properties.Select((_, i) => Parameter(i)));
-            return ($"INSERT INTO {Table(entity)} ({columns}) VALUES ({values})", properties);
-        });
-        return statement.ExecuteAsync(row, cancellationToken);
+            return 0;
+        }
+
+        var type = rows[0].GetType();
+        if (rows.Any(row => row.GetType() != type))
+        {
+            throw new ArgumentException($"Rows inserted together are of one type ({type.Name}).", nameof(rows));
+        }
+
+        var entity = Entity(type);
+        var properties = entity.GetProperties().ToArray();
+        var perStatement = Math.Max(1, MaxValuesPerInsert / properties.Length);
+        var inserted = 0;
+        for (var start = 0; start < rows.Count; start += perStatement)
+        {
+            var count = Math.Min(perStatement, rows.Count - start);
+            var statement = Get($"insert:{type.FullName}:{count}", () =>
+            {
+                var columns = string.Join(", ", properties.Select(Column));
+                var values = string.Join(", ", Enumerable.Range(0, count).Select(row =>
+                    $"({string.Join(", ", properties.Select((_, i) => Parameter(row * properties.Length + i)))})"));
+                return ($"INSERT INTO {Table(entity)} ({columns}) VALUES {values}", [.. Enumerable.Repeat(properties, count).SelectMany(p => p)]);
+            });
+            inserted += await statement.ExecuteAsync(rows, start, count, cancellationToken);
+        }
+
+        return inserted;
     }
 
     /// <summary>Writes the changed columns of one row; throws <see cref="DbUpdateConcurrencyException"/> when the row is gone.</summary>
@@ -166,13 +198,17 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
 
         public DbCommand Command => command;
 
-        /// <summary>Executes with each property's value read from <paramref name="row"/>.</summary>
-        public Task<int> ExecuteAsync(object row, CancellationToken cancellationToken)
+        /// <summary>
+        /// Executes with each property's value read from its row: the statement's parameters are the same properties for
+        /// each of <paramref name="count"/> rows in turn, taken from <paramref name="rows"/> at <paramref name="start"/>.
+        /// </summary>
+        public Task<int> ExecuteAsync(IReadOnlyList<object> rows, int start, int count, CancellationToken cancellationToken)
         {
+            var perRow = getters.Length / count;
             var values = new object?[getters.Length];
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = getters[i].GetClrValueUsingContainingEntity(row);
+                values[i] = getters[i].GetClrValueUsingContainingEntity(rows[start + i / perRow]);
             }
 
             return ExecuteAsync(values, cancellationToken);

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Contacts;
@@ -60,6 +62,49 @@ public sealed class PreparedCommandsTests(TestDatabase database) : IClassFixture
         db.ChangeTracker.DetectChanges();
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => PreparedCommands.SaveChangesAsync(db, Plainly, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task InsertAll_StoresEveryRowAsOneByOneWould_InOrder_AcrossAsManyStatementsAsItTakes()
+    {
+        var instanceId = $"run-{Guid.NewGuid():N}";
+        // 20 rows of 14 columns: more than one statement takes (MaxValuesPerInsert), and a remainder.
+        FlowJournalRecord[] rows = [.. Enumerable.Range(1, 20).Select(sequence => new FlowJournalRecord
+        {
+            InstanceId = instanceId,
+            Sequence = sequence,
+            At = Now.AddSeconds(sequence),
+            NodeId = $"node-{sequence}",
+            ActivityType = "flow.condition",
+            Outcome = sequence % 2 == 0 ? JournalOutcome.Continued : JournalOutcome.Suspended,
+            Port = sequence % 2 == 0 ? "true" : null,
+            Inputs = sequence == 7 ? null : $$"""{"step":"{{sequence}}"}""",
+        })];
+        await using (var db = database.CreateContext())
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            using var commands = new PreparedCommands(db);
+            Assert.Equal(20, await commands.InsertAllAsync(rows, CancellationToken.None));
+            Assert.True(commands.Texts.Count() > 1);
+            await transaction.CommitAsync();
+        }
+
+        await using var check = database.CreateContext();
+        var stored = await check.FlowJournal.Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync();
+        Assert.Equal(
+            rows.Select(r => (r.Id, r.Sequence, r.At, r.NodeId, r.Outcome, r.Port, r.Inputs)),
+            stored.Select(r => (r.Id, r.Sequence, r.At, r.NodeId, r.Outcome, r.Port, r.Inputs)));
+    }
+
+    [Fact]
+    public async Task InsertAll_OfRowsOfDifferentTypes_IsRefused()
+    {
+        await using var db = database.CreateContext();
+        using var commands = new PreparedCommands(db);
+        object[] mixed = [NewMessage(Guid.NewGuid()), new Conversation { ContactId = Guid.NewGuid(), CreatedAt = Now, UpdatedAt = Now }];
+
+        await Assert.ThrowsAsync<ArgumentException>(() => commands.InsertAllAsync(mixed, CancellationToken.None));
     }
 
     [Fact]

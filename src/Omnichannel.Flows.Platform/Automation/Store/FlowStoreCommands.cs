@@ -19,6 +19,10 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
     public Task<int> InsertAsync<TRow>(TRow row, CancellationToken cancellationToken) where TRow : class =>
         commands.InsertAsync(row, cancellationToken);
 
+    /// <summary>Inserts <paramref name="rows"/>, in order, several to a statement.</summary>
+    public Task<int> InsertAllAsync<TRow>(IReadOnlyList<TRow> rows, CancellationToken cancellationToken) where TRow : class =>
+        commands.InsertAllAsync(rows, cancellationToken);
+
     /// <summary>
     /// Records that a flow has seen a trigger event, unless it has (one statement: no read before the insert); returns 1
     /// when recorded now, 0 when seen before.

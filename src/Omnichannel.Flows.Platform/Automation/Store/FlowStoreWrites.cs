@@ -46,6 +46,7 @@ internal sealed class StepRows
         };
         FirstSequence = steps[0].Instance.Sequence;
         Steps = [.. steps.Select(step => (step.RemovedBookmarks, step.AddedBookmarks.Select(FlowSnapshots.ToRecord).ToList(), FlowSnapshots.ToRecord(step.Step)))];
+        Journal = [.. Steps.Select(step => step.Journal)];
     }
 
     public FlowInstanceRecord Run { get; }
@@ -54,6 +55,9 @@ internal sealed class StepRows
     public long FirstSequence { get; }
 
     public List<(IReadOnlyList<Bookmark> Removed, List<FlowBookmarkRecord> Added, FlowJournalRecord Journal)> Steps { get; }
+
+    /// <summary>Each step's journal entry, in order.</summary>
+    public List<FlowJournalRecord> Journal { get; }
 }
 
 /// <summary>A step: the new snapshot, its journal entry and bookmark changes — dropped if the instance is stored as cancelled.</summary>
@@ -95,7 +99,7 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
             throw new InvalidOperationException($"Flow instance {rows.Run.Id} holds bookmark group {consumed.GroupId}, which has no rows.");
         }
 
-        foreach (var (removed, added, journal) in rows.Steps)
+        foreach (var (removed, added, _) in rows.Steps)
         {
             foreach (var bookmark in removed)
             {
@@ -109,10 +113,10 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
             {
                 await sql.InsertAsync(bookmark, cancellationToken);
             }
-
-            await sql.InsertAsync(journal, cancellationToken);
         }
 
+        // The steps' journal entries together: a run's steps are often written several at once.
+        await sql.InsertAllAsync(rows.Journal, cancellationToken);
         return true;
     }
 }
