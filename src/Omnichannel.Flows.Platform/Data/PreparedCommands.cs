@@ -16,6 +16,7 @@ namespace Omnichannel.Flows.Platform.Data;
 internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
 {
     private readonly Dictionary<string, Statement> statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, IProperty[]> insertColumns = [];
     private readonly ISqlGenerationHelper sql = db.GetService<ISqlGenerationHelper>();
 
     /// <summary>
@@ -76,24 +77,31 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         }
 
         var type = rows[0].GetType();
-        if (rows.Any(row => row.GetType() != type))
+        for (var i = 1; i < rows.Count; i++)
         {
-            throw new ArgumentException($"Rows inserted together are of one type ({type.Name}).", nameof(rows));
+            if (rows[i].GetType() != type)
+            {
+                throw new ArgumentException($"Rows inserted together are of one type ({type.Name}).", nameof(rows));
+            }
         }
 
-        var entity = Entity(type);
-        var properties = entity.GetProperties().ToArray();
+        // Looked up once per type: a slice inserts hundreds of rows of the same few types.
+        if (!insertColumns.TryGetValue(type, out var properties))
+        {
+            insertColumns[type] = properties = [.. Entity(type).GetProperties()];
+        }
+
         var perStatement = Math.Max(1, MaxValuesPerInsert / properties.Length);
         var inserted = 0;
         for (var start = 0; start < rows.Count; start += perStatement)
         {
             var count = Math.Min(perStatement, rows.Count - start);
-            var statement = Get($"insert:{type.FullName}:{count}", () =>
+            var statement = Get(count == 1 ? $"insert:{type.FullName}" : $"insert:{type.FullName}:{count}", () =>
             {
                 var columns = string.Join(", ", properties.Select(Column));
                 var values = string.Join(", ", Enumerable.Range(0, count).Select(row =>
                     $"({string.Join(", ", properties.Select((_, i) => Parameter(row * properties.Length + i)))})"));
-                return ($"INSERT INTO {Table(entity)} ({columns}) VALUES {values}", [.. Enumerable.Repeat(properties, count).SelectMany(p => p)]);
+                return ($"INSERT INTO {Table(Entity(type))} ({columns}) VALUES {values}", [.. Enumerable.Repeat(properties, count).SelectMany(p => p)]);
             });
             inserted += await statement.ExecuteAsync(rows, start, count, cancellationToken);
         }
