@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Omnichannel.Flows.Web.Tests.Infrastructure;
+
+namespace Omnichannel.Flows.Web.Tests.Automation;
+
+/// <summary>
+/// How the background claims commit: a claim is a lease and a dispatched mark is redone harmlessly, so they leave
+/// syncing SQLite's log to the next synced commit (<c>synchronous = NORMAL</c>, <c>DeferredLogSync</c>) — while the
+/// webhook's own commit, which its 200 answer promises, still syncs.
+/// </summary>
+public sealed class ClaimsSyncTests(ClaimsSyncTests.App app) : IClassFixture<ClaimsSyncTests.App>
+{
+    private const long Normal = 1;
+    private const long Full = 2;
+
+    [Fact]
+    public async Task ClaimsAndTheDispatchedMark_CommitUnsynced_TheWebhooksDeliverySynced()
+    {
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+        await app.WaitForEventsDispatchedAsync(contactId);
+
+        var seen = app.Statements.Seen;
+        Assert.Equal([Full], seen.GetValueOrDefault(SynchronousByStatement.StoreDelivery, []).Distinct());
+        Assert.Equal([Normal], seen.GetValueOrDefault(SynchronousByStatement.ClaimDeliveries, []).Distinct());
+        Assert.Equal([Normal], seen.GetValueOrDefault(SynchronousByStatement.ClaimEvents, []).Distinct());
+        Assert.Equal([Normal], seen.GetValueOrDefault(SynchronousByStatement.MarkEventsDispatched, []).Distinct());
+    }
+
+    public sealed class App : AutomationAppFactory
+    {
+        public SynchronousByStatement Statements { get; } = new();
+
+        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IInterceptor>(Statements);
+    }
+}
+
+/// <summary>Reads the connection's <c>synchronous</c> setting just before each statement of interest runs.</summary>
+public sealed class SynchronousByStatement : DbCommandInterceptor
+{
+    public const string StoreDelivery = "store a webhook delivery";
+    public const string ClaimDeliveries = "claim deliveries";
+    public const string ClaimEvents = "claim automation events";
+    public const string MarkEventsDispatched = "mark automation events dispatched";
+
+    public ConcurrentDictionary<string, List<long>> Seen { get; } = new();
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Record(DbCommand command)
+    {
+        var text = command.CommandText;
+        string? statement =
+            text.Contains("INSERT INTO \"InboundEvents\"", StringComparison.Ordinal) ? StoreDelivery
+            : text.Contains("UPDATE \"InboundEvents\"", StringComparison.Ordinal) && text.Contains("\"LockedBy\" = ", StringComparison.Ordinal) ? ClaimDeliveries
+            : text.Contains("UPDATE \"AutomationEvents\"", StringComparison.Ordinal) && text.Contains("\"DispatchedAt\" = ", StringComparison.Ordinal) ? MarkEventsDispatched
+            : text.Contains("UPDATE \"AutomationEvents\"", StringComparison.Ordinal) && text.Contains("\"LockedBy\" = ", StringComparison.Ordinal) ? ClaimEvents
+            : null;
+        if (statement is null || command.Connection is not { } connection)
+        {
+            return;
+        }
+
+        using var pragma = connection.CreateCommand();
+        pragma.Transaction = command.Transaction;
+        pragma.CommandText = "PRAGMA synchronous;";
+        var mode = (long)pragma.ExecuteScalar()!;
+        var modes = Seen.GetOrAdd(statement, _ => []);
+        lock (modes)
+        {
+            modes.Add(mode);
+        }
+    }
+}
