@@ -91,7 +91,7 @@ internal sealed class FlowInstanceRecordConfiguration : IEntityTypeConfiguration
     /// The runs a start's concurrency check looks for (running or suspended), as SQL: the filter of the index that finds
     /// them, which a query uses only when it states the same condition (<see cref="FlowStoreCommands.ActiveRunsAsync"/>).
     /// </summary>
-    public const string ActiveRuns = "\"Status\" IN ('Running', 'Suspended')";
+    public const string ActiveRuns = $"\"{nameof(FlowInstanceRecord.Status)}\" IN ('{nameof(FlowStatus.Running)}', '{nameof(FlowStatus.Suspended)}')";
 
     public void Configure(EntityTypeBuilder<FlowInstanceRecord> builder)
     {
