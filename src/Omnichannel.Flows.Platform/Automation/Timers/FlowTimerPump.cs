@@ -137,7 +137,10 @@ public sealed class FlowTimerPump(
 
         var next = await NextClaimTimeAsync(cancellationToken);
         var poll = options.Value.TimerPollInterval;
-        return next is { } due && due - now < poll ? (due - now < TimeSpan.Zero ? TimeSpan.Zero : due - now) : poll;
+        // Counted from now, as the pump goes to sleep, not from the pass's start: time that passed during the pass (a
+        // slow pass, or a test's clock moved meanwhile) must not put the next claim off by as much.
+        var asleepFrom = time.GetUtcNow().UtcDateTime;
+        return next is { } due && due - asleepFrom < poll ? (due - asleepFrom < TimeSpan.Zero ? TimeSpan.Zero : due - asleepFrom) : poll;
     }
 
     private async Task<int> ClaimBookmarksAsync(DateTime now, int batch, CancellationToken cancellationToken)
