@@ -96,7 +96,7 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         for (var start = 0; start < rows.Count; start += perStatement)
         {
             var count = Math.Min(perStatement, rows.Count - start);
-            var statement = Get(count == 1 ? $"insert:{type.FullName}" : $"insert:{type.FullName}:{count}", () =>
+            var statement = Get($"insert:{type.FullName}:{count}", () =>
             {
                 var columns = string.Join(", ", properties.Select(Column));
                 var values = string.Join(", ", Enumerable.Range(0, count).Select(row =>

@@ -45,8 +45,8 @@ internal sealed class StepRows
             UpdatedAt = instance.UpdatedAt.UtcDateTime,
         };
         FirstSequence = steps[0].Instance.Sequence;
-        Steps = [.. steps.Select(step => (step.RemovedBookmarks, step.AddedBookmarks.Select(FlowSnapshots.ToRecord).ToList(), FlowSnapshots.ToRecord(step.Step)))];
-        Journal = [.. Steps.Select(step => step.Journal)];
+        Steps = [.. steps.Select(step => (step.RemovedBookmarks, step.AddedBookmarks.Select(FlowSnapshots.ToRecord).ToList()))];
+        Journal = [.. steps.Select(step => FlowSnapshots.ToRecord(step.Step))];
     }
 
     public FlowInstanceRecord Run { get; }
@@ -54,9 +54,10 @@ internal sealed class StepRows
     /// <summary>The sequence of the first step: the stored run is one before it when a resume consumes.</summary>
     public long FirstSequence { get; }
 
-    public List<(IReadOnlyList<Bookmark> Removed, List<FlowBookmarkRecord> Added, FlowJournalRecord Journal)> Steps { get; }
+    /// <summary>Each step's bookmark changes, in order.</summary>
+    public List<(IReadOnlyList<Bookmark> Removed, List<FlowBookmarkRecord> Added)> Steps { get; }
 
-    /// <summary>Each step's journal entry, in order.</summary>
+    /// <summary>Each step's journal entry, in order (inserted together after the bookmark changes).</summary>
     public List<FlowJournalRecord> Journal { get; }
 }
 
@@ -99,7 +100,7 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
             throw new InvalidOperationException($"Flow instance {rows.Run.Id} holds bookmark group {consumed.GroupId}, which has no rows.");
         }
 
-        foreach (var (removed, added, _) in rows.Steps)
+        foreach (var (removed, added) in rows.Steps)
         {
             foreach (var bookmark in removed)
             {
