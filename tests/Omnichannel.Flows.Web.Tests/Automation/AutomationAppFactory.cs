@@ -101,6 +101,13 @@ public class AutomationAppFactory : FlowsAppFactory
         }
     }
 
+    /// <summary>The claim a timer pump pass put on the run's one wait timer, or null while unclaimed.</summary>
+    public async Task<Guid?> TimerClaimOfAsync(string runId)
+    {
+        await using var db = await CreateDbContextAsync();
+        return await db.FlowBookmarks.Where(b => b.InstanceId == runId).Select(b => b.FiringBy).SingleAsync();
+    }
+
     /// <summary>Waits until every automation event of the contact is dispatched.</summary>
     public Task WaitForEventsDispatchedAsync(Guid contactId) => WaitForAsync(
         async () =>

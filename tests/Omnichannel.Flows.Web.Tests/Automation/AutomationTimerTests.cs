@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
 
 namespace Omnichannel.Flows.Web.Tests.Automation;
@@ -39,19 +38,13 @@ public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixtu
         var dueAt = app.Clock.GetUtcNow() + TimeSpan.FromHours(1);
 
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1)); // within the 2 s lookahead
-        await app.WaitForAsync(ClaimOfAsync, claim => claim is not null, "the timer to be claimed ahead");
+        await app.WaitForAsync(() => app.TimerClaimOfAsync(runId), claim => claim is not null, "the timer to be claimed ahead");
         await Task.Delay(200, TestContext.Current.CancellationToken); // room for a wrongly early resume to show
         Assert.Equal(0, app.Effects.CountFor(runId));
 
         app.Clock.Advance(TimeSpan.FromSeconds(1));
         await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status == FlowStatus.Finished, "the run to finish");
         Assert.Equal(dueAt, Assert.Single(app.Effects.Recorded, r => r.InstanceId == runId).At);
-
-        async Task<Guid?> ClaimOfAsync()
-        {
-            await using var db = await app.CreateDbContextAsync();
-            return await db.FlowBookmarks.Where(b => b.InstanceId == runId).Select(b => b.FiringBy).SingleAsync();
-        }
     }
 
     [Fact]

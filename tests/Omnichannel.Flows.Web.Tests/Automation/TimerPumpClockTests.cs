@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Engine.Running;
@@ -25,16 +24,10 @@ public sealed class TimerPumpClockTests(TimerPumpClockTests.App app) : IClassFix
         app.ClockMoves.Arm(() => app.Clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1)));
         app.Services.GetRequiredService<FlowTimerPump>().Wake(DateTime.MinValue);
 
-        await app.WaitForAsync(ClaimOfAsync, claim => claim is not null, "the timer to be claimed ahead", TimeSpan.FromSeconds(10));
+        await app.WaitForAsync(() => app.TimerClaimOfAsync(runId), claim => claim is not null, "the timer to be claimed ahead", TimeSpan.FromSeconds(10));
         app.Clock.Advance(TimeSpan.FromSeconds(1));
         await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status == FlowStatus.Finished, "the run to finish");
         Assert.Equal(1, app.Effects.CountFor(runId));
-
-        async Task<Guid?> ClaimOfAsync()
-        {
-            await using var db = await app.CreateDbContextAsync();
-            return await db.FlowBookmarks.Where(b => b.InstanceId == runId).Select(b => b.FiringBy).SingleAsync();
-        }
     }
 
     public sealed class App : AutomationAppFactory
