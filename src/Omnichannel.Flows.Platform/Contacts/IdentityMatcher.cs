@@ -35,6 +35,15 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
             .AsSingleQuery()
             .First(c => c.Id == id));
 
+    // Compiled: every message from a new sender asks who owns its phone (or email) as a verified identifier.
+    private static readonly Func<FlowsDbContext, string, CancellationToken, Task<Guid?>> VerifiedPhoneOwner =
+        EF.CompileAsyncQuery((FlowsDbContext db, string matchKey, CancellationToken _) => db.ContactPhones
+            .Where(p => p.MatchKey == matchKey && p.Verified).OrderBy(p => p.AddedAt).Select(p => (Guid?)p.ContactId).FirstOrDefault());
+
+    private static readonly Func<FlowsDbContext, string, CancellationToken, Task<Guid?>> VerifiedEmailOwner =
+        EF.CompileAsyncQuery((FlowsDbContext db, string address, CancellationToken _) => db.ContactEmails
+            .Where(e => e.Address == address && e.Verified).OrderBy(e => e.AddedAt).Select(e => (Guid?)e.ContactId).FirstOrDefault());
+
     /// <summary>The profiles of <paramref name="ids"/>, loaded as matching needs them (see <see cref="KnownProfile"/>), by id.</summary>
     public static Task<Dictionary<Guid, Contact>> LoadProfilesAsync(FlowsDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
@@ -73,15 +82,21 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         }
 
         var identity = found.FirstOrDefault(i => i.ExternalId == customer.ExternalId) ?? found.FirstOrDefault();
+        // Who owns the phone and the email, once asked here: adding them to the profile below need not ask again.
+        OwnerLookup? phoneOwner = null, emailOwner = null;
         if (identity is not null)
         {
             contact ??= await ProfileOf(db, identity.ContactId, cancellationToken);
         }
         else
         {
-            contact = await FindByPhoneAsync(db, phone, cancellationToken)
-                ?? await FindByEmailAsync(db, email, cancellationToken)
-                ?? CreateContact(db, channel, customer, phone ?? email, now);
+            phoneOwner = new OwnerLookup(await FindByPhoneAsync(db, phone, cancellationToken));
+            if (phoneOwner.Value.Owner is null)
+            {
+                emailOwner = new OwnerLookup(await FindByEmailAsync(db, email, cancellationToken));
+            }
+
+            contact = phoneOwner.Value.Owner ?? emailOwner?.Owner ?? CreateContact(db, channel, customer, phone ?? email, now);
             logger.LogInformation("New {Channel} identity joins contact {ContactId}", channel, contact.Id);
         }
 
@@ -102,12 +117,12 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
 
         if (phone is not null)
         {
-            await AddPhoneAsync(db, contact, phone, verified: true, now, cancellationToken);
+            await AddPhoneAsync(db, contact, phone, verified: true, now, phoneOwner, cancellationToken);
         }
 
         if (email is not null)
         {
-            await AddEmailAsync(db, contact, email, verified: true, now, cancellationToken);
+            await AddEmailAsync(db, contact, email, verified: true, now, emailOwner, cancellationToken);
         }
 
         return new MatchedIdentity(contact, identity);
@@ -117,7 +132,15 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
     /// Adds a phone/email to <paramref name="contact"/>. A verified one that another profile already owns raises a
     /// suggestion; an unverified claim is kept on this profile only and raises a suggestion when another profile owns it.
     /// </summary>
-    public async Task AddPhoneAsync(FlowsDbContext db, Contact contact, string e164, bool verified, DateTime now, CancellationToken cancellationToken)
+    public Task AddPhoneAsync(FlowsDbContext db, Contact contact, string e164, bool verified, DateTime now, CancellationToken cancellationToken) =>
+        AddPhoneAsync(db, contact, e164, verified, now, ownerLookup: null, cancellationToken);
+
+    public Task AddEmailAsync(FlowsDbContext db, Contact contact, string address, bool verified, DateTime now, CancellationToken cancellationToken) =>
+        AddEmailAsync(db, contact, address, verified, now, ownerLookup: null, cancellationToken);
+
+    /// <param name="ownerLookup">Who owns the phone, when the caller asked already (and added nothing since that changes it).</param>
+    private async Task AddPhoneAsync(FlowsDbContext db, Contact contact, string e164, bool verified, DateTime now, OwnerLookup? ownerLookup,
+        CancellationToken cancellationToken)
     {
         var key = PhoneNumberNormalizer.MatchKey(e164);
         if (contact.Phones.Any(p => p.MatchKey == key && (p.Verified || !verified)))
@@ -125,7 +148,8 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
             // Already on this profile as it is (the common case: a customer writing again).
             return;
         }
-        var owner = await FindByPhoneAsync(db, e164, cancellationToken);
+
+        var owner = ownerLookup is { } known ? known.Owner : await FindByPhoneAsync(db, e164, cancellationToken);
         if (owner is not null && owner.Id != contact.Id)
         {
             await suggestions.RaiseAsync(db, contact.Id, owner.Id,
@@ -149,14 +173,16 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         }
     }
 
-    public async Task AddEmailAsync(FlowsDbContext db, Contact contact, string address, bool verified, DateTime now, CancellationToken cancellationToken)
+    /// <param name="ownerLookup">Who owns the address, when the caller asked already (and added nothing since that changes it).</param>
+    private async Task AddEmailAsync(FlowsDbContext db, Contact contact, string address, bool verified, DateTime now, OwnerLookup? ownerLookup,
+        CancellationToken cancellationToken)
     {
         if (contact.Emails.Any(e => e.Address == address && (e.Verified || !verified)))
         {
             return;
         }
 
-        var owner = await FindByEmailAsync(db, address, cancellationToken);
+        var owner = ownerLookup is { } known ? known.Owner : await FindByEmailAsync(db, address, cancellationToken);
         if (owner is not null && owner.Id != contact.Id)
         {
             await suggestions.RaiseAsync(db, contact.Id, owner.Id,
@@ -195,8 +221,7 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
             return local;
         }
 
-        var id = await db.ContactPhones.Where(p => p.MatchKey == key && p.Verified)
-            .OrderBy(p => p.AddedAt).Select(p => (Guid?)p.ContactId).FirstOrDefaultAsync(cancellationToken);
+        var id = await VerifiedPhoneOwner(db, key, cancellationToken);
         return id is null ? null : await ProfileOf(db, id.Value, cancellationToken);
     }
 
@@ -213,8 +238,7 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
             return local;
         }
 
-        var id = await db.ContactEmails.Where(e => e.Address == address && e.Verified)
-            .OrderBy(e => e.AddedAt).Select(e => (Guid?)e.ContactId).FirstOrDefaultAsync(cancellationToken);
+        var id = await VerifiedEmailOwner(db, address, cancellationToken);
         return id is null ? null : await ProfileOf(db, id.Value, cancellationToken);
     }
 
@@ -242,6 +266,9 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
 }
 
 public sealed record MatchedIdentity(Contact Contact, ChannelIdentity Identity);
+
+/// <summary>The profile that owns a phone or email as a verified identifier, as asked (<see cref="Owner"/> null: none does).</summary>
+internal readonly record struct OwnerLookup(Contact? Owner);
 
 /// <summary>
 /// A profile already known to own an identity (loaded as <see cref="IdentityMatcher.LoadProfilesAsync"/> does), or null:

@@ -14,12 +14,14 @@ public static class ConversationLocator
     {
         var conversation = db.Conversations.Local.FirstOrDefault(c => c.ContactId == contactId)
             ?? await ByContact(db, contactId, cancellationToken);
-        if (conversation is null)
-        {
-            conversation = new Conversation { ContactId = contactId, CreatedAt = now, UpdatedAt = now };
-            db.Conversations.Add(conversation);
-        }
+        return conversation ?? db.StartConversation(contactId, now);
+    }
 
+    /// <summary>Starts the thread of a contact that has none (one created in this unit of work), open.</summary>
+    public static Conversation StartConversation(this FlowsDbContext db, Guid contactId, DateTime now)
+    {
+        var conversation = new Conversation { ContactId = contactId, CreatedAt = now, UpdatedAt = now };
+        db.Conversations.Add(conversation);
         return conversation;
     }
 }

@@ -73,11 +73,14 @@ public sealed class InboundMessageRecorder(
             await statuses.ApplyPendingAsync(db, message, cancellationToken);
         }
 
-        var conversation = lookahead.ConversationOf(contact.Id) ?? await db.ForContactAsync(contact.Id, now, cancellationToken);
+        // Created by this message: a contact an earlier message of the same unit of work created is unsaved (Added) too.
+        var createdHere = db.Entry(contact).State == EntityState.Added && !lookahead.HasRecordedFor(contact.Id);
+        // A profile this message created has no thread yet, stored or recorded: it is started without asking.
+        var conversation = lookahead.ConversationOf(contact.Id)
+            ?? (createdHere ? db.StartConversation(contact.Id, now) : await db.ForContactAsync(contact.Id, now, cancellationToken));
         conversation.LastMessageAt = Max(conversation.LastMessageAt, message.SentAt);
         conversation.UpdatedAt = now;
-        // Created by this message: a contact an earlier message of the same unit of work created is unsaved (Added) too.
-        if (db.Entry(contact).State == EntityState.Added && !lookahead.HasRecordedFor(contact.Id))
+        if (createdHere)
         {
             db.RaiseAutomationEvent(AutomationEventTypes.ContactCreated, contact.Id, new { channel }, causedByAutomation: false, now);
         }

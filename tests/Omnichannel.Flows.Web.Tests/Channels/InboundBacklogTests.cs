@@ -206,6 +206,35 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
         Assert.Empty(FallBacks());
     }
 
+    [Fact]
+    public async Task MessagesFromNewWhatsAppSenders_ClaimedTogether_AskWhoOwnsEachPhoneOnce_AndStartTheirThreadsWithoutLookingThemUp()
+    {
+        string[] phones = [.. Enumerable.Range(0, 6).Select(_ => TestData.NewGermanMobile().TrimStart('+'))];
+        var now = WholeSecondsNow();
+        await StoreAsync(ChannelKind.WhatsApp, [.. phones.Select((phone, index) => WhatsAppPayloads.Text(phone, $"wamid.{Guid.NewGuid():N}", now.AddSeconds(index), "hi"))]);
+
+        using (app.Commands.Record())
+        {
+            await ProcessAsync();
+        }
+
+        // One look for the phone's verified owner per sender (none: each is new), none for a thread, one save.
+        Assert.Equal(phones.Length, app.Commands.Recorded.Count(sql => Reads(sql, "ContactPhones")));
+        Assert.DoesNotContain(app.Commands.Recorded, sql => Reads(sql, "Conversations"));
+        await using var db = await app.CreateDbContextAsync();
+        foreach (var phone in phones)
+        {
+            var contactId = await db.ContactPhones.Where(p => p.Number == "+" + phone && p.Verified).Select(p => p.ContactId).SingleAsync();
+            Assert.Equal(1, await db.Conversations.CountAsync(c => c.ContactId == contactId && c.Status == ConversationStatus.Open));
+            Assert.Equal(1, await db.Messages.CountAsync(m => m.ContactId == contactId));
+        }
+
+        Assert.Empty(FallBacks());
+
+        static bool Reads(string sql, string table) =>
+            sql.TrimStart().StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains($"FROM \"{table}\"", StringComparison.Ordinal);
+    }
+
     private async Task<Guid> ContactOfAsync(long chat)
     {
         await using var db = await app.CreateDbContextAsync();
@@ -256,12 +285,48 @@ public sealed class HeldInboundAppFactory : PoisonedTelegramAppFactory
 {
     public BeforeNextTransaction BeforeNextTransaction { get; } = new();
 
+    public CommandLog Commands { get; } = new();
+
     protected override void Configure(IDictionary<string, string?> settings) => settings["Webhooks:PollInterval"] = "01:00:00";
 
     protected override void ConfigureServices(IServiceCollection services)
     {
         services.AddFakeLogging();
         services.AddSingleton<IInterceptor>(BeforeNextTransaction);
+        services.AddSingleton<IInterceptor>(Commands);
+    }
+}
+
+/// <summary>The text of every command that reads rows, of any context, while <see cref="Record"/> is in force.</summary>
+public sealed class CommandLog : DbCommandInterceptor
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> recorded = new();
+    private volatile bool recording;
+
+    public IReadOnlyCollection<string> Recorded => recorded;
+
+    /// <summary>Clears what was recorded and records until disposed.</summary>
+    public IDisposable Record()
+    {
+        recorded.Clear();
+        recording = true;
+        return new Stop(this);
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (recording)
+        {
+            recorded.Enqueue(command.CommandText);
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    private sealed class Stop(CommandLog log) : IDisposable
+    {
+        public void Dispose() => log.recording = false;
     }
 }
 
