@@ -32,8 +32,7 @@ public sealed class TemplatesPageTests(EndToEndHost host) : BrowserTest(host)
         await preview.Locator("#preview-sample-1").FillAsync("Tom");
         await preview.Locator("#preview-sample-2").FillAsync("P-7");
         await Expect(preview.GetByTestId("preview-rendered")).ToHaveTextAsync("Hi Tom, parcel P-7 left our warehouse.");
-        await preview.GetByTestId("preview-contact").FillAsync(token);
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = $"Tom Preview {token}" }).ClickAsync();
+        await ChooseInAutocompleteAsync(page, preview.GetByTestId("preview-contact"), token, $"Tom Preview {token}");
 
         await Expect(preview.GetByTestId("cost-market")).ToHaveTextAsync("Germany");
         await Expect(preview.GetByTestId("cost-amount")).ToHaveTextAsync("0.055 USD");

@@ -45,6 +45,34 @@ public abstract class BrowserTest(EndToEndHost host) : IAsyncDisposable
         return page;
     }
 
+    /// <summary>
+    /// Types <paramref name="search"/> into a MudBlazor autocomplete and chooses the option showing <paramref name="option"/>
+    /// until the field shows it. A click that lands while the list renders again (the debounced search answering) is
+    /// lost and the list stays open; then the option is clicked again.
+    /// </summary>
+    protected static async Task ChooseInAutocompleteAsync(IPage page, ILocator input, string search, string option)
+    {
+        await input.FillAsync(search);
+        var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option });
+        for (var attempt = 1; ; attempt++)
+        {
+            if (attempt == 1 || await item.IsVisibleAsync())
+            {
+                await item.ClickAsync();
+            }
+
+            try
+            {
+                await Expect(input).ToHaveValueAsync(option, new() { Timeout = 5_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                // Not chosen yet: click again if the list is still open, or keep waiting for the field.
+            }
+        }
+    }
+
     protected static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(EndToEndHost.ScreenshotFolder);
