@@ -139,8 +139,8 @@ public sealed class FlowTimerPump(
         var poll = options.Value.TimerPollInterval;
         // Counted from now, as the pump goes to sleep, not from the pass's start: time that passed during the pass (a
         // slow pass, or a test's clock moved meanwhile) must not put the next claim off by as much.
-        var asleepFrom = time.GetUtcNow().UtcDateTime;
-        return next is { } due && due - asleepFrom < poll ? (due - asleepFrom < TimeSpan.Zero ? TimeSpan.Zero : due - asleepFrom) : poll;
+        var untilNext = next is { } due ? due - time.GetUtcNow().UtcDateTime : poll;
+        return untilNext < TimeSpan.Zero ? TimeSpan.Zero : untilNext < poll ? untilNext : poll;
     }
 
     private async Task<int> ClaimBookmarksAsync(DateTime now, int batch, CancellationToken cancellationToken)
