@@ -24,6 +24,10 @@ if [[ $MODE == smoke ]]; then
 else
   PENDING=${PENDING:-1000000}; DUE=${DUE:-10000}; LEAD_SECONDS=${LEAD_SECONDS:-120}; GAP_SECONDS=${GAP_SECONDS:-90}
 fi
+if (( PENDING <= 2 * DUE )); then
+  echo "flow-timers.sh: PENDING ($PENDING) must be more than 2 x DUE ($DUE): the run started through the API is one of the far ones" >&2
+  exit 2
+fi
 KILL_AFTER=${KILL_AFTER:-$(( DUE / 2 ))}
 FIRE_TIMEOUT_SECONDS=${FIRE_TIMEOUT_SECONDS:-$(( LEAD_SECONDS + GAP_SECONDS + 600 ))}
 

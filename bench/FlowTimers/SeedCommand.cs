@@ -33,6 +33,13 @@ internal static class SeedCommand
         var due = arguments.Int("due", 10_000);
         var lead = TimeSpan.FromSeconds(arguments.Int("lead-seconds", 90));
         var gap = TimeSpan.FromSeconds(arguments.Int("gap-seconds", 90));
+        if (due < 1 || pending <= 2 * due)
+        {
+            // The template run keeps its own timer, 30 days out: it is one of the far ones, so there must be one.
+            Console.Error.WriteLine($"--pending ({pending:N0}) must be more than twice --due ({due:N0}): the template run is one of the far ones, and A and B take {due:N0} each.");
+            return 2;
+        }
+
         DateTimeOffset? dueAtA = null;
         var began = Stopwatch.GetTimestamp();
         var options = new DbContextOptionsBuilder<SqliteFlowsDbContext>().UseSqlite($"Data Source={file};Pooling=False").Options;
