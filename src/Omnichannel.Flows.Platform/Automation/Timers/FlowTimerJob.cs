@@ -20,6 +20,9 @@ public sealed class FlowTimerJob(
     IDbContextFactory<FlowsDbContext> dbs, FlowRuns runs, TriggerIndex triggers, FlowTimerPump pump, AutomationSignals signals,
     TimeProvider time, IOptions<AutomationOptions> options, ILogger<FlowTimerJob> logger)
 {
+    /// <summary>The least a job waits for a timer that is due within a millisecond (so the wait does not spin).</summary>
+    private static readonly TimeSpan ShortestDelay = TimeSpan.FromMilliseconds(1);
+
     /// <summary>
     /// Resumes the claim's timers, each on its due time (the pump claims them a little ahead), several runs at a time
     /// (each run's own steps stay in order). The runs are read with their timers in one query, before they are due; the
@@ -48,9 +51,11 @@ public sealed class FlowTimerJob(
     {
         try
         {
-            if (timer.DueAt - time.GetUtcNow().UtcDateTime is var early && early > TimeSpan.Zero)
+            // Until the clock says it is due: a timer may end a moment early (the system's count whole milliseconds, on a
+            // clock of their own), and a resume a moment early would find the wait not due and hand it back to the pump.
+            while (timer.DueAt - time.GetUtcNow().UtcDateTime is var early && early > TimeSpan.Zero)
             {
-                await Task.Delay(early, time, cancellationToken);
+                await Task.Delay(early < ShortestDelay ? ShortestDelay : early, time, cancellationToken);
             }
 
             var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken, timer.Read);
@@ -64,7 +69,9 @@ public sealed class FlowTimerJob(
             switch (result.Outcome)
             {
                 case ResumeOutcome.NotDue:
+                    // Its run says it is due later (another instance's clock, a wait moved): claimed again in time for that.
                     await row.ExecuteUpdateAsync(set => set.SetProperty(b => b.FiringUntil, (DateTime?)null).SetProperty(b => b.FiringBy, (Guid?)null), cancellationToken);
+                    pump.Wake(DueAt(result.Instance, timer));
                     break;
                 case ResumeOutcome.AlreadyConsumed when result.Instance is { Status: FlowStatus.Faulted }:
                     // Resumes nothing now; the run's retry schedules it again.
@@ -81,6 +88,10 @@ public sealed class FlowTimerJob(
                 timer.InstanceId, timer.Id);
         }
     }
+
+    /// <summary>What a wait whose run says it is not due yet is due at: the run's own bookmark, else the row's.</summary>
+    private static DateTime DueAt(FlowInstance? instance, ClaimedTimer timer) =>
+        instance?.Bookmarks.FirstOrDefault(b => b.Id == timer.Id)?.DueAt?.UtcDateTime ?? timer.DueAt;
 
     private sealed record ClaimedTimer(string Id, string InstanceId, DateTime DueAt, string? SubjectId, FlowInstance Read);
 
