@@ -60,15 +60,22 @@ public sealed class AutomationApiTests(AutomationAppFactory app) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/flows/{id}")).StatusCode);
     }
 
-    [Fact]
-    public async Task Import_NotJson_Answers400()
+    [Theory]
+    [InlineData("{\n  \"name\": \"x\",\n  nope\n}", "not valid JSON at line 3, position 3")]
+    [InlineData("{ \"name\": \"x\" ", "not valid JSON at line 1")]
+    [InlineData("[]", "a JSON array, not a flow document")]
+    [InlineData("null", "JSON null, not a flow document")]
+    public async Task Import_NotAJsonObject_Answers400SayingWhatAndWhere(string body, string expected)
     {
         using var admin = await app.CreateAdminClientAsync();
 
-        var response = await admin.PostAsync("/api/flows/import", new StringContent("{ nope", Encoding.UTF8, "application/json"));
+        var response = await admin.PostAsync("/api/flows/import", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("errors", out _));
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var error = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray());
+        Assert.Equal("", error.GetProperty("path").GetString());
+        Assert.Contains(expected, error.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -34,9 +34,10 @@ public sealed partial class FlowDefinitions(
     /// </summary>
     public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> ImportAsync(string json, bool publish, string? user, CancellationToken cancellationToken)
     {
-        if (Parse(json) is not { } document)
+        var parsed = Parse(json, "body");
+        if (parsed.Document is not { } document)
         {
-            return (null, Invalid("", "The body is not a JSON object."));
+            return (null, Invalid("", parsed.Problem));
         }
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -50,9 +51,10 @@ public sealed partial class FlowDefinitions(
     /// <summary>The errors <see cref="ImportAsync"/> would answer for <paramref name="json"/>, saving nothing (a folder is checked whole first).</summary>
     public IReadOnlyList<FlowValidationError> CheckImport(string json)
     {
-        if (Parse(json) is not { } document)
+        var parsed = Parse(json, "file");
+        if (parsed.Document is not { } document)
         {
-            return Invalid("", "The file is not a JSON object.").Errors;
+            return Invalid("", parsed.Problem).Errors;
         }
 
         document["id"] ??= "new-flow";
@@ -70,9 +72,10 @@ public sealed partial class FlowDefinitions(
     /// <summary>Saves the draft of an existing flow (PUT): replaces its current draft, or starts one after the published version.</summary>
     public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> SaveDraftAsync(string id, string json, string? user, CancellationToken cancellationToken)
     {
-        if (Parse(json) is not { } document)
+        var parsed = Parse(json, "body");
+        if (parsed.Document is not { } document)
         {
-            return (null, Invalid("", "The body is not a JSON object."));
+            return (null, Invalid("", parsed.Problem));
         }
 
         if (document["id"] is JsonValue value && value.TryGetValue<string>(out var given) && given != id)
@@ -232,17 +235,33 @@ public sealed partial class FlowDefinitions(
         return id;
     }
 
-    private static JsonObject? Parse(string json)
+    /// <summary>The flow document in <paramref name="json"/>, or what is wrong with it (where the JSON breaks, by line and position).</summary>
+    /// <param name="what">What the text is called in the message: the request's body, a file of a folder.</param>
+    private static ParsedDocument Parse(string json, string what)
     {
         try
         {
-            return JsonNode.Parse(json) as JsonObject;
+            return JsonNode.Parse(json) switch
+            {
+                JsonObject document => new ParsedDocument(document, ""),
+                null => new ParsedDocument(null, $"The {what} is JSON null, not a flow document (a JSON object)."),
+                var other => new ParsedDocument(null, $"The {what} is a JSON {other.GetValueKind().ToString().ToLowerInvariant()}, not a flow document (a JSON object)."),
+            };
         }
-        catch (JsonException)
+        catch (JsonException exception)
         {
-            return null;
+            var where = exception.LineNumber is { } line
+                ? $" at line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}"
+                : "";
+            return new ParsedDocument(null, $"The {what} is not valid JSON{where}: {FirstSentence(exception.Message)}");
         }
     }
+
+    /// <summary>System.Text.Json's message up to its own "LineNumber: … | BytePositionInLine: …" tail, which the message says better.</summary>
+    private static string FirstSentence(string message) =>
+        message.IndexOf(" LineNumber:", StringComparison.Ordinal) is var tail and > 0 ? message[..tail].TrimEnd() : message;
+
+    private sealed record ParsedDocument(JsonObject? Document, string Problem);
 
     private static FlowSaveProblem Invalid(string path, string message) => new([new FlowValidationError(path, message)]);
 
