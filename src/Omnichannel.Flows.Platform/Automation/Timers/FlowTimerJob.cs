@@ -20,9 +20,6 @@ public sealed class FlowTimerJob(
     IDbContextFactory<FlowsDbContext> dbs, FlowRuns runs, TriggerIndex triggers, FlowTimerPump pump, AutomationSignals signals,
     TimeProvider time, IOptions<AutomationOptions> options, ILogger<FlowTimerJob> logger)
 {
-    /// <summary>The least a job waits for a timer that is due within a millisecond (so the wait does not spin).</summary>
-    private static readonly TimeSpan ShortestDelay = TimeSpan.FromMilliseconds(1);
-
     /// <summary>
     /// Resumes the claim's timers, each on its due time (the pump claims them a little ahead), several runs at a time
     /// (each run's own steps stay in order). The runs are read with their timers in one query, before they are due; the
@@ -51,12 +48,9 @@ public sealed class FlowTimerJob(
     {
         try
         {
-            // Until the clock says it is due: a timer may end a moment early (the system's count whole milliseconds, on a
-            // clock of their own), and a resume a moment early would find the wait not due and hand it back to the pump.
-            while (timer.DueAt - time.GetUtcNow().UtcDateTime is var early && early > TimeSpan.Zero)
-            {
-                await Task.Delay(early < ShortestDelay ? ShortestDelay : early, time, cancellationToken);
-            }
+            // Until the clock says it is due: a resume a moment early (a timer may end early) would find the wait not due
+            // and hand it back to the pump.
+            await time.UntilAsync(timer.DueAt, woken: null, cancellationToken);
 
             var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken, timer.Read);
             if (result.Outcome == ResumeOutcome.Resumed)

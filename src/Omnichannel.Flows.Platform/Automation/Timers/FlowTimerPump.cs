@@ -84,45 +84,34 @@ public sealed class FlowTimerPump(
                 sleepingUntil = DateTime.MaxValue;
             }
 
-            TimeSpan sleep;
+            DateTime wakeAt;
             try
             {
-                sleep = await PassAsync(stoppingToken);
+                wakeAt = await PassAsync(stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(exception, "The flow timer pump failed a pass; trying again after the poll interval");
-                sleep = options.Value.TimerPollInterval;
+                wakeAt = time.GetUtcNow().UtcDateTime + options.Value.TimerPollInterval;
             }
 
             Interlocked.Increment(ref passes);
-            if (sleep <= TimeSpan.Zero)
-            {
-                continue;
-            }
-
             lock (gate)
             {
-                var until = time.GetUtcNow().UtcDateTime + sleep;
-                if (until < sleepingUntil)
+                if (wakeAt < sleepingUntil)
                 {
-                    sleepingUntil = until;
+                    sleepingUntil = wakeAt;
                 }
             }
 
-            try
-            {
-                await Task.WhenAny(Task.Delay(sleep, time, stoppingToken), signal.Task);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            // Until the wake time by the clock, even if it moved on while the pump set its timer (a test's clock, moved as
+            // a pass ends): a sleep worked out before the move would end that much later.
+            await time.UntilAsync(wakeAt, signal.Task, stoppingToken);
         }
     }
 
-    /// <returns>How long to sleep: zero when a full batch was claimed (more may be due).</returns>
-    private async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
+    /// <returns>When to make the next pass: now when a full batch was claimed (more may be due).</returns>
+    private async Task<DateTime> PassAsync(CancellationToken cancellationToken)
     {
         await schedules.SyncAsync(await triggers.GetAsync(cancellationToken), cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
@@ -132,15 +121,14 @@ public sealed class FlowTimerPump(
         await ContinueStaleRunsAsync(now, cancellationToken);
         if (bookmarks == batch || triggerTimers == batch)
         {
-            return TimeSpan.Zero;
+            return DateTime.MinValue;
         }
 
         var next = await NextClaimTimeAsync(cancellationToken);
-        var poll = options.Value.TimerPollInterval;
-        // Counted from now, as the pump goes to sleep, not from the pass's start: time that passed during the pass (a
-        // slow pass, or a test's clock moved meanwhile) must not put the next claim off by as much.
-        var untilNext = next is { } due ? due - time.GetUtcNow().UtcDateTime : poll;
-        return untilNext < TimeSpan.Zero ? TimeSpan.Zero : untilNext < poll ? untilNext : poll;
+        // The poll counts from the end of the pass, not its start: time that passed during the pass (a slow pass, or a
+        // test's clock moved meanwhile) must not put the next look off by as much.
+        var poll = time.GetUtcNow().UtcDateTime + options.Value.TimerPollInterval;
+        return next is { } due && due < poll ? due : poll;
     }
 
     private async Task<int> ClaimBookmarksAsync(DateTime now, int batch, CancellationToken cancellationToken)
