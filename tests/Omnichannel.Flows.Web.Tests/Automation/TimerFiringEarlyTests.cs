@@ -51,19 +51,11 @@ public sealed class TimerFiringEarlyTests(TimerFiringEarlyTests.App app) : IClas
 /// The test clock, with timers that end <c>early</c> before their time (as the system's may). Counts the timers asked for
 /// at most that long (a wait for what is left of a due time).
 /// </summary>
-public sealed class EarlyTimers(FakeTimeProvider clock, TimeSpan early) : TimeProvider
+public sealed class EarlyTimers(FakeTimeProvider clock, TimeSpan early) : FakeClockWrapper(clock)
 {
     private int shortTimers;
 
     public int ShortTimers => Volatile.Read(ref shortTimers);
-
-    public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
-
-    public override long GetTimestamp() => clock.GetTimestamp();
-
-    public override long TimestampFrequency => clock.TimestampFrequency;
-
-    public override TimeZoneInfo LocalTimeZone => clock.LocalTimeZone;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -72,6 +64,6 @@ public sealed class EarlyTimers(FakeTimeProvider clock, TimeSpan early) : TimePr
             Interlocked.Increment(ref shortTimers);
         }
 
-        return clock.CreateTimer(callback, state, dueTime > early ? dueTime - early : dueTime, period);
+        return base.CreateTimer(callback, state, dueTime > early ? dueTime - early : dueTime, period);
     }
 }

@@ -60,7 +60,7 @@ public sealed class TimerSleepTests(TimerSleepTests.App app) : IClassFixture<Tim
 }
 
 /// <summary>The test clock, running an armed action once just before it sets the next timer of a given length.</summary>
-public sealed class ClockMovesAsTimerIsSet(FakeTimeProvider clock) : TimeProvider
+public sealed class ClockMovesAsTimerIsSet(FakeTimeProvider clock) : FakeClockWrapper(clock)
 {
     private readonly Lock gate = new();
     private (TimeSpan DueTime, Action Action)? armed;
@@ -72,14 +72,6 @@ public sealed class ClockMovesAsTimerIsSet(FakeTimeProvider clock) : TimeProvide
             armed = (dueTime, action);
         }
     }
-
-    public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
-
-    public override long GetTimestamp() => clock.GetTimestamp();
-
-    public override long TimestampFrequency => clock.TimestampFrequency;
-
-    public override TimeZoneInfo LocalTimeZone => clock.LocalTimeZone;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -93,6 +85,6 @@ public sealed class ClockMovesAsTimerIsSet(FakeTimeProvider clock) : TimeProvide
         }
 
         action?.Invoke();
-        return clock.CreateTimer(callback, state, dueTime, period);
+        return base.CreateTimer(callback, state, dueTime, period);
     }
 }
