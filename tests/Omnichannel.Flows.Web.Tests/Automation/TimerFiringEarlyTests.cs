@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Omnichannel.Flows.Engine.Running;
 
@@ -24,9 +23,9 @@ public sealed class TimerFiringEarlyTests(TimerFiringEarlyTests.App app) : IClas
 
         // Half a millisecond before it is due, the job's timer ends (this clock's timers end 1 ms early); wait until the
         // job has looked at the time: it either handed the wait back (its claim gone) or waits for what is left.
-        var shortWaits = app.EarlyClock.ShortTimers;
+        var shortWaits = app.WrappedClock.ShortTimers;
         app.Clock.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(5_000));
-        await app.WaitForAsync(async () => (await app.TimerClaimOfAsync(runId), app.EarlyClock.ShortTimers),
+        await app.WaitForAsync(async () => (await app.TimerClaimOfAsync(runId), app.WrappedClock.ShortTimers),
             seen => seen.Item1 is null || seen.Item2 > shortWaits, "the timer job to wake");
 
         // Now it is due; the pump sleeps until its next poll, 30 s away.
@@ -35,16 +34,7 @@ public sealed class TimerFiringEarlyTests(TimerFiringEarlyTests.App app) : IClas
         Assert.Equal(1, app.Effects.CountFor(runId));
     }
 
-    public sealed class App : AutomationAppFactory
-    {
-        public EarlyTimers EarlyClock => Services.GetRequiredService<EarlyTimers>();
-
-        protected override void ConfigureServices(IServiceCollection services)
-        {
-            services.AddSingleton(_ => new EarlyTimers(Clock, TimeSpan.FromMilliseconds(1)));
-            services.AddSingleton<TimeProvider>(provider => provider.GetRequiredService<EarlyTimers>());
-        }
-    }
+    public sealed class App() : WrappedClockAppFactory<EarlyTimers>(clock => new EarlyTimers(clock, TimeSpan.FromMilliseconds(1)));
 }
 
 /// <summary>

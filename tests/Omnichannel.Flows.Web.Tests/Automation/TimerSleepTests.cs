@@ -21,7 +21,7 @@ public sealed class TimerSleepTests(TimerSleepTests.App app) : IClassFixture<Tim
         var dueAt = app.Clock.GetUtcNow() + TimeSpan.FromHours(1);
 
         // The job that claims the wait 1 s ahead sets a timer for that second just after the clock moved to the due time.
-        app.ClockMoves.Arm(TimeSpan.FromSeconds(1), () => app.Clock.Advance(TimeSpan.FromSeconds(1)));
+        app.WrappedClock.Arm(TimeSpan.FromSeconds(1), () => app.Clock.Advance(TimeSpan.FromSeconds(1)));
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1));
 
         await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status == FlowStatus.Finished, "the run to finish", TimeSpan.FromSeconds(10));
@@ -36,7 +36,7 @@ public sealed class TimerSleepTests(TimerSleepTests.App app) : IClassFixture<Tim
 
         // The pump's next sleep (nothing is due: the poll, 30 s) is set just after the clock moved a minute on.
         long passesWhenMoved = -1;
-        app.ClockMoves.Arm(TimeSpan.FromSeconds(30), () =>
+        app.WrappedClock.Arm(TimeSpan.FromSeconds(30), () =>
         {
             passesWhenMoved = pump.Passes;
             app.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -47,16 +47,7 @@ public sealed class TimerSleepTests(TimerSleepTests.App app) : IClassFixture<Tim
             "a timer pump pass after the clock moved", TimeSpan.FromSeconds(10));
     }
 
-    public sealed class App : AutomationAppFactory
-    {
-        public ClockMovesAsTimerIsSet ClockMoves => Services.GetRequiredService<ClockMovesAsTimerIsSet>();
-
-        protected override void ConfigureServices(IServiceCollection services)
-        {
-            services.AddSingleton(_ => new ClockMovesAsTimerIsSet(Clock));
-            services.AddSingleton<TimeProvider>(provider => provider.GetRequiredService<ClockMovesAsTimerIsSet>());
-        }
-    }
+    public sealed class App() : WrappedClockAppFactory<ClockMovesAsTimerIsSet>(clock => new ClockMovesAsTimerIsSet(clock));
 }
 
 /// <summary>The test clock, running an armed action once just before it sets the next timer of a given length.</summary>
