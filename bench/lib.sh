@@ -60,11 +60,18 @@ publish_app() { # the app as it ships: dotnet publish (Release; ReadyToRun, as i
   timeout 900 dotnet publish "$ROOT/src/Omnichannel.Flows.Web" -c Release -o "$WEB_DIR" -nologo -v q -clp:ErrorsOnly
 }
 
+image_runtime_settings() { # the runtime's DOTNET_ settings the Dockerfile's image sets, one NAME=VALUE per line
+  sed -n 's/^ENV \(DOTNET_[A-Za-z0-9_]*=[^ ]*\)$/\1/p' "$ROOT/Dockerfile"
+}
+
 launch_app() { # launch_app PORT DATA_DIR LOG [NAME=VALUE ...]: the published app ($WEB_DIR, see publish_app) in Production on
-  # 127.0.0.1:PORT with its data in DATA_DIR, warnings only unless a setting says otherwise; sets APP_PID (not yet ready)
+  # 127.0.0.1:PORT with its data in DATA_DIR, with the runtime settings of the Dockerfile's image, warnings only unless a
+  # setting says otherwise; sets APP_PID (not yet ready)
   local port=$1 data=$2 log=$3; shift 3
+  local runtime=()
+  mapfile -t runtime < <(image_runtime_settings)
   mkdir -p "$data"
-  ( cd "$WEB_DIR" && exec env ASPNETCORE_ENVIRONMENT=Production Database__DataPath="$data" Logging__LogLevel__Default=Warning "$@" \
+  ( cd "$WEB_DIR" && exec env "${runtime[@]}" ASPNETCORE_ENVIRONMENT=Production Database__DataPath="$data" Logging__LogLevel__Default=Warning "$@" \
       dotnet Omnichannel.Flows.Web.dll --urls "http://127.0.0.1:$port" ) >>"$log" 2>&1 &
   APP_PID=$!
   PIDS+=("$APP_PID")
