@@ -8,13 +8,14 @@ using Omnichannel.Flows.Platform.ServiceWindows;
 namespace Omnichannel.Flows.Platform.Automation.Activities;
 
 /// <summary>
-/// The facts flows read about a contact. The profile is read when the facts are made; every other group is read the
-/// first time a flow reads one of its paths, with one query, and then kept for the rest of the runner call — so a run
-/// that only asks <c>contact.tags</c> costs two short queries, not one per group:
+/// The facts flows read about a contact. Nothing is read when the facts are made: each group is read the first time a
+/// flow reads one of its paths, with one query, and then kept for the rest of the runner call. The first read also finds
+/// the contact (a merged-away id reads the surviving profile; an unknown one has no facts), together with its tags — so a
+/// run that only asks <c>contact.tags</c>, and then acts on the contact, costs one short query:
 /// <list type="bullet">
-/// <item><c>contact.id</c>, <c>contact.display_name</c>, <c>contact.first_name</c>, <c>contact.last_name</c>,
-/// <c>contact.phone</c> (first verified), <c>contact.email</c> (first verified), <c>contact.locale</c>,
-/// <c>contact.time_zone</c> (the profile); <c>contact.tags</c> (list); <c>contact.fields.&lt;key&gt;</c>;</item>
+/// <item><c>contact.id</c> (the surviving contact's); <c>contact.tags</c> (list); <c>contact.display_name</c>,
+/// <c>contact.first_name</c>, <c>contact.last_name</c>, <c>contact.phone</c> (first verified), <c>contact.email</c>
+/// (first verified), <c>contact.locale</c>, <c>contact.time_zone</c> (the profile); <c>contact.fields.&lt;key&gt;</c>;</item>
 /// <item><c>conversation.status</c> (<c>open</c> / <c>resolved</c>), <c>conversation.assigned</c> (an agent or a team),
 /// <c>conversation.assignee_team</c> (name), <c>conversation.assignee_team_id</c>, <c>conversation.assignee_user_id</c>,
 /// <c>conversation.last_customer_channel</c>, <c>conversation.last_customer_message_at</c>;</item>
@@ -23,12 +24,14 @@ namespace Omnichannel.Flows.Platform.Automation.Activities;
 /// <item><c>window.&lt;channel&gt;.open</c> and <c>window.&lt;channel&gt;.closes_at</c> for whatsapp, messenger, instagram
 /// and tiktok (the identity a send would go to).</item>
 /// </list>
-/// A merged-away contact id reads the surviving profile.
 /// </summary>
 public sealed class ContactFactsFactory : IFlowFactsFactory
 {
     /// <summary>The channels with a service window, whose <c>window.*</c> facts are set.</summary>
     public static readonly IReadOnlyList<ChannelKind> WindowedChannels = [ChannelKind.WhatsApp, ChannelKind.Messenger, ChannelKind.Instagram, ChannelKind.TikTok];
+
+    /// <summary>How many merges are followed from the contact a run is for to the surviving one.</summary>
+    private const int MaxMergeHops = 16;
 
     // Fields, not primary-constructor parameters: the facts class below reads them for the groups it loads later.
     private readonly IDbContextFactory<FlowsDbContext> dbs;
@@ -42,99 +45,98 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
         this.time = time;
     }
 
-    public async Task<IFlowFacts> CreateAsync(Guid? contactId, CancellationToken cancellationToken)
-    {
-        if (contactId is not { } requested)
-        {
-            return DictionaryFlowFacts.Empty;
-        }
+    public Task<IFlowFacts> CreateAsync(Guid? contactId, CancellationToken cancellationToken) =>
+        Task.FromResult(contactId is { } requested ? new ContactFacts(this, requested) : DictionaryFlowFacts.Empty);
 
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var contact = await LoadContactAsync(db, requested, cancellationToken);
-        return contact is null ? DictionaryFlowFacts.Empty : new ContactFacts(this, contact);
-    }
+    // Compiled: every run with a contact finds it (and its tags) with this; the profile only when a flow reads it.
+    private static readonly Func<FlowsDbContext, Guid, TaggedContact?> TaggedContactOf =
+        EF.CompileQuery((FlowsDbContext db, Guid id) => db.Contacts.AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new TaggedContact(c.MergedIntoId, c.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList()))
+            .FirstOrDefault());
 
-    // Compiled: read for every run that has a contact, and tags for every condition on them.
-    private static readonly Func<FlowsDbContext, Guid, CancellationToken, Task<ContactRow?>> ContactRowOf =
-        EF.CompileAsyncQuery((FlowsDbContext db, Guid id, CancellationToken _) => db.Contacts.AsNoTracking().Where(c => c.Id == id)
+    private static readonly Func<FlowsDbContext, Guid, ContactRow?> ProfileOf =
+        EF.CompileQuery((FlowsDbContext db, Guid id) => db.Contacts.AsNoTracking().Where(c => c.Id == id)
             .Select(c => new ContactRow(
-                c.Id, c.MergedIntoId, c.DisplayName, c.FirstName, c.LastName, c.Locale, c.TimeZone,
+                c.DisplayName, c.FirstName, c.LastName, c.Locale, c.TimeZone,
                 c.Phones.Where(p => p.Verified).OrderBy(p => p.AddedAt).Select(p => p.Number).FirstOrDefault(),
                 c.Emails.Where(e => e.Verified).OrderBy(e => e.AddedAt).Select(e => e.Address).FirstOrDefault()))
             .FirstOrDefault());
 
-    private static readonly Func<FlowsDbContext, Guid, IEnumerable<string>> TagsOf =
-        EF.CompileQuery((FlowsDbContext db, Guid id) => db.ContactTags.AsNoTracking().Where(t => t.ContactId == id).OrderBy(t => t.Tag).Select(t => t.Tag));
-
-    private static async Task<ContactRow?> LoadContactAsync(FlowsDbContext db, Guid id, CancellationToken cancellationToken)
+    /// <summary>One contact's facts, each group read on first use (synchronously: a fact is read inside a condition or a Liquid text).</summary>
+    private sealed class ContactFacts(ContactFactsFactory factory, Guid requested) : IFlowFacts
     {
-        for (var hops = 0; hops < 16; hops++)
-        {
-            var row = await ContactRowOf(db, id, cancellationToken);
-            if (row?.MergedIntoId is not { } survivor)
-            {
-                return row;
-            }
-
-            id = survivor;
-        }
-
-        return null;
-    }
-
-    /// <summary>One contact's facts: the profile as read, the other groups read on first use (synchronously: a fact is read inside a condition or a Liquid text).</summary>
-    private sealed class ContactFacts : IFlowFacts
-    {
-        private readonly ContactFactsFactory factory;
-        private readonly Guid contactId;
         private readonly Dictionary<string, FactValue> facts = new(StringComparer.Ordinal);
         private readonly HashSet<FactGroup> loaded = [];
 
-        public ContactFacts(ContactFactsFactory factory, ContactRow contact)
-        {
-            this.factory = factory;
-            contactId = contact.Id;
-            facts["contact.id"] = FactValue.From(contact.Id.ToString());
-            Add(facts, "contact.display_name", contact.DisplayName);
-            Add(facts, "contact.first_name", contact.FirstName);
-            Add(facts, "contact.last_name", contact.LastName);
-            Add(facts, "contact.phone", contact.Phone);
-            Add(facts, "contact.email", contact.Email);
-            Add(facts, "contact.locale", contact.Locale);
-            Add(facts, "contact.time_zone", contact.TimeZone);
-        }
+        /// <summary>The surviving contact, once found; null before, and for a contact that does not exist.</summary>
+        private Guid? found;
 
         public bool TryGetValue(string path, out FactValue value)
         {
             lock (facts)
             {
-                if (GroupOf(path) is { } group && loaded.Add(group))
+                if (GroupOf(path) is { } group && !loaded.Contains(group))
                 {
                     using var db = factory.dbs.CreateDbContext();
-                    Load(db, group);
+                    if (loaded.Add(FactGroup.Contact))
+                    {
+                        Find(db);
+                    }
+
+                    if (found is { } id && loaded.Add(group))
+                    {
+                        Load(db, id, group);
+                    }
                 }
 
                 return facts.TryGetValue(path, out value);
             }
         }
 
+        /// <summary>Follows merges to the surviving contact, whose id and tags come with the same query.</summary>
+        private void Find(FlowsDbContext db)
+        {
+            var id = requested;
+            for (var hops = 0; hops < MaxMergeHops; hops++)
+            {
+                if (TaggedContactOf(db, id) is not { } contact)
+                {
+                    return;
+                }
+
+                if (contact.MergedIntoId is { } survivor)
+                {
+                    id = survivor;
+                    continue;
+                }
+
+                found = id;
+                facts["contact.id"] = FactValue.From(id.ToString());
+                facts["contact.tags"] = FactValue.From(contact.Tags.ToArray());
+                loaded.Add(FactGroup.Tags);
+                return;
+            }
+        }
+
         private static FactGroup? GroupOf(string path) => path switch
         {
+            "contact.id" => FactGroup.Contact,
             "contact.tags" => FactGroup.Tags,
             _ when path.StartsWith("contact.fields.", StringComparison.Ordinal) => FactGroup.Fields,
             "conversation.awaiting_reply" => FactGroup.LatestMessage,
             _ when path.StartsWith("conversation.", StringComparison.Ordinal) => FactGroup.Conversation,
             _ when path.StartsWith("message.", StringComparison.Ordinal) => FactGroup.LatestMessage,
             _ when path.StartsWith("window.", StringComparison.Ordinal) => FactGroup.Windows,
+            _ when path.StartsWith("contact.", StringComparison.Ordinal) => FactGroup.Profile,
             _ => null,
         };
 
-        private void Load(FlowsDbContext db, FactGroup group)
+        private void Load(FlowsDbContext db, Guid contactId, FactGroup group)
         {
             switch (group)
             {
-                case FactGroup.Tags:
-                    facts["contact.tags"] = FactValue.From(TagsOf(db, contactId).ToArray());
+                case FactGroup.Profile:
+                    AddProfile(db, contactId);
                     break;
                 case FactGroup.Fields:
                     foreach (var field in db.ContactFields.AsNoTracking().Where(f => f.ContactId == contactId).Select(f => new { f.Key, f.Value }))
@@ -144,18 +146,34 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
 
                     break;
                 case FactGroup.Conversation:
-                    AddConversation(db);
+                    AddConversation(db, contactId);
                     break;
                 case FactGroup.LatestMessage:
-                    AddLatestMessage(db);
+                    AddLatestMessage(db, contactId);
                     break;
                 case FactGroup.Windows:
-                    AddWindows(db);
+                    AddWindows(db, contactId);
                     break;
             }
         }
 
-        private void AddConversation(FlowsDbContext db)
+        private void AddProfile(FlowsDbContext db, Guid contactId)
+        {
+            if (ProfileOf(db, contactId) is not { } contact)
+            {
+                return;
+            }
+
+            Add(facts, "contact.display_name", contact.DisplayName);
+            Add(facts, "contact.first_name", contact.FirstName);
+            Add(facts, "contact.last_name", contact.LastName);
+            Add(facts, "contact.phone", contact.Phone);
+            Add(facts, "contact.email", contact.Email);
+            Add(facts, "contact.locale", contact.Locale);
+            Add(facts, "contact.time_zone", contact.TimeZone);
+        }
+
+        private void AddConversation(FlowsDbContext db, Guid contactId)
         {
             var conversation = db.Conversations.AsNoTracking().Where(c => c.ContactId == contactId)
                 .Select(c => new
@@ -182,7 +200,7 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
             }
         }
 
-        private void AddLatestMessage(FlowsDbContext db)
+        private void AddLatestMessage(FlowsDbContext db, Guid contactId)
         {
             var latest = db.Messages.AsNoTracking()
                 .Where(m => m.ContactId == contactId && m.Direction == MessageDirection.Inbound)
@@ -207,7 +225,7 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
             facts["message.sent_at"] = FactValue.From(new DateTimeOffset(latest.SentAt, TimeSpan.Zero));
         }
 
-        private void AddWindows(FlowsDbContext db)
+        private void AddWindows(FlowsDbContext db, Guid contactId)
         {
             var identities = db.ChannelIdentities.AsNoTracking()
                 .Where(i => i.ContactId == contactId)
@@ -229,7 +247,8 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
         }
     }
 
-    private enum FactGroup { Tags, Fields, Conversation, LatestMessage, Windows }
+    /// <summary>What one query reads; <see cref="FactGroup.Contact"/> finds the surviving contact (and its tags).</summary>
+    private enum FactGroup { Contact, Tags, Profile, Fields, Conversation, LatestMessage, Windows }
 
     private static void Add(Dictionary<string, FactValue> facts, string path, string? value)
     {
@@ -239,7 +258,7 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
         }
     }
 
-    private sealed record ContactRow(
-        Guid Id, Guid? MergedIntoId, string DisplayName, string? FirstName, string? LastName, string? Locale, string? TimeZone,
-        string? Phone, string? Email);
+    private sealed record TaggedContact(Guid? MergedIntoId, List<string> Tags);
+
+    private sealed record ContactRow(string DisplayName, string? FirstName, string? LastName, string? Locale, string? TimeZone, string? Phone, string? Email);
 }
