@@ -59,7 +59,8 @@ internal sealed class AutomationEventConfiguration : IEntityTypeConfiguration<Au
     {
         builder.Property(e => e.Type).HasMaxLength(64);
         builder.Property(e => e.Error).HasMaxLength(2000);
+        // The claim (pending, oldest first) and retention (done, older than) read through it. No index on the contact:
+        // nothing looks events up by contact, and every customer message inserts one.
         builder.HasIndex(e => new { e.State, e.OccurredAt });
-        builder.HasIndex(e => e.ContactId);
     }
 }

@@ -7,13 +7,16 @@ namespace Omnichannel.Flows.Platform.Broadcasts;
 /// <summary>How far a broadcast got, counted in the database from its recipients and their messages.</summary>
 public sealed class BroadcastProgressQuery(FlowsDbContext db)
 {
+    /// <summary>A broadcast's messages, through the index that holds broadcast messages only.</summary>
+    internal static IQueryable<Message> MessagesOf(FlowsDbContext db, Guid broadcastId) => db.Messages.Where(m => m.BroadcastId == broadcastId);
+
     public async Task<BroadcastProgress> ForAsync(Broadcast broadcast, CancellationToken cancellationToken)
     {
         var id = broadcast.Id;
         var states = await db.BroadcastRecipients.Where(r => r.BroadcastId == id)
             .GroupBy(r => new { r.State, r.SkipReason }).Select(g => new { g.Key.State, g.Key.SkipReason, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        var messages = await db.Messages.Where(m => m.BroadcastId == id)
+        var messages = await MessagesOf(db, id)
             .GroupBy(m => new { m.Status, m.Channel })
             .Select(g => new { g.Key.Status, g.Key.Channel, Count = g.Count(), Estimated = g.Sum(m => m.CostEstimateMicros), Actual = g.Sum(m => m.CostActualMicros) })
             .ToListAsync(cancellationToken);

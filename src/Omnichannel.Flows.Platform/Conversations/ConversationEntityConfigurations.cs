@@ -39,11 +39,13 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique().HasFilter("[ExternalId] IS NOT NULL");
         builder.HasIndex(m => new { m.ContactId, m.SentAt });
         builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
-        builder.HasIndex(m => m.EmailMessageId);
+        // Email threading finds the messages a reply refers to. Only messages with an email id are in it: every message
+        // is an insert into each index that holds it, and most (a customer's WhatsApp message, say) have none.
+        builder.HasIndex(m => m.EmailMessageId).HasFilter($"\"{nameof(Message.EmailMessageId)}\" IS NOT NULL");
         builder.Property(m => m.IdempotencyKey).HasMaxLength(200);
         builder.HasIndex(m => m.IdempotencyKey).IsUnique().HasFilter("[IdempotencyKey] IS NOT NULL");
-        // A broadcast's progress counts its messages by status.
-        builder.HasIndex(m => new { m.BroadcastId, m.Status });
+        // A broadcast's progress counts its messages by status; only broadcast messages are in it.
+        builder.HasIndex(m => new { m.BroadcastId, m.Status }).HasFilter($"\"{nameof(Message.BroadcastId)}\" IS NOT NULL");
     }
 }
 

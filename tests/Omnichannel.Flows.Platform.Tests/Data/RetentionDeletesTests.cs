@@ -28,7 +28,7 @@ public sealed class RetentionDeletesTests(TestDatabase database) : IClassFixture
             _ => ("FlowTriggerEvents", AutomationRetention.ExpiredTriggerEvents(db, Cutoff).ToQueryString()),
         };
 
-        var plan = await PlanAsync(db, query);
+        var plan = await QueryPlans.PlanAsync(db, query);
 
         var steps = plan.Where(step => step.Contains(table, StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(steps);
@@ -71,22 +71,4 @@ public sealed class RetentionDeletesTests(TestDatabase database) : IClassFixture
         ReceivedAt = receivedAt,
         State = state,
     };
-
-    /// <summary>SQLite's plan for <paramref name="query"/> (EF's text, its parameter lines dropped: the plan does not depend on their values).</summary>
-    private static async Task<List<string>> PlanAsync(FlowsDbContext db, string query)
-    {
-        var sql = string.Join('\n', query.Split('\n').Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var steps = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            steps.Add(reader.GetString(3));
-        }
-
-        return steps;
-    }
 }

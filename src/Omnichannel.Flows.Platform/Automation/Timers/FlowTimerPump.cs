@@ -188,12 +188,7 @@ public sealed class FlowTimerPump(
     {
         var staleBefore = now - options.Value.StaleRunningAfter;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var stale = await db.FlowInstances.AsNoTracking()
-            .Where(i => i.Status == FlowStatus.Running && i.UpdatedAt < staleBefore)
-            .OrderBy(i => i.UpdatedAt)
-            .Select(i => i.Id)
-            .Take(options.Value.TimerBatchSize)
-            .ToListAsync(cancellationToken);
+        var stale = await StaleRuns(db, staleBefore, options.Value.TimerBatchSize).ToListAsync(cancellationToken);
         if (stale.Count == 0)
         {
             return;
@@ -205,6 +200,16 @@ public sealed class FlowTimerPump(
         logger.LogWarning("Continuing {RunCount} flow runs left running (e.g. by a crash)", stale.Count);
         jobs.Enqueue<FlowTimerJob>(job => job.ContinueRunsAsync(stale, CancellationToken.None));
     }
+
+    /// <summary>
+    /// The oldest runs still running whose last step is from before <paramref name="staleBefore"/>, through the index that
+    /// holds running runs only (<see cref="Store.FlowInstanceRecordConfiguration.RunningRuns"/>: the query states its filter).
+    /// </summary>
+    internal static IQueryable<string> StaleRuns(FlowsDbContext db, DateTime staleBefore, int most) => db.FlowInstances.AsNoTracking()
+        .Where(i => i.Status == FlowStatus.Running && i.UpdatedAt < staleBefore)
+        .OrderBy(i => i.UpdatedAt)
+        .Select(i => i.Id)
+        .Take(most);
 
     /// <summary>When the next unclaimed row is to be claimed: a wait timer its lookahead before it is due, a trigger when due.</summary>
     private async Task<DateTime?> NextClaimTimeAsync(CancellationToken cancellationToken)

@@ -313,8 +313,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ContactId");
-
                     b.HasIndex("State", "OccurredAt");
 
                     b.ToTable("AutomationEvents");
@@ -546,7 +544,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.HasIndex("FlowId", "SubjectId")
                         .HasFilter("\"Status\" IN ('Running', 'Suspended')");
 
-                    b.HasIndex("Status", "UpdatedAt");
+                    b.HasIndex("Status", "UpdatedAt")
+                        .HasFilter("\"Status\" = 'Running'");
 
                     b.ToTable("FlowInstances", (string)null);
                 });
@@ -1598,13 +1597,15 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EmailMessageId");
+                    b.HasIndex("EmailMessageId")
+                        .HasFilter("\"EmailMessageId\" IS NOT NULL");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
                         .HasFilter("[IdempotencyKey] IS NOT NULL");
 
-                    b.HasIndex("BroadcastId", "Status");
+                    b.HasIndex("BroadcastId", "Status")
+                        .HasFilter("\"BroadcastId\" IS NOT NULL");
 
                     b.HasIndex("Channel", "ExternalId")
                         .IsUnique()

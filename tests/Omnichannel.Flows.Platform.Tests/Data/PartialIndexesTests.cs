@@ -1,0 +1,32 @@
+using Omnichannel.Flows.Platform.Automation.Timers;
+using Omnichannel.Flows.Platform.Broadcasts;
+
+namespace Omnichannel.Flows.Platform.Tests.Data;
+
+/// <summary>
+/// Indexes that hold only the rows their queries look for (a customer's message is in none of them, a finished or waiting
+/// run is not among the running ones): the queries still go through them.
+/// </summary>
+public sealed class PartialIndexesTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task TheTimerPumpsLookForRunsACrashLeftRunning_GoesThroughTheRunningRunsIndex()
+    {
+        await using var db = database.CreateContext();
+
+        var plan = await QueryPlans.PlanAsync(db, FlowTimerPump.StaleRuns(db, new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc), 200));
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX IX_FlowInstances_Status_UpdatedAt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ABroadcastsProgress_FindsItsMessagesThroughTheBroadcastIndex()
+    {
+        await using var db = database.CreateContext();
+
+        var plan = await QueryPlans.PlanAsync(db, BroadcastProgressQuery.MessagesOf(db, Guid.CreateVersion7()));
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX IX_Messages_BroadcastId_Status", StringComparison.Ordinal)
+                                      || step.Contains("USING COVERING INDEX IX_Messages_BroadcastId_Status", StringComparison.Ordinal));
+    }
+}
