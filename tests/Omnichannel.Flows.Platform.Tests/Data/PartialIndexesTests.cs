@@ -1,3 +1,4 @@
+using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Automation.Timers;
 using Omnichannel.Flows.Platform.Broadcasts;
 
@@ -28,5 +29,26 @@ public sealed class PartialIndexesTests(TestDatabase database) : IClassFixture<T
 
         Assert.Contains(plan, step => step.Contains("USING INDEX IX_Messages_BroadcastId_Status", StringComparison.Ordinal)
                                       || step.Contains("USING COVERING INDEX IX_Messages_BroadcastId_Status", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheTimerPumpsNextWake_GoesThroughTheClaimIndex_InDueOrder()
+    {
+        await using var db = database.CreateContext();
+
+        var plan = await QueryPlans.PlanAsync(db, FlowTimerPump.NextWaitTimer(db));
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX IX_FlowBookmarks_FiringUntil_DueAt", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheRunsWaitingForTheContactsReplies_AreFoundThroughTheEventIndex()
+    {
+        await using var db = database.CreateContext();
+
+        var plan = await QueryPlans.PlanAsync(db, EfFlowStore.WaitingFor(db, "message.received", ["0193a5d0-0000-7000-8000-00000000a001"]));
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX IX_FlowBookmarks_EventName_CorrelationKey", StringComparison.Ordinal));
     }
 }

@@ -15,6 +15,11 @@ public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStore
         EF.CompileAsyncQuery<FlowsDbContext, string, string, FlowBookmarkRecord>((db, eventName, correlationKey) =>
             db.FlowBookmarks.AsNoTracking().Where(b => b.EventName == eventName && b.CorrelationKey == correlationKey).OrderBy(b => b.CreatedAt));
 
+    /// <summary>The bookmarks waiting for <paramref name="eventName"/> about any of <paramref name="keys"/>, oldest first.</summary>
+    internal static IQueryable<FlowBookmarkRecord> WaitingFor(FlowsDbContext db, string eventName, string[] keys) => db.FlowBookmarks.AsNoTracking()
+        .Where(b => b.EventName == eventName && keys.Contains(b.CorrelationKey))
+        .OrderBy(b => b.CreatedAt);
+
     private static readonly Func<FlowsDbContext, string, CancellationToken, Task<string?>> SnapshotOf =
         EF.CompileAsyncQuery((FlowsDbContext db, string id, CancellationToken _) =>
             db.FlowInstances.AsNoTracking().Where(i => i.Id == id).Select(i => i.Snapshot).FirstOrDefault());
@@ -56,10 +61,7 @@ public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStore
 
         string[] keys = [.. correlationKeys];
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var rows = await db.FlowBookmarks.AsNoTracking()
-            .Where(b => b.EventName == eventName && keys.Contains(b.CorrelationKey))
-            .OrderBy(b => b.CreatedAt)
-            .ToListAsync(cancellationToken);
+        var rows = await WaitingFor(db, eventName, keys).ToListAsync(cancellationToken);
         return rows.GroupBy(b => b.CorrelationKey!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, IReadOnlyList<Bookmark> (g) => [.. g.Select(FlowSnapshots.ToBookmark)], StringComparer.Ordinal);
     }

@@ -129,8 +129,10 @@ internal sealed class FlowBookmarkRecordConfiguration : IEntityTypeConfiguration
         builder.Property(b => b.CorrelationKey).HasMaxLength(200);
         builder.HasIndex(b => b.GroupId);
         builder.HasIndex(b => b.InstanceId);
-        builder.HasIndex(b => new { b.EventName, b.CorrelationKey });
-        builder.HasIndex(b => b.DueAt);
+        // Waits for an event only (a timer has none): a wait's insert and its consume's delete touch only the indexes
+        // that hold it.
+        builder.HasIndex(b => new { b.EventName, b.CorrelationKey }).HasFilter($"\"{nameof(FlowBookmarkRecord.EventName)}\" IS NOT NULL");
+        // Unclaimed timers by due time, and claims by when their lease ends: the pump's claims and its next wake.
         builder.HasIndex(b => new { b.FiringUntil, b.DueAt });
         builder.HasIndex(b => b.FiringBy).HasFilter("\"FiringBy\" IS NOT NULL"); // a timer job reads its claim
     }

@@ -211,13 +211,16 @@ public sealed class FlowTimerPump(
         .Select(i => i.Id)
         .Take(most);
 
+    /// <summary>The due times of the unclaimed wait timers, earliest first (through the claims' index: unclaimed, by due time).</summary>
+    internal static IQueryable<DateTime?> NextWaitTimer(FlowsDbContext db) => db.FlowBookmarks
+        .Where(b => b.Kind == BookmarkKind.Timer && b.DueAt != null && b.FiringUntil == null)
+        .OrderBy(b => b.DueAt).Select(b => b.DueAt);
+
     /// <summary>When the next unclaimed row is to be claimed: a wait timer its lookahead before it is due, a trigger when due.</summary>
     private async Task<DateTime?> NextClaimTimeAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var bookmark = await db.FlowBookmarks
-            .Where(b => b.Kind == BookmarkKind.Timer && b.DueAt != null && b.FiringUntil == null)
-            .OrderBy(b => b.DueAt).Select(b => b.DueAt).FirstOrDefaultAsync(cancellationToken);
+        var bookmark = await NextWaitTimer(db).FirstOrDefaultAsync(cancellationToken);
         var trigger = await db.FlowTriggerTimers
             .Where(t => t.FiringUntil == null)
             .OrderBy(t => t.DueAt).Select(t => (DateTime?)t.DueAt).FirstOrDefaultAsync(cancellationToken);

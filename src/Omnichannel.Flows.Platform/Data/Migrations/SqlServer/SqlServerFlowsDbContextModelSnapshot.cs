@@ -489,8 +489,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DueAt");
-
                     b.HasIndex("FiringBy")
                         .HasFilter("\"FiringBy\" IS NOT NULL");
 
@@ -498,7 +496,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
                     b.HasIndex("InstanceId");
 
-                    b.HasIndex("EventName", "CorrelationKey");
+                    b.HasIndex("EventName", "CorrelationKey")
+                        .HasFilter("\"EventName\" IS NOT NULL");
 
                     b.HasIndex("FiringUntil", "DueAt");
 

@@ -476,8 +476,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DueAt");
-
                     b.HasIndex("FiringBy")
                         .HasFilter("\"FiringBy\" IS NOT NULL");
 
@@ -485,7 +483,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("InstanceId");
 
-                    b.HasIndex("EventName", "CorrelationKey");
+                    b.HasIndex("EventName", "CorrelationKey")
+                        .HasFilter("\"EventName\" IS NOT NULL");
 
                     b.HasIndex("FiringUntil", "DueAt");
 
