@@ -20,7 +20,7 @@ public sealed class BroadcastProgressQuery(FlowsDbContext db)
             .GroupBy(m => new { m.Status, m.Channel })
             .Select(g => new { g.Key.Status, g.Key.Channel, Count = g.Count(), Estimated = g.Sum(m => m.CostEstimateMicros), Actual = g.Sum(m => m.CostActualMicros) })
             .ToListAsync(cancellationToken);
-        var currency = await db.Messages.Where(m => m.BroadcastId == id && m.CostCurrency != null).Select(m => m.CostCurrency).FirstOrDefaultAsync(cancellationToken);
+        var currency = await MessagesOf(db, id).Where(m => m.CostCurrency != null).Select(m => m.CostCurrency).FirstOrDefaultAsync(cancellationToken);
         var replied = await db.BroadcastRecipients
             .Where(r => r.BroadcastId == id && r.SendingAt != null
                 && db.Messages.Any(m => m.ContactId == r.ContactId && m.Direction == MessageDirection.Inbound && m.SentAt > r.SendingAt))

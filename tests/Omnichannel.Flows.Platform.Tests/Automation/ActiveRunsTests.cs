@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Store;
+using Omnichannel.Flows.Platform.Tests.Data;
 
 namespace Omnichannel.Flows.Platform.Tests.Automation;
 
@@ -40,23 +41,7 @@ public sealed class ActiveRunsTests(TestDatabase database) : IClassFixture<TestD
         await sql.ActiveRunsAsync(FlowId, Anna, CancellationToken.None);
         var text = Assert.Single(sql.Texts, t => t.Contains("FROM \"FlowInstances\"", StringComparison.Ordinal));
 
-        await using var explain = db.Database.GetDbConnection().CreateCommand();
-        explain.CommandText = "EXPLAIN QUERY PLAN " + text;
-        foreach (var (name, value) in new[] { ("@p0", FlowId), ("@p1", Anna) })
-        {
-            var parameter = explain.CreateParameter();
-            (parameter.ParameterName, parameter.Value) = (name, value);
-            explain.Parameters.Add(parameter);
-        }
-
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = await QueryPlans.PlanAsync(db, text);
 
         Assert.Contains(plan, step => step.Contains("USING INDEX IX_FlowInstances_FlowId_SubjectId", StringComparison.Ordinal));
     }
