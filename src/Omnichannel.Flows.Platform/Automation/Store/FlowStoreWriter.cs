@@ -63,7 +63,10 @@ public sealed class FlowStoreWriter(
         return base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The write loop runs on a thread of its own (<see cref="DedicatedWriterThread"/>): every run waits on its commits.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DedicatedWriterThread.RunAsync("Flow store writer", WriteLoopAsync);
+
+    private async Task WriteLoopAsync()
     {
         var batch = new List<StoreWrite>(options.Value.StoreBatchSize);
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None))

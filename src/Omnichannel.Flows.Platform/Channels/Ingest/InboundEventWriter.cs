@@ -35,7 +35,10 @@ public sealed class InboundEventWriter(
         return base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The commit loop runs on a thread of its own (<see cref="DedicatedWriterThread"/>): every webhook request waits on it.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DedicatedWriterThread.RunAsync("Webhook writer", CommitLoopAsync);
+
+    private async Task CommitLoopAsync()
     {
         var batch = new List<PendingWrite>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
