@@ -45,6 +45,7 @@ public sealed class FlowStoreWriter(
     /// <summary>Queues <paramref name="write"/> without waiting for it (an appended step).</summary>
     internal async ValueTask AppendAsync(CheckpointWrite write, CancellationToken cancellationToken)
     {
+        write.Prepare();
         buffered[write.InstanceId] = write.Checkpoint.Instance;
         await queue.Writer.WriteAsync(write, cancellationToken);
     }
@@ -52,6 +53,7 @@ public sealed class FlowStoreWriter(
     /// <summary>Queues <paramref name="write"/> and returns its result once it is durable.</summary>
     internal async Task<T> SubmitAsync<T>(StoreWrite<T> write, CancellationToken cancellationToken)
     {
+        write.Prepare();
         await queue.Writer.WriteAsync(write, cancellationToken);
         return (T)(await write.Done.Task.WaitAsync(cancellationToken))!;
     }
@@ -140,7 +142,7 @@ public sealed class FlowStoreWriter(
         var (db, sql) = await SessionAsync();
         var results = new object?[writes.Count];
         var together = WrittenTogether(writes);
-        var grouped = Prepare(writes, together);
+        var grouped = Group(writes, together);
         try
         {
             // SQL Server's retrying strategy only allows a transaction of ours inside it; it may run the whole batch again.
@@ -205,24 +207,17 @@ public sealed class FlowStoreWriter(
     }
 
     /// <summary>
-    /// Builds every write's rows before the write turn: each write standing alone prepares its own; the steps of a run
-    /// written together get one <see cref="StepRows"/> at the position they are written at.
+    /// The steps of a run written together get one <see cref="StepRows"/>, at the position they are written at, from the
+    /// rows their callers built (a write standing alone applies its own).
     /// </summary>
-    private static StepRows?[] Prepare(List<StoreWrite> writes, List<int>?[] together)
+    private static StepRows?[] Group(List<StoreWrite> writes, List<int>?[] together)
     {
         var grouped = new StepRows?[writes.Count];
         for (var i = 0; i < writes.Count; i++)
         {
-            switch (together[i])
+            if (together[i] is { Count: > 1 } steps)
             {
-                case null:
-                    break;
-                case [var alone]:
-                    writes[alone].Prepare();
-                    break;
-                case var steps:
-                    grouped[i] = new StepRows([.. steps.Select(j => ((CheckpointWrite)writes[j]).Checkpoint)]);
-                    break;
+                grouped[i] = StepRows.Together([.. steps.Select(j => ((CheckpointWrite)writes[j]).Rows)]);
             }
         }
 

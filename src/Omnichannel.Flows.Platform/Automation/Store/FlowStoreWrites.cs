@@ -6,9 +6,9 @@ using Omnichannel.Flows.Platform.Data;
 namespace Omnichannel.Flows.Platform.Automation.Store;
 
 /// <summary>
-/// One write of <see cref="FlowStoreWriter"/>: its rows are built first (<see cref="Prepare"/>, before the write turn,
-/// where serializing snapshots would hold up every other writer), then applied inside the batch's transaction
-/// (re-runnable: a failed batch rolls back).
+/// One write of <see cref="FlowStoreWriter"/>: its rows are built by the caller that queues it (<see cref="Prepare"/>,
+/// in parallel with other callers, where on the writer's one thread serializing snapshots would hold up every commit),
+/// then applied inside the batch's transaction (re-runnable: a failed batch rolls back).
 /// </summary>
 internal abstract class StoreWrite
 {
@@ -16,7 +16,7 @@ internal abstract class StoreWrite
 
     public abstract string? InstanceId { get; }
 
-    /// <summary>Builds the rows to write; called once, before <see cref="ApplyAsync"/>.</summary>
+    /// <summary>Builds the rows to write; called once, by the caller, before the write is queued.</summary>
     public abstract void Prepare();
 
     public abstract Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken);
@@ -25,31 +25,46 @@ internal abstract class StoreWrite
 internal abstract class StoreWrite<T> : StoreWrite;
 
 /// <summary>
-/// The rows of consecutive steps of one run, built before the write turn: the run's row with the last snapshot, then each
-/// step's bookmark changes and journal entry, in order.
+/// The rows of consecutive steps of one run: the run's row with the last snapshot, then each step's bookmark changes and
+/// journal entry, in order. A step's rows are built by the caller that queues it; the run's row (the snapshot) is
+/// serialized when first asked for, so the snapshot of a step written together with a later one is never serialized.
 /// </summary>
 internal sealed class StepRows
 {
-    public StepRows(IReadOnlyList<FlowCheckpoint> steps)
+    private readonly FlowInstance last;
+    private FlowInstanceRecord? run;
+
+    public StepRows(FlowCheckpoint step)
+        : this(step.Instance, step.Instance.Sequence, [(step.RemovedBookmarks, [.. step.AddedBookmarks.Select(FlowSnapshots.ToRecord)])],
+            [FlowSnapshots.ToRecord(step.Step)])
     {
-        var instance = steps[^1].Instance;
-        Run = new FlowInstanceRecord
-        {
-            Id = instance.Id,
-            FlowId = instance.FlowId,
-            TriggerEventId = instance.TriggerEventId,
-            Snapshot = FlowSnapshots.Serialize(instance),
-            Status = instance.Status,
-            Sequence = instance.Sequence,
-            Error = FlowSnapshots.Truncate(instance.Fault?.Message),
-            UpdatedAt = instance.UpdatedAt.UtcDateTime,
-        };
-        FirstSequence = steps[0].Instance.Sequence;
-        Steps = [.. steps.Select(step => (step.RemovedBookmarks, step.AddedBookmarks.Select(FlowSnapshots.ToRecord).ToList()))];
-        Journal = [.. steps.Select(step => FlowSnapshots.ToRecord(step.Step))];
     }
 
-    public FlowInstanceRecord Run { get; }
+    private StepRows(
+        FlowInstance last, long firstSequence, List<(IReadOnlyList<Bookmark> Removed, List<FlowBookmarkRecord> Added)> steps, List<FlowJournalRecord> journal)
+    {
+        this.last = last;
+        FirstSequence = firstSequence;
+        Steps = steps;
+        Journal = journal;
+    }
+
+    /// <summary>Consecutive steps of one run written as one: the last one's run row, every step's bookmarks and journal.</summary>
+    public static StepRows Together(IReadOnlyList<StepRows> steps) =>
+        new(steps[^1].last, steps[0].FirstSequence, [.. steps.SelectMany(s => s.Steps)], [.. steps.SelectMany(s => s.Journal)]) { run = steps[^1].run };
+
+    /// <summary>The run's row as of the last step (its snapshot serialized on first use).</summary>
+    public FlowInstanceRecord Run => run ??= new FlowInstanceRecord
+    {
+        Id = last.Id,
+        FlowId = last.FlowId,
+        TriggerEventId = last.TriggerEventId,
+        Snapshot = FlowSnapshots.Serialize(last),
+        Status = last.Status,
+        Sequence = last.Sequence,
+        Error = FlowSnapshots.Truncate(last.Fault?.Message),
+        UpdatedAt = last.UpdatedAt.UtcDateTime,
+    };
 
     /// <summary>The sequence of the first step: the stored run is one before it when a resume consumes.</summary>
     public long FirstSequence { get; }
@@ -66,6 +81,9 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
 {
     private StepRows? rows;
 
+    /// <summary>The step's rows (<see cref="Prepare"/> first).</summary>
+    public StepRows Rows => rows ?? throw new InvalidOperationException("Prepare the write first.");
+
     public FlowCheckpoint Checkpoint { get; } = checkpoint;
 
     /// <summary>False for an appended step nobody waits for.</summary>
@@ -73,10 +91,21 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
 
     public override string InstanceId => Checkpoint.Instance.Id;
 
-    public override void Prepare() => rows = new StepRows([Checkpoint]);
+    /// <summary>
+    /// An awaited step ends its runner call, so it is the last of its run in its batch: its snapshot is serialized now. An
+    /// appended one is serialized by the writer only if no later step of its run is written with it.
+    /// </summary>
+    public override void Prepare()
+    {
+        rows = new StepRows(Checkpoint);
+        if (Awaited)
+        {
+            _ = rows.Run;
+        }
+    }
 
     public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken) =>
-        await ApplyAsync(sql, rows ?? throw new InvalidOperationException("Prepare the write first."), cancellationToken);
+        await ApplyAsync(sql, Rows, cancellationToken);
 
     /// <summary>
     /// Applies consecutive steps of one instance: the row takes the last snapshot (one update however many steps), then
@@ -132,7 +161,11 @@ internal sealed class ConsumeWrite(Bookmark bookmark, FlowCheckpoint checkpoint)
 
     public override string InstanceId => checkpoint.Instance.Id;
 
-    public override void Prepare() => rows = new StepRows([checkpoint]);
+    public override void Prepare()
+    {
+        rows = new StepRows(checkpoint);
+        _ = rows.Run;
+    }
 
     public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken) =>
         await CheckpointWrite.ApplyAsync(sql, rows ?? throw new InvalidOperationException("Prepare the write first."), cancellationToken, consumed: bookmark);
@@ -193,7 +226,7 @@ internal sealed class StartWrite(StartRequest request) : StoreWrite<StartDecisio
                 };
                 var entry = new JournalEntry(before.Id, stopped.Sequence, instance.CreatedAt, null, null, 0, 0, false, JournalOutcome.Cancelled,
                     null, FrozenDictionary<string, string>.Empty, $"Restarted: event {instance.TriggerEventId} started instance {instance.Id}.");
-                if (await CheckpointWrite.ApplyAsync(sql, new StepRows([new FlowCheckpoint(stopped, entry, [], before.Bookmarks)]), cancellationToken))
+                if (await CheckpointWrite.ApplyAsync(sql, new StepRows(new FlowCheckpoint(stopped, entry, [], before.Bookmarks)), cancellationToken))
                 {
                     await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.InstanceId), before.Id, cancellationToken);
                     cancelled.Add(before.Id);
