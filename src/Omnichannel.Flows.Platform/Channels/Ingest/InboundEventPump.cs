@@ -20,7 +20,15 @@ public sealed class InboundEventPump(
 
     public void Signal() => signal.Wake();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Passes run on a thread of their own (<see cref="Data.DedicatedWriterThread"/>): processing is one serial stage that
+    /// holds the write gate in turns, and on the thread pool each of its awaits would resume behind the webhook requests
+    /// and flow runs queued there, with the write lane held and idle.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Data.DedicatedWriterThread.RunAsync("Webhook processor", () => PumpAsync(stoppingToken));
+
+    private async Task PumpAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
