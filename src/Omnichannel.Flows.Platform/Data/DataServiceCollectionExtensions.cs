@@ -21,6 +21,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(new DataFolder(dataPath));
         services.AddSingleton<DatabaseWriteGate>();
         services.AddSingleton<DeferredLogSync>();
+        services.AddSingleton<WriterPageCache>();
 
         var connectionString = configuration.GetConnectionString("Default");
         if (options.Provider == DatabaseProvider.SqlServer)

@@ -21,6 +21,13 @@ public sealed class DatabaseOptions
     /// </summary>
     public bool SyncEveryCommit { get; set; }
 
+    /// <summary>
+    /// SQLite: the page cache of the flow store's writer connection, which stays open from batch to batch
+    /// (<see cref="WriterPageCache"/>); other connections keep SQLite's default of 2 MB.
+    /// </summary>
+    [Range(2, 1024)]
+    public int WriterCacheMegabytes { get; set; } = 64;
+
     /// <summary>Apply pending migrations when the app starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

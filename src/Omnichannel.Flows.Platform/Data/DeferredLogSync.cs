@@ -28,7 +28,7 @@ public sealed class DeferredLogSync(IOptions<DatabaseOptions> options)
     {
         if (options.Value.SyncEveryCommit || !db.Database.IsSqlite())
         {
-            return Nothing.Instance;
+            return NothingToRestore.Instance;
         }
 
         if (db.Database.CurrentTransaction is not null)
@@ -64,12 +64,5 @@ public sealed class DeferredLogSync(IOptions<DatabaseOptions> options)
                 SqliteConnection.ClearPool(sqlite);
             }
         }
-    }
-
-    private sealed class Nothing : IAsyncDisposable
-    {
-        public static readonly Nothing Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

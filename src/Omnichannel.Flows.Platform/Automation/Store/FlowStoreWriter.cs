@@ -20,6 +20,7 @@ public sealed class FlowStoreWriter(
     IDbContextFactory<FlowsDbContext> dbs,
     DatabaseWriteGate gate,
     DeferredLogSync deferredSync,
+    WriterPageCache pageCache,
     IOptions<AutomationOptions> options,
     ILogger<FlowStoreWriter> logger) : BackgroundService
 {
@@ -38,7 +39,7 @@ public sealed class FlowStoreWriter(
     private long batches;
 
     /// <summary>The context and commands batches are written with (<see cref="SessionAsync"/>); only the write loop uses it.</summary>
-    private (FlowsDbContext Db, FlowStoreCommands Sql, IAsyncDisposable DeferredSync)? session;
+    private (FlowsDbContext Db, FlowStoreCommands Sql, IAsyncDisposable DeferredSync, IAsyncDisposable PageCache)? session;
 
     public FlowInstance? Buffered(string instanceId) => buffered.GetValueOrDefault(instanceId);
 
@@ -173,6 +174,7 @@ public sealed class FlowStoreWriter(
     /// The writer's context, its connection held open and its commands prepared once, for batch after batch: opening a
     /// connection and preparing the statements again for every batch would happen inside the write turn. A run's steps
     /// are redoable work: their commits leave syncing the log to the next synced commit (<see cref="DeferredLogSync"/>).
+    /// The connection keeps a larger page cache while the session lasts (<see cref="WriterPageCache"/>).
     /// </summary>
     private async Task<(FlowsDbContext Db, FlowStoreCommands Sql)> SessionAsync()
     {
@@ -183,7 +185,8 @@ public sealed class FlowStoreWriter(
             {
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
                 await db.Database.OpenConnectionAsync();
-                session = (db, new FlowStoreCommands(db), await deferredSync.BeginAsync(db, CancellationToken.None));
+                session = (db, new FlowStoreCommands(db), await deferredSync.BeginAsync(db, CancellationToken.None),
+                    await pageCache.EnlargeAsync(db, CancellationToken.None));
             }
             catch
             {
@@ -201,6 +204,7 @@ public sealed class FlowStoreWriter(
         {
             session = null;
             ended.Sql.Dispose();
+            await ended.PageCache.DisposeAsync();
             await ended.DeferredSync.DisposeAsync();
             await ended.Db.DisposeAsync();
         }
