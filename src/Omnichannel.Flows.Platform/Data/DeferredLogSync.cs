@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +26,7 @@ public sealed class DeferredLogSync(IOptions<DatabaseOptions> options)
     {
         if (options.Value.SyncEveryCommit || !db.Database.IsSqlite())
         {
-            return NothingToRestore.Instance;
+            return SessionPragmas.Nothing;
         }
 
         if (db.Database.CurrentTransaction is not null)
@@ -37,32 +35,6 @@ public sealed class DeferredLogSync(IOptions<DatabaseOptions> options)
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var connection = db.Database.GetDbConnection();
-        await SetAsync(connection, "NORMAL", cancellationToken);
-        return new Restore(connection);
-    }
-
-    private static async Task SetAsync(DbConnection connection, string mode, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA synchronous = {mode};";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private sealed class Restore(DbConnection connection) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await SetAsync(connection, "FULL", CancellationToken.None);
-            }
-            catch (Exception) when (connection is SqliteConnection sqlite)
-            {
-                // E.g. a transaction left open by a failure. The physical connection must not be used again still
-                // relaxed: the pool closes it (and its idle siblings) instead of handing it out.
-                SqliteConnection.ClearPool(sqlite);
-            }
-        }
+        return await SessionPragmas.ChangeAsync(db.Database.GetDbConnection(), "PRAGMA synchronous = NORMAL;", "PRAGMA synchronous = FULL;", cancellationToken);
     }
 }

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -26,39 +24,11 @@ public sealed class WriterPageCache(IOptions<DatabaseOptions> options)
     {
         if (!db.Database.IsSqlite())
         {
-            return NothingToRestore.Instance;
+            return SessionPragmas.Nothing;
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var connection = db.Database.GetDbConnection();
-        await SetAsync(connection, options.Value.WriterCacheMegabytes * 1024, cancellationToken);
-        return new Restore(connection);
-    }
-
-    private static async Task SetAsync(DbConnection connection, int kibibytes, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA cache_size = -{kibibytes};";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private sealed class Restore(DbConnection connection) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await SetAsync(connection, DefaultKibibytes, CancellationToken.None);
-                await using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA shrink_memory;";
-                await command.ExecuteNonQueryAsync();
-            }
-            catch (Exception) when (connection is SqliteConnection sqlite)
-            {
-                // E.g. the connection broke with the batch that ended the session: the pool closes it rather than hand
-                // out a connection still holding the writer's cache.
-                SqliteConnection.ClearPool(sqlite);
-            }
-        }
+        return await SessionPragmas.ChangeAsync(db.Database.GetDbConnection(), $"PRAGMA cache_size = -{options.Value.WriterCacheMegabytes * 1024};",
+            $"PRAGMA cache_size = -{DefaultKibibytes}; PRAGMA shrink_memory;", cancellationToken);
     }
 }
