@@ -181,15 +181,22 @@ public sealed class FlowStoreWriter(
         if (session is null)
         {
             var db = await dbs.CreateDbContextAsync();
+            IAsyncDisposable? deferred = null;
             try
             {
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
                 await db.Database.OpenConnectionAsync();
-                session = (db, new FlowStoreCommands(db), await deferredSync.BeginAsync(db, CancellationToken.None),
-                    await pageCache.EnlargeAsync(db, CancellationToken.None));
+                deferred = await deferredSync.BeginAsync(db, CancellationToken.None);
+                session = (db, new FlowStoreCommands(db), deferred, await pageCache.EnlargeAsync(db, CancellationToken.None));
             }
             catch
             {
+                // The connection goes back to the pool: not with the log sync relaxed.
+                if (deferred is not null)
+                {
+                    await deferred.DisposeAsync();
+                }
+
                 await db.DisposeAsync();
                 throw;
             }
