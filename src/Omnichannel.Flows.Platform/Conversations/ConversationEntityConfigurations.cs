@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Omnichannel.Flows.Platform.Contacts;
+using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Conversations;
 
@@ -41,11 +42,11 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
         // Email threading finds the messages a reply refers to. Only messages with an email id are in it: every message
         // is an insert into each index that holds it, and most (a customer's WhatsApp message, say) have none.
-        builder.HasIndex(m => m.EmailMessageId).HasFilter($"\"{nameof(Message.EmailMessageId)}\" IS NOT NULL");
+        builder.HasIndex(m => m.EmailMessageId).HasFilter(IndexFilters.NotNull(nameof(Message.EmailMessageId)));
         builder.Property(m => m.IdempotencyKey).HasMaxLength(200);
         builder.HasIndex(m => m.IdempotencyKey).IsUnique().HasFilter("[IdempotencyKey] IS NOT NULL");
         // A broadcast's progress counts its messages by status; only broadcast messages are in it.
-        builder.HasIndex(m => new { m.BroadcastId, m.Status }).HasFilter($"\"{nameof(Message.BroadcastId)}\" IS NOT NULL");
+        builder.HasIndex(m => new { m.BroadcastId, m.Status }).HasFilter(IndexFilters.NotNull(nameof(Message.BroadcastId)));
     }
 }
 

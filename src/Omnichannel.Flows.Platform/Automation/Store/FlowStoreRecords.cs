@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Omnichannel.Flows.Engine.Activities;
 using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Store;
 
@@ -131,10 +132,10 @@ internal sealed class FlowBookmarkRecordConfiguration : IEntityTypeConfiguration
         builder.HasIndex(b => b.InstanceId);
         // Waits for an event only (a timer has none): a wait's insert and its consume's delete touch only the indexes
         // that hold it.
-        builder.HasIndex(b => new { b.EventName, b.CorrelationKey }).HasFilter($"\"{nameof(FlowBookmarkRecord.EventName)}\" IS NOT NULL");
+        builder.HasIndex(b => new { b.EventName, b.CorrelationKey }).HasFilter(IndexFilters.NotNull(nameof(FlowBookmarkRecord.EventName)));
         // Unclaimed timers by due time, and claims by when their lease ends: the pump's claims and its next wake.
         builder.HasIndex(b => new { b.FiringUntil, b.DueAt });
-        builder.HasIndex(b => b.FiringBy).HasFilter("\"FiringBy\" IS NOT NULL"); // a timer job reads its claim
+        builder.HasIndex(b => b.FiringBy).HasFilter(IndexFilters.NotNull(nameof(FlowBookmarkRecord.FiringBy))); // a timer job reads its claim
     }
 }
 

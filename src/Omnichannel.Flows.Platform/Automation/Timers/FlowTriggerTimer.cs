@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Timers;
 
@@ -50,6 +51,6 @@ internal sealed class FlowTriggerTimerConfiguration : IEntityTypeConfiguration<F
         builder.HasIndex(t => t.EventId).IsUnique();
         builder.HasIndex(t => t.DueAt);
         builder.HasIndex(t => new { t.FiringUntil, t.DueAt });
-        builder.HasIndex(t => t.FiringBy).HasFilter("\"FiringBy\" IS NOT NULL"); // a timer job reads its claim
+        builder.HasIndex(t => t.FiringBy).HasFilter(IndexFilters.NotNull(nameof(FlowTriggerTimer.FiringBy))); // a timer job reads its claim
     }
 }
