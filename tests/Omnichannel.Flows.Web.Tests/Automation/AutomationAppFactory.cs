@@ -117,13 +117,16 @@ public class AutomationAppFactory : FlowsAppFactory
         },
         pending => pending == 0, "automation events to be dispatched");
 
-    /// <summary>Moves the fake clock and waits until the timer pump has made a pass after it.</summary>
+    /// <summary>
+    /// Moves the fake clock and waits until the timer pump has finished a pass that read the clock after the move (a pass
+    /// already under way when the clock moved does not count: it claimed by the time before).
+    /// </summary>
     public async Task AdvanceAndLetTimersRunAsync(TimeSpan by)
     {
         var pump = Services.GetRequiredService<FlowTimerPump>();
-        var before = pump.Passes;
         Clock.Advance(by);
-        await WaitForAsync(() => Task.FromResult(pump.Passes), passes => passes > before, "a timer pump pass");
+        var moved = Clock.GetUtcNow().UtcDateTime;
+        await WaitForAsync(() => Task.FromResult(pump.LastPassClock), looked => looked >= moved, "a timer pump pass after the clock moved");
     }
 }
 

@@ -47,6 +47,14 @@ public sealed class FlowTimerPump(
     private long passes;
 
     /// <summary>
+    /// The clock's time as the latest finished pass read it: a test that moved the clock waits for a pass that saw the move,
+    /// not for one that was under way already (which looked before it, and may have claimed nothing).
+    /// </summary>
+    public DateTime LastPassClock => new(Interlocked.Read(ref lastPassTicks), DateTimeKind.Utc);
+
+    private long lastPassTicks;
+
+    /// <summary>
     /// A timer due at <paramref name="dueAt"/> was stored: wake now if the pump sleeps past the time to claim it (its
     /// lookahead earlier; a trigger row is then looked at a little early, and the pass sleeps again).
     /// </summary>
@@ -87,7 +95,8 @@ public sealed class FlowTimerPump(
             DateTime wakeAt;
             try
             {
-                wakeAt = await PassAsync(stoppingToken);
+                (var looked, wakeAt) = await PassAsync(stoppingToken);
+                Interlocked.Exchange(ref lastPassTicks, looked.Ticks);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -110,8 +119,8 @@ public sealed class FlowTimerPump(
         }
     }
 
-    /// <returns>When to make the next pass: now when a full batch was claimed (more may be due).</returns>
-    private async Task<DateTime> PassAsync(CancellationToken cancellationToken)
+    /// <returns>The clock's time the pass claimed by; when to make the next pass: now when a full batch was claimed (more may be due).</returns>
+    private async Task<(DateTime Now, DateTime WakeAt)> PassAsync(CancellationToken cancellationToken)
     {
         await schedules.SyncAsync(await triggers.GetAsync(cancellationToken), cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
@@ -121,14 +130,14 @@ public sealed class FlowTimerPump(
         await ContinueStaleRunsAsync(now, cancellationToken);
         if (bookmarks == batch || triggerTimers == batch)
         {
-            return DateTime.MinValue;
+            return (now, DateTime.MinValue);
         }
 
         var next = await NextClaimTimeAsync(cancellationToken);
         // The poll counts from the end of the pass, not its start: time that passed during the pass (a slow pass, or a
         // test's clock moved meanwhile) must not put the next look off by as much.
         var poll = time.GetUtcNow().UtcDateTime + options.Value.TimerPollInterval;
-        return next is { } due && due < poll ? due : poll;
+        return (now, next is { } due && due < poll ? due : poll);
     }
 
     private async Task<int> ClaimBookmarksAsync(DateTime now, int batch, CancellationToken cancellationToken)
