@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -34,10 +35,9 @@ public sealed partial class FlowDefinitions(
     /// </summary>
     public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> ImportAsync(string json, bool publish, string? user, CancellationToken cancellationToken)
     {
-        var parsed = Parse(json, "body");
-        if (parsed.Document is not { } document)
+        if (!TryParse(json, "body", out var document, out var problem))
         {
-            return (null, Invalid("", parsed.Problem));
+            return (null, problem);
         }
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -51,10 +51,9 @@ public sealed partial class FlowDefinitions(
     /// <summary>The errors <see cref="ImportAsync"/> would answer for <paramref name="json"/>, saving nothing (a folder is checked whole first).</summary>
     public IReadOnlyList<FlowValidationError> CheckImport(string json)
     {
-        var parsed = Parse(json, "file");
-        if (parsed.Document is not { } document)
+        if (!TryParse(json, "file", out var document, out var problem))
         {
-            return Invalid("", parsed.Problem).Errors;
+            return problem.Errors;
         }
 
         document["id"] ??= "new-flow";
@@ -72,10 +71,9 @@ public sealed partial class FlowDefinitions(
     /// <summary>Saves the draft of an existing flow (PUT): replaces its current draft, or starts one after the published version.</summary>
     public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> SaveDraftAsync(string id, string json, string? user, CancellationToken cancellationToken)
     {
-        var parsed = Parse(json, "body");
-        if (parsed.Document is not { } document)
+        if (!TryParse(json, "body", out var document, out var problem))
         {
-            return (null, Invalid("", parsed.Problem));
+            return (null, problem);
         }
 
         if (document["id"] is JsonValue value && value.TryGetValue<string>(out var given) && given != id)
@@ -237,31 +235,38 @@ public sealed partial class FlowDefinitions(
 
     /// <summary>The flow document in <paramref name="json"/>, or what is wrong with it (where the JSON breaks, by line and position).</summary>
     /// <param name="what">What the text is called in the message: the request's body, a file of a folder.</param>
-    private static ParsedDocument Parse(string json, string what)
+    private static bool TryParse(
+        string json, string what, [NotNullWhen(true)] out JsonObject? document, [NotNullWhen(false)] out FlowSaveProblem? problem)
     {
+        string message;
         try
         {
-            return JsonNode.Parse(json) switch
+            var node = JsonNode.Parse(json);
+            if (node is JsonObject parsed)
             {
-                JsonObject document => new ParsedDocument(document, ""),
-                null => new ParsedDocument(null, $"The {what} is JSON null, not a flow document (a JSON object)."),
-                var other => new ParsedDocument(null, $"The {what} is a JSON {other.GetValueKind().ToString().ToLowerInvariant()}, not a flow document (a JSON object)."),
-            };
+                (document, problem) = (parsed, null);
+                return true;
+            }
+
+            message = node is null
+                ? $"The {what} is JSON null, not a flow document (a JSON object)."
+                : $"The {what} is a JSON {node.GetValueKind().ToString().ToLowerInvariant()}, not a flow document (a JSON object).";
         }
         catch (JsonException exception)
         {
             var where = exception.LineNumber is { } line
                 ? $" at line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}"
                 : "";
-            return new ParsedDocument(null, $"The {what} is not valid JSON{where}: {FirstSentence(exception.Message)}");
+            message = $"The {what} is not valid JSON{where}: {FirstSentence(exception.Message)}";
         }
+
+        (document, problem) = (null, Invalid("", message));
+        return false;
     }
 
     /// <summary>System.Text.Json's message up to its own "LineNumber: … | BytePositionInLine: …" tail, which the message says better.</summary>
     private static string FirstSentence(string message) =>
         message.IndexOf(" LineNumber:", StringComparison.Ordinal) is var tail and > 0 ? message[..tail].TrimEnd() : message;
-
-    private sealed record ParsedDocument(JsonObject? Document, string Problem);
 
     private static FlowSaveProblem Invalid(string path, string message) => new([new FlowValidationError(path, message)]);
 
