@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The pending-timers benchmark, one command (see bench/README.md):
 #
-#   bench/flow-timers.sh           full run: 1,000,000 waiting runs, 2 x 10,000 due at one instant each;
+#   bench/flow-timers.sh           full run: 1,000,000 waiting runs, 3 x 10,000 due at one instant each;
 #                                  results in bench/results/flow-timers-<UTC>.md and flow-timers-latest.md
-#   bench/flow-timers.sh --smoke   20,000 waiting runs, 2 x 2,000 due, to check the harness (flow-timers-smoke-latest.md, not committed)
+#   bench/flow-timers.sh --smoke   20,000 waiting runs, 3 x 2,000 due, to check the harness (flow-timers-smoke-latest.md, not committed)
 #
 # Builds the driver (Release) and publishes the app (Release, ReadyToRun: as it ships). Starts a counter on 127.0.0.1 (the side effect: the flow's HTTP step POSTs to
 # it with the step's idempotency key). Starts the app on a fresh data folder, imports and publishes the bench flow
 # (manual trigger → wait → HTTP request → end) and starts ONE run through the API; stops the app; clones that suspended
-# run's rows into PENDING waiting runs (DUE due at instant A, DUE at instant B, the rest 1–30 days ahead). Starts the
-# app on that database and samples its RSS (VmRSS every 0.5 s); A fires undisturbed (lateness); during B the app is
+# run's rows into PENDING waiting runs (DUE due at instant A, DUE at W, DUE at B, the rest 1–30 days ahead). Starts the
+# app on that database and samples its RSS (VmRSS every 0.5 s); A fires undisturbed (lateness of the first burst after a
+# start); W fires undisturbed in the same process (lateness once the resume path has run: warm); during B the app is
 # killed with SIGKILL after KILL_AFTER calls, restarted on the same folder, and B must finish: none lost, none doubled,
 # the far ones untouched. Everything it starts is stopped on exit (trap); every phase has a time limit; all traffic
 # stays on 127.0.0.1.
@@ -24,12 +25,12 @@ if [[ $MODE == smoke ]]; then
 else
   PENDING=${PENDING:-1000000}; DUE=${DUE:-10000}; LEAD_SECONDS=${LEAD_SECONDS:-120}; GAP_SECONDS=${GAP_SECONDS:-90}
 fi
-if (( PENDING <= 2 * DUE )); then
-  echo "flow-timers.sh: PENDING ($PENDING) must be more than 2 x DUE ($DUE): the run started through the API is one of the far ones" >&2
+if (( PENDING <= 3 * DUE )); then
+  echo "flow-timers.sh: PENDING ($PENDING) must be more than 3 x DUE ($DUE): the run started through the API is one of the far ones" >&2
   exit 2
 fi
 KILL_AFTER=${KILL_AFTER:-$(( DUE / 2 ))}
-FIRE_TIMEOUT_SECONDS=${FIRE_TIMEOUT_SECONDS:-$(( LEAD_SECONDS + GAP_SECONDS + 600 ))}
+FIRE_TIMEOUT_SECONDS=${FIRE_TIMEOUT_SECONDS:-$(( LEAD_SECONDS + 2 * GAP_SECONDS + 600 ))}
 
 NAME=flow-timers.sh
 # shellcheck source=bench/lib.sh
@@ -37,7 +38,7 @@ source bench/lib.sh
 bench_setup flow-timers-bench
 APP_PID=
 
-LIMIT_SECONDS=${LIMIT_SECONDS:-$(( 2400 + 2 * FIRE_TIMEOUT_SECONDS ))}
+LIMIT_SECONDS=${LIMIT_SECONDS:-$(( 2400 + 3 * FIRE_TIMEOUT_SECONDS ))}
 bench_watchdog "$LIMIT_SECONDS"
 
 now_ms() { date +%s%3N; }
@@ -89,10 +90,11 @@ timeout 300 $BENCH template --url "http://127.0.0.1:$APP_PORT" --email "$ADMIN_E
   --counter "$COUNTER" --out "$WORK/template.json"
 stop "$APP_PID"
 
-step "Seeding $PENDING waiting runs (app stopped): $DUE due at A, $DUE at B = A + ${GAP_SECONDS}s, the rest 1-30 days ahead"
+step "Seeding $PENDING waiting runs (app stopped): $DUE due at A, $DUE at W = A + ${GAP_SECONDS}s, $DUE at B = W + ${GAP_SECONDS}s, the rest 1-30 days ahead"
 timeout 1800 $BENCH seed --db "$WORK/data/omnichannel.db" --template "$WORK/template.json" --pending "$PENDING" --due "$DUE" \
   --lead-seconds "$LEAD_SECONDS" --gap-seconds "$GAP_SECONDS" --out "$WORK/seeded.json"
 DUE_A=$(sed -n 's/.*"dueAtA":\([0-9]*\).*/\1/p' "$WORK/seeded.json")
+DUE_W=$(sed -n 's/.*"dueAtW":\([0-9]*\).*/\1/p' "$WORK/seeded.json")
 echo "db_bytes=$(stat -c %s "$WORK/data/omnichannel.db")" >> "$TIMELINE"
 
 step "The app on $PENDING pending timers; RSS sampled every 0.5 s"
@@ -106,18 +108,28 @@ echo "app1_ready=$(now_ms)" >> "$TIMELINE"
 if (( $(now_ms) > DUE_A )); then echo "warning: the app was ready only after instant A (raise LEAD_SECONDS)" >&2; fi
 echo "Ready $(( ($(now_ms) - $(sed -n 's/^app1_start=//p' "$TIMELINE")) / 1000 )) s after start; A is due in $(( (DUE_A - $(now_ms)) / 1000 )) s"
 
-step "A: $DUE timers due at the same instant"
-# The app's CPU time while A fires (from 1 s before A until its last call): the machine-independent cost per timer.
-wait_ms=$(( DUE_A - 1000 - $(now_ms) ))
-if (( wait_ms > 0 )); then sleep "$(awk -v ms="$wait_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"; fi
-echo "a_cpu_from=$(cpu_seconds "$APP_PID")" >> "$TIMELINE"
-echo "counter_a_cpu_from=$(cpu_seconds "$COUNTER_PID")" >> "$TIMELINE"
-echo "load_at_a=$(load_average)" >> "$TIMELINE"
-echo "psi_at_a=$(cpu_pressure)" >> "$TIMELINE"
-timeout "$FIRE_TIMEOUT_SECONDS" $BENCH wait --counter "$COUNTER" --batch a --count "$DUE" --timeout-seconds "$FIRE_TIMEOUT_SECONDS"
-echo "a_cpu_to=$(cpu_seconds "$APP_PID")" >> "$TIMELINE"
-echo "counter_a_cpu_to=$(cpu_seconds "$COUNTER_PID")" >> "$TIMELINE"
-echo "a_done=$(now_ms)" >> "$TIMELINE"
+# fire_burst NAME LETTER DUE_MS: waits until 1 s before the instant, then for the batch's DUE calls; the app's and the
+# counter's CPU time from 1 s before the instant to the last call go into the timeline (the machine-independent cost).
+fire_burst() {
+  local name=$1 batch=$2 due_ms=$3
+  local wait_ms=$(( due_ms - 1000 - $(now_ms) ))
+  if (( wait_ms > 0 )); then sleep "$(awk -v ms="$wait_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"; fi
+  echo "${batch}_cpu_from=$(cpu_seconds "$APP_PID")" >> "$TIMELINE"
+  echo "counter_${batch}_cpu_from=$(cpu_seconds "$COUNTER_PID")" >> "$TIMELINE"
+  echo "load_at_${batch}=$(load_average)" >> "$TIMELINE"
+  echo "psi_at_${batch}=$(cpu_pressure)" >> "$TIMELINE"
+  timeout "$FIRE_TIMEOUT_SECONDS" $BENCH wait --counter "$COUNTER" --batch "$batch" --count "$DUE" --timeout-seconds "$FIRE_TIMEOUT_SECONDS"
+  echo "${batch}_cpu_to=$(cpu_seconds "$APP_PID")" >> "$TIMELINE"
+  echo "counter_${batch}_cpu_to=$(cpu_seconds "$COUNTER_PID")" >> "$TIMELINE"
+  echo "${batch}_done=$(now_ms)" >> "$TIMELINE"
+  echo "$name done"
+}
+
+step "A: $DUE timers due at the same instant (the first burst after the start)"
+fire_burst A a "$DUE_A"
+
+step "W: $DUE timers due at the same instant, ${GAP_SECONDS}s later in the same process (warm)"
+fire_burst W w "$DUE_W"
 
 step "B: $DUE more due at once; SIGKILL after $KILL_AFTER of their calls"
 timeout "$FIRE_TIMEOUT_SECONDS" $BENCH wait --counter "$COUNTER" --batch b --count "$KILL_AFTER" --timeout-seconds "$FIRE_TIMEOUT_SECONDS"

@@ -14,12 +14,16 @@ namespace Omnichannel.Flows.Bench.FlowTimers;
 /// runner) into N waiting runs, through the app's own model: a <see cref="FlowInstanceRecord"/> whose snapshot is the
 /// engine's <see cref="FlowInstance"/> (new id, trigger event id, trigger payload <c>{ "batch": … }</c> and bookmark) and
 /// a <see cref="FlowBookmarkRecord"/> with its due time — the two rows the runner leaves for a suspended run, ids made
-/// the way the runner makes them. The far ones (due 1–30 days ahead) are written first; batches <c>a</c> and <c>b</c>
-/// (M each) last, due at two instants counted from then (<c>--lead-seconds</c>, <c>--gap-seconds</c>). Run history (journal, trigger-event rows) is not cloned: the timer path reads neither.
+/// the way the runner makes them. The far ones (due 1–30 days ahead) are written first; batches <c>a</c>, <c>w</c> and
+/// <c>b</c> (M each) last, due at three instants counted from then (<c>--lead-seconds</c>, then <c>--gap-seconds</c>
+/// apart). Run history (journal, trigger-event rows) is not cloned: the timer path reads neither.
 /// </summary>
 internal static class SeedCommand
 {
     private const int Batch = 10_000;
+
+    /// <summary>The batches due at one instant each: A (the first burst after a start), W (the next, warm), B (killed half-way).</summary>
+    private const int DueBatches = 3;
 
     /// <summary>How the platform's store writes snapshots (its FlowSnapshots.Json is internal): web defaults, enums as text.</summary>
     private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
@@ -33,10 +37,10 @@ internal static class SeedCommand
         var due = arguments.Int("due", 10_000);
         var lead = TimeSpan.FromSeconds(arguments.Int("lead-seconds", 90));
         var gap = TimeSpan.FromSeconds(arguments.Int("gap-seconds", 90));
-        if (due < 1 || pending <= 2 * due)
+        if (due < 1 || pending <= DueBatches * due)
         {
             // The template run keeps its own timer, 30 days out: it is one of the far ones, so there must be one.
-            Console.Error.WriteLine($"--pending ({pending:N0}) must be more than twice --due ({due:N0}): the template run is one of the far ones, and A and B take {due:N0} each.");
+            Console.Error.WriteLine($"--pending ({pending:N0}) must be more than {DueBatches} x --due ({due:N0}): the template run is one of the far ones, and A, W and B take {due:N0} each.");
             return 2;
         }
 
@@ -67,8 +71,8 @@ internal static class SeedCommand
         }
 
         var clones = pending - 1; // the template run is one of the far ones
-        var far = pending - 2 * due;
-        var payloads = new[] { "a", "b", "far" }.ToDictionary(b => b, b => JsonSerializer.SerializeToElement(new { batch = b }));
+        var far = pending - DueBatches * due;
+        var payloads = new[] { "a", "w", "b", "far" }.ToDictionary(b => b, b => JsonSerializer.SerializeToElement(new { batch = b }));
         var farFrom = DateTimeOffset.UtcNow.AddDays(1);
         var snapshotBytes = 0L;
         for (var start = 0; start < clones; start += Batch)
@@ -81,11 +85,13 @@ internal static class SeedCommand
             var now = DateTimeOffset.UtcNow;
             for (var i = start; i < Math.Min(clones, start + Batch); i++)
             {
-                // The far ones first; A and B last, their instants counted from when they are written (lead: the app's start).
-                var farClones = clones - 2 * due;
+                // The far ones first; A, W and B last, their instants counted from when they are written (lead: the app's start).
+                var farClones = clones - DueBatches * due;
                 dueAtA ??= i >= farClones ? new DateTimeOffset(now.UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero) + lead : null;
                 var (batch, dueAt) = i < farClones ? ("far", farFrom.AddSeconds((i * 7919L) % (29 * 86_400)))
-                    : i < farClones + due ? ("a", dueAtA!.Value) : ("b", dueAtA!.Value + gap);
+                    : i < farClones + due ? ("a", dueAtA!.Value)
+                    : i < farClones + 2 * due ? ("w", dueAtA!.Value + gap)
+                    : ("b", dueAtA!.Value + 2 * gap);
                 var (clone, bookmark) = Clone(instance, payloads[batch], dueAt, now);
                 var row = FromEngine(clone, instanceRow);
                 snapshotBytes += row.Snapshot.Length;
@@ -108,13 +114,15 @@ internal static class SeedCommand
             pending,
             far,
             dueA = due,
+            dueW = due,
             dueB = due,
             dueAtA = dueAtA!.Value.ToUnixTimeMilliseconds(),
-            dueAtB = (dueAtA.Value + gap).ToUnixTimeMilliseconds(),
+            dueAtW = (dueAtA.Value + gap).ToUnixTimeMilliseconds(),
+            dueAtB = (dueAtA.Value + 2 * gap).ToUnixTimeMilliseconds(),
             seedSeconds = seconds,
             snapshotBytes = clones == 0 ? 0 : snapshotBytes / clones,
         }));
-        Console.WriteLine($"Seeded {clones:N0} waiting runs (plus the template run): {due:N0} due at {dueAtA:O}, {due:N0} at {dueAtA + gap:O}, the rest 1–30 days ahead, in {seconds:F1} s");
+        Console.WriteLine($"Seeded {clones:N0} waiting runs (plus the template run): {due:N0} due at {dueAtA:O}, {due:N0} at {dueAtA + gap:O}, {due:N0} at {dueAtA + 2 * gap:O}, the rest 1–30 days ahead, in {seconds:F1} s");
         return 0;
     }
 
