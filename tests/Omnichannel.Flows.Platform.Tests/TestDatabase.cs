@@ -9,6 +9,9 @@ public sealed class TestDatabase : IAsyncLifetime
 {
     private readonly string path = Path.Combine(Path.GetTempPath(), "omnichannel-platform-tests", $"{Guid.NewGuid():N}.db");
 
+    /// <summary>The database file.</summary>
+    public string DataSource => path;
+
     /// <summary>For services that open their own contexts (<c>IDbContextFactory</c>).</summary>
     public IDbContextFactory<FlowsDbContext> Factory => new ContextFactory(this);
 

@@ -36,16 +36,18 @@ public static class DataServiceCollectionExtensions
         else
         {
             connectionString = SqliteConnectionString(connectionString, dataPath);
-            var busyTimeout = new SqliteBusyTimeoutInterceptor(TimeSpan.FromSeconds(30));
+            var settings = new SqliteConnectionSettings(TimeSpan.FromSeconds(30), options.CheckpointInBackground);
             // A list a query filters by (ids.Contains(row.Id)) goes as one JSON parameter (json_each), not as one
             // parameter per item: SQLite looks each named parameter up among all of the statement's, so binding n of them
             // costs n² comparisons, and every list length is another statement text to prepare.
             services.AddProviderContext<SqliteFlowsDbContext>(o => o.UseSqlite(connectionString,
                     sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-                .AddInterceptors(new SqliteConnectionsWithoutEfFunctions(), busyTimeout));
+                .AddInterceptors(new SqliteConnectionsWithoutEfFunctions(), settings));
         }
 
         services.AddHostedService<DatabaseMigrator>();
+        // After the migrator (it sets WAL mode), and stopped after every writer registered later.
+        services.AddHostedService<WalCheckpointer>();
         return services;
     }
 

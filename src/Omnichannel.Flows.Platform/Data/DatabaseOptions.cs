@@ -28,6 +28,17 @@ public sealed class DatabaseOptions
     [Range(2, 1024)]
     public int WriterCacheMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// SQLite: copy the write-ahead log back into the database file (a checkpoint, with its disk flushes) on a connection
+    /// of its own every <see cref="CheckpointInterval"/> (<see cref="WalCheckpointer"/>), instead of inside whichever
+    /// commit takes the log past 1,000 pages — in a burst, the flow store's writer, holding every other writer's turn.
+    /// </summary>
+    public bool CheckpointInBackground { get; set; } = true;
+
+    /// <summary>How often the background checkpoint looks at the log (<see cref="CheckpointInBackground"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Apply pending migrations when the app starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

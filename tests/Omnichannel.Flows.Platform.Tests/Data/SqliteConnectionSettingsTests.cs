@@ -4,12 +4,12 @@ using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Tests.Data;
 
-public sealed class SqliteBusyTimeoutInterceptorTests : IDisposable
+public sealed class SqliteConnectionSettingsTests : IDisposable
 {
     private readonly string path = Path.Combine(Path.GetTempPath(), "omnichannel-platform-tests", $"{Guid.NewGuid():N}.db");
-    private readonly SqliteBusyTimeoutInterceptor interceptor = new(TimeSpan.FromSeconds(30));
+    private readonly SqliteConnectionSettings settings = new(TimeSpan.FromSeconds(30), checkpointInBackground: true);
 
-    public SqliteBusyTimeoutInterceptorTests() => Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    public SqliteConnectionSettingsTests() => Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
     [Fact]
     public async Task EveryOpen_HasTheBusyTimeout_WhetherThePoolHandsOutANewConnectionOrOneUsedBefore()
@@ -19,13 +19,13 @@ public sealed class SqliteBusyTimeoutInterceptorTests : IDisposable
         for (var open = 0; open < 3; open++)
         {
             await using var db = Context(pooling: true);
-            timeouts.Add(await BusyTimeoutAsync(db));
+            timeouts.Add(await PragmaAsync(db, "busy_timeout"));
         }
 
         SqliteConnection.ClearAllPools(); // the next open gets a new physical connection
         await using (var db = Context(pooling: true))
         {
-            timeouts.Add(await BusyTimeoutAsync(db));
+            timeouts.Add(await PragmaAsync(db, "busy_timeout"));
         }
 
         Assert.Equal([30_000, 30_000, 30_000, 30_000], timeouts);
@@ -37,8 +37,19 @@ public sealed class SqliteBusyTimeoutInterceptorTests : IDisposable
         await using var first = Context(pooling: false);
         await using var second = Context(pooling: false);
 
-        Assert.Equal(30_000, await BusyTimeoutAsync(first));
-        Assert.Equal(30_000, await BusyTimeoutAsync(second));
+        Assert.Equal(30_000, await PragmaAsync(first, "busy_timeout"));
+        Assert.Equal(30_000, await PragmaAsync(second, "busy_timeout"));
+    }
+
+    [Fact]
+    public async Task CheckpointingInBackground_TurnsSqlitesAutomaticCheckpointsOff_OtherwiseTheyStayOnAtAThousandPages()
+    {
+        await using var background = Context(pooling: false);
+        await using var automatic = Context(pooling: false, new SqliteConnectionSettings(TimeSpan.FromSeconds(30), checkpointInBackground: false));
+
+        Assert.Equal(0, await PragmaAsync(background, "wal_autocheckpoint"));
+        Assert.Equal(1000, await PragmaAsync(automatic, "wal_autocheckpoint"));
+        Assert.Equal(30_000, await PragmaAsync(automatic, "busy_timeout"));
     }
 
     public void Dispose()
@@ -47,17 +58,17 @@ public sealed class SqliteBusyTimeoutInterceptorTests : IDisposable
         File.Delete(path);
     }
 
-    private FlowsDbContext Context(bool pooling) => new SqliteFlowsDbContext(new DbContextOptionsBuilder<SqliteFlowsDbContext>()
-        .UseSqlite($"Data Source={path};Pooling={pooling}").AddInterceptors(interceptor).Options);
+    private FlowsDbContext Context(bool pooling, SqliteConnectionSettings? with = null) => new SqliteFlowsDbContext(
+        new DbContextOptionsBuilder<SqliteFlowsDbContext>().UseSqlite($"Data Source={path};Pooling={pooling}").AddInterceptors(with ?? settings).Options);
 
-    private static async Task<long> BusyTimeoutAsync(FlowsDbContext db)
+    private static async Task<long> PragmaAsync(FlowsDbContext db, string pragma)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync();
         try
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout;";
+            command.CommandText = $"PRAGMA {pragma};";
             return (long)(await command.ExecuteScalarAsync())!;
         }
         finally

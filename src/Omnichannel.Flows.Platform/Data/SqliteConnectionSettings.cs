@@ -6,12 +6,16 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Omnichannel.Flows.Platform.Data;
 
 /// <summary>
-/// SQLite has one writer. Without a busy timeout, a connection that finds the database locked gets SQLITE_BUSY and
-/// Microsoft.Data.Sqlite retries in 150 ms sleeps; with it, SQLite waits inside the call in millisecond steps. Set on
-/// every connection the app opens (it is a per-connection setting), once per physical connection: the pool hands the
-/// same one out again and again, and a statement per open would be one more statement per query.
+/// The per-connection settings every SQLite connection the app opens gets, once per physical connection: the pool hands
+/// the same one out again and again, and a statement per open would be one more statement per query.
+/// <list type="bullet">
+/// <item>A busy timeout. SQLite has one writer; without it, a connection that finds the database locked gets SQLITE_BUSY
+/// and Microsoft.Data.Sqlite retries in 150 ms sleeps; with it, SQLite waits inside the call in millisecond steps.</item>
+/// <item>With <paramref name="checkpointInBackground"/>, no automatic WAL checkpoints: <see cref="WalCheckpointer"/> runs
+/// them on a connection of its own, so no commit pays for one.</item>
+/// </list>
 /// </summary>
-internal sealed class SqliteBusyTimeoutInterceptor(TimeSpan timeout) : DbConnectionInterceptor
+internal sealed class SqliteConnectionSettings(TimeSpan busyTimeout, bool checkpointInBackground) : DbConnectionInterceptor
 {
     private readonly ConditionalWeakTable<object, object> configured = [];
 
@@ -33,7 +37,7 @@ internal sealed class SqliteBusyTimeoutInterceptor(TimeSpan timeout) : DbConnect
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {(int)timeout.TotalMilliseconds};";
+        command.CommandText = $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};" + (checkpointInBackground ? " PRAGMA wal_autocheckpoint = 0;" : "");
         command.ExecuteNonQuery();
         if (handle is not null)
         {
