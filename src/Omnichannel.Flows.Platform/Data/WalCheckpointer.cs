@@ -37,7 +37,7 @@ public sealed class WalCheckpointer(IDbContextFactory<FlowsDbContext> dbs, IOpti
 
     private async Task CheckpointLoopAsync(CancellationToken stoppingToken)
     {
-        // Held open: the log is looked at twice a second for the app's whole life.
+        // Held open: the log is looked at on every tick (CheckpointInterval) for the app's whole life.
         await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
         await db.Database.OpenConnectionAsync(CancellationToken.None);
         var connection = db.Database.GetDbConnection();
