@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -11,7 +12,8 @@ namespace Omnichannel.Flows.Platform.Data;
 /// are written, EF's change tracking and command building per row cost more than the statement. Table names, column
 /// names and value conversions come from the EF model (so both providers and every type mapping stay as the model says);
 /// each command is built once per instance and executed again with new values, which lets SQLite keep the statement
-/// prepared; each execution joins the context's current transaction. Dispose it before the context.
+/// prepared (on SQLite a write runs as a <see cref="SqliteNativeStatement"/>, its values bound by position); each
+/// execution joins the context's current transaction. Dispose it before the context.
 /// </summary>
 internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
 {
@@ -175,11 +177,14 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
     /// <summary>The text of each command built so far (tests read what a statement asks the database).</summary>
     internal IEnumerable<string> Texts => statements.Values.Select(statement => statement.Command.CommandText);
 
+    /// <summary>The text of each command that ran as a <see cref="SqliteNativeStatement"/> (tests see which path a write took).</summary>
+    internal IEnumerable<string> NativeTexts => statements.Values.Where(statement => statement.RunsNatively).Select(statement => statement.Command.CommandText);
+
     public void Dispose()
     {
         foreach (var statement in statements.Values)
         {
-            statement.Command.Dispose();
+            statement.Dispose();
         }
     }
 
@@ -198,13 +203,20 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         return statement;
     }
 
-    /// <summary>A command and the model properties its parameters take their type mapping from, in order.</summary>
-    private sealed class Statement(DbCommand command, IProperty[] properties, string[] names)
+    /// <summary>
+    /// A command and the model properties its parameters take their type mapping from, in order. On SQLite its writes run
+    /// as a <see cref="SqliteNativeStatement"/> (values bound by position), prepared again if the connection was reopened.
+    /// </summary>
+    private sealed class Statement(DbCommand command, IProperty[] properties, string[] names) : IDisposable
     {
         private readonly RelationalTypeMapping[] mappings = properties.Select(p => (RelationalTypeMapping)p.GetRelationalTypeMapping()).ToArray();
         private readonly IClrPropertyGetter[] getters = properties.Select(p => p.GetGetter()).ToArray();
+        private SqliteNativeStatement? native;
+        private bool nativeUnsupported;
 
         public DbCommand Command => command;
+
+        public bool RunsNatively => native is not null;
 
         /// <summary>
         /// Executes with each property's value read from its row: the statement's parameters are the same properties for
@@ -223,7 +235,9 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         }
 
         public Task<int> ExecuteAsync(object?[] values, CancellationToken cancellationToken) =>
-            Bind(values).ExecuteNonQueryAsync(cancellationToken);
+            Native() is { } statement
+                ? Task.FromResult(statement.Execute(values))
+                : Bind(values).ExecuteNonQueryAsync(cancellationToken);
 
         /// <summary>The command with <paramref name="values"/> as its parameters, in order.</summary>
         public DbCommand Bind(object?[] values)
@@ -235,6 +249,30 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
             }
 
             return command;
+        }
+
+        public void Dispose()
+        {
+            native?.Dispose();
+            command.Dispose();
+        }
+
+        private SqliteNativeStatement? Native()
+        {
+            if (nativeUnsupported || command.Connection is not SqliteConnection { Handle: { } handle } connection)
+            {
+                return null;
+            }
+
+            if (native?.Handle == handle)
+            {
+                return native;
+            }
+
+            native?.Dispose();
+            native = SqliteNativeStatement.TryPrepare(connection, command.CommandText, names, mappings);
+            nativeUnsupported = native is null;
+            return native;
         }
     }
 }
