@@ -124,8 +124,10 @@ public class AutomationAppFactory : FlowsAppFactory
     public async Task AdvanceAndLetTimersRunAsync(TimeSpan by)
     {
         var pump = Services.GetRequiredService<FlowTimerPump>();
+        // The time moved to, not the clock's reading after the move: something the move set off may have moved it on again
+        // (a test's armed clock), and the pass that saw this move may be the last one until the poll.
+        var moved = Clock.GetUtcNow().UtcDateTime + by;
         Clock.Advance(by);
-        var moved = Clock.GetUtcNow().UtcDateTime;
         await WaitForAsync(() => Task.FromResult(pump.LastPassClock), looked => looked >= moved, "a timer pump pass after the clock moved");
     }
 }
