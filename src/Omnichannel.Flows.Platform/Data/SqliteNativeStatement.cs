@@ -60,12 +60,19 @@ internal sealed class SqliteNativeStatement : IDisposable
             parameters[i] = parameter;
         }
 
-        var rc = raw.sqlite3_prepare_v2(handle, sql, out var statement);
+        var rc = raw.sqlite3_prepare_v2(handle, sql, out var statement, out var rest);
         if (rc != raw.SQLITE_OK || statement is null)
         {
             statement?.Dispose();
             SqliteException.ThrowExceptionForRC(rc, handle);
             throw new InvalidOperationException($"SQLite prepared nothing from: {sql}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(rest))
+        {
+            // One statement at a time here; Microsoft.Data.Sqlite runs a batch.
+            statement.Dispose();
+            return null;
         }
 
         var distinct = new HashSet<string>(StringComparer.Ordinal);

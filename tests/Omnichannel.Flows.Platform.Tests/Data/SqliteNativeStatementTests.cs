@@ -91,7 +91,7 @@ public sealed class SqliteNativeStatementTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
-    public void TryPrepare_SaysNo_ForAnotherDatabase_OrAStoredTypeItDoesNotBind()
+    public void TryPrepare_SaysNo_ForAnotherDatabase_AStoredTypeItDoesNotBind_OrMoreThanOneStatement()
     {
         using var db = database.CreateContext();
         db.Database.OpenConnection();
@@ -101,7 +101,8 @@ public sealed class SqliteNativeStatementTests(TestDatabase database) : IClassFi
         Assert.Null(SqliteNativeStatement.TryPrepare(new SqlConnection(), "UPDATE x SET y = @p0", ["@p0"], [text]));
         Assert.Null(SqliteNativeStatement.TryPrepare(db.Database.GetDbConnection(), "SELECT @p0", ["@p0"], [mappings.FindMapping(typeof(DateTimeOffset))!]));
         Assert.Null(SqliteNativeStatement.TryPrepare(db.Database.GetDbConnection(), "SELECT @p0", ["@p0"], [mappings.FindMapping(typeof(decimal))!]));
-        using var statement = SqliteNativeStatement.TryPrepare(db.Database.GetDbConnection(), "SELECT @p0", ["@p0"], [text]);
+        Assert.Null(SqliteNativeStatement.TryPrepare(db.Database.GetDbConnection(), "SELECT @p0; SELECT 1", ["@p0"], [text]));
+        using var statement = SqliteNativeStatement.TryPrepare(db.Database.GetDbConnection(), "SELECT @p0;", ["@p0"], [text]);
         Assert.NotNull(statement);
     }
 
