@@ -111,40 +111,24 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         return inserted;
     }
 
-    /// <summary>
-    /// Sets <paramref name="columns"/> (model properties and their values) of the <paramref name="type"/> row whose key is
-    /// <paramref name="key"/>; returns the rows changed (0 when there is no such row).
-    /// </summary>
-    public Task<int> UpdateAsync(Type type, object key, IReadOnlyList<(string Property, object? Value)> columns, CancellationToken cancellationToken)
-    {
-        var entity = Entity(type);
-        return UpdateAsync(entity, SingleKey(entity), [.. columns.Select(c => Property(entity, c.Property))], [.. columns.Select(c => c.Value), key], cancellationToken);
-    }
-
     /// <summary>Writes the changed columns of one row; throws <see cref="DbUpdateConcurrencyException"/> when the row is gone.</summary>
     private async Task UpdateAsync(RowUpdate update, CancellationToken cancellationToken)
     {
         var (entity, key, changed, values) = update;
-        if (await UpdateAsync(entity, key, changed, values, cancellationToken) != 1)
+        var updated = await ExecuteAsync($"update:{entity.Name}:{string.Join(',', changed.Select(p => p.Name))}", () =>
+        {
+            var assignments = string.Join(", ", changed.Select((p, i) => $"{Column(p)} = {Parameter(i)}"));
+            return ($"UPDATE {Table(entity)} SET {assignments} WHERE {Column(key)} = {Parameter(changed.Length)}", [.. changed, key]);
+        }, values, cancellationToken);
+        if (updated != 1)
         {
             throw new DbUpdateConcurrencyException($"The {entity.DisplayName()} row {values[^1]} to update no longer exists.");
         }
     }
 
-    /// <summary>Sets <paramref name="changed"/> to the first values of <paramref name="values"/> where <paramref name="key"/> is the last.</summary>
-    private Task<int> UpdateAsync(IEntityType entity, IProperty key, IProperty[] changed, object?[] values, CancellationToken cancellationToken) =>
-        ExecuteAsync($"update:{entity.Name}:{string.Join(',', changed.Select(p => p.Name))}", () =>
-        {
-            var assignments = string.Join(", ", changed.Select((p, i) => $"{Column(p)} = {Parameter(i)}"));
-            return ($"UPDATE {Table(entity)} SET {assignments} WHERE {Column(key)} = {Parameter(changed.Length)}", [.. changed, key]);
-        }, values, cancellationToken);
-
-    private static IProperty SingleKey(IEntityType entity) =>
-        entity.FindPrimaryKey()?.Properties is [var only] ? only : throw new InvalidOperationException($"{entity.DisplayName()} has no single-column key.");
-
     private static RowUpdate ChangedColumns(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry row)
     {
-        var key = SingleKey(row.Metadata);
+        var key = row.Metadata.FindPrimaryKey()?.Properties is [var only] ? only : throw new InvalidOperationException($"{row.Metadata.DisplayName()} has no single-column key.");
         IProperty[] changed = [.. row.Properties.Where(p => p.IsModified).Select(p => p.Metadata)];
         return new RowUpdate(row.Metadata, key, changed, [.. changed.Select(p => row.CurrentValues[p]), row.OriginalValues[key]]);
     }

@@ -65,24 +65,6 @@ public sealed class PreparedCommandsTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
-    public async Task Update_SetsTheNamedColumnsOfTheKeyedRow_AndSaysWhenThereIsNone()
-    {
-        var conversationId = await SeedConversationAsync();
-        await using var db = database.CreateContext();
-        await db.Database.OpenConnectionAsync();
-        using var commands = new PreparedCommands(db);
-        (string, object?)[] assignment = [(nameof(Conversation.AssignedUserId), "agent-9"), (nameof(Conversation.UpdatedAt), Now.AddHours(1))];
-
-        var updated = await commands.UpdateAsync(typeof(Conversation), conversationId, assignment, CancellationToken.None);
-        var missing = await commands.UpdateAsync(typeof(Conversation), Guid.NewGuid(), assignment, CancellationToken.None);
-
-        Assert.Equal((1, 0), (updated, missing));
-        await using var check = database.CreateContext();
-        var stored = await check.Conversations.SingleAsync(c => c.Id == conversationId);
-        Assert.Equal(("agent-9", Now.AddHours(1), ConversationStatus.Open), (stored.AssignedUserId, stored.UpdatedAt, stored.Status));
-    }
-
-    [Fact]
     public async Task InsertAll_StoresEveryRowAsOneByOneWould_InOrder_AcrossAsManyStatementsAsItTakes()
     {
         var instanceId = $"run-{Guid.NewGuid():N}";

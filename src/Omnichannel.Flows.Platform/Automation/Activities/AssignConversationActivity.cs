@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Omnichannel.Flows.Engine.Activities;
 using Omnichannel.Flows.Platform.Automation.Runs;
-using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 
@@ -12,12 +11,9 @@ namespace Omnichannel.Flows.Platform.Automation.Activities;
 /// <summary>
 /// <c>conversation.assign</c>: assigns the contact's conversation to an agent, to a team, or to the next member of a
 /// team in turn (round-robin, kept per team in the database). With <c>onlyIfUnassigned</c> (the default) a conversation
-/// someone already handles is left alone. An assignee that does not exist faults the step (fix it, then retry). A
-/// thread's new assignee is written in the flow store's next group commit (<see cref="FlowStoreWriter.CommitPlatformWriteAsync"/>),
-/// with other runs' steps, rather than in a transaction of its own.
+/// someone already handles is left alone. An assignee that does not exist faults the step (fix it, then retry).
 /// </summary>
-public sealed class AssignConversationActivity(IServiceScopeFactory scopes, FlowStoreWriter writer, TimeProvider time, ILogger<AssignConversationActivity> logger)
-    : IActivity
+public sealed class AssignConversationActivity(IServiceScopeFactory scopes, TimeProvider time, ILogger<AssignConversationActivity> logger) : IActivity
 {
     public const string Agent = "agent";
     public const string Team = "team";
@@ -108,22 +104,37 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Flow
             return ActivityOutcome.Done;
         }
 
-        if (handling is null)
-        {
-            var conversation = await db.ForContactAsync(contactId, now, cancellationToken);
-            (conversation.AssignedUserId, conversation.AssignedTeamId, conversation.UpdatedAt) = (userId, teamId, now);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        else if (await writer.CommitPlatformWriteAsync((sql, ct) => sql.UpdateAsync<Conversation>(handling.ConversationId,
-                     [(nameof(Conversation.AssignedUserId), userId), (nameof(Conversation.AssignedTeamId), teamId), (nameof(Conversation.UpdatedAt), now)], ct),
-                     cancellationToken) == 0)
-        {
-            return ActivityOutcome.Fault($"The conversation {handling.ConversationId} of contact {contactId} no longer exists.");
-        }
-
+        var conversation = handling is null ? await db.ForContactAsync(contactId, now, cancellationToken) : Attached(db, handling.ConversationId, contactId);
+        conversation.AssignedUserId = userId;
+        conversation.AssignedTeamId = teamId;
+        conversation.UpdatedAt = now;
+        MarkAssignmentChanged(db, conversation);
+        await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Flow {FlowId} assigned the conversation of contact {ContactId} to agent {UserId}, team {TeamId}",
             context.FlowId, contactId, userId, teamId);
         return ActivityOutcome.Done;
+    }
+
+    /// <summary>The existing thread, tracked as a key only: its save writes the columns <see cref="MarkAssignmentChanged"/> marks.</summary>
+    private static Conversation Attached(FlowsDbContext db, Guid conversationId, Guid contactId)
+    {
+        var conversation = new Conversation { Id = conversationId, ContactId = contactId };
+        db.Conversations.Attach(conversation);
+        return conversation;
+    }
+
+    private static void MarkAssignmentChanged(FlowsDbContext db, Conversation conversation)
+    {
+        var entry = db.Entry(conversation);
+        if (entry.State == EntityState.Added)
+        {
+            return;
+        }
+
+        // Set even when a value equals the key-only copy's default (null: no agent), which change detection would miss.
+        entry.Property(c => c.AssignedUserId).IsModified = true;
+        entry.Property(c => c.AssignedTeamId).IsModified = true;
+        entry.Property(c => c.UpdatedAt).IsModified = true;
     }
 
     private static async Task<(string? UserId, Guid? TeamId, string? Problem)> AgentAsync(FlowsDbContext db, string agent, CancellationToken cancellationToken)

@@ -90,10 +90,6 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
         }, subjectId is null ? [flowId] : [flowId, subjectId], reader => (reader.GetString(0), reader.GetString(1)), cancellationToken);
     }
 
-    /// <summary>Sets <paramref name="columns"/> of the <typeparamref name="TRow"/> row keyed <paramref name="key"/> (a <see cref="PlatformWrite"/>); returns the rows changed.</summary>
-    public Task<int> UpdateAsync<TRow>(object key, IReadOnlyList<(string Property, object? Value)> columns, CancellationToken cancellationToken) where TRow : class =>
-        commands.UpdateAsync(typeof(TRow), key, columns, cancellationToken);
-
     /// <summary>Deletes the bookmarks whose <paramref name="property"/> (an indexed column) is <paramref name="value"/>; returns how many went.</summary>
     public Task<int> DeleteBookmarksAsync(string property, string value, CancellationToken cancellationToken) =>
         commands.ExecuteAsync($"delete:bookmarks:{property}", () =>

@@ -59,13 +59,6 @@ public sealed class FlowStoreWriter(
         return (T)(await write.Done.Task.WaitAsync(cancellationToken))!;
     }
 
-    /// <summary>
-    /// Commits <paramref name="write"/>, a step's redoable write to the platform's own rows (<see cref="PlatformWrite"/>),
-    /// with the next batch; returns the rows it changed once committed.
-    /// </summary>
-    internal Task<int> CommitPlatformWriteAsync(Func<FlowStoreCommands, CancellationToken, Task<int>> write, CancellationToken cancellationToken) =>
-        SubmitAsync(new PlatformWrite(write), cancellationToken);
-
     public override Task StopAsync(CancellationToken cancellationToken)
     {
         // Take nothing new, then let ExecuteAsync write what is queued before the host stops.
@@ -264,8 +257,8 @@ public sealed class FlowStoreWriter(
     }
 
     /// <summary>
-    /// What to write at each position of the batch: steps of one run that follow each other with only other runs' steps or
-    /// platform writes between (no start or consume, which read or change runs' rows) are written together at the last of them — one
+    /// What to write at each position of the batch: steps of one run that follow each other with only other runs' steps
+    /// between (no start or consume, which read or change runs' rows) are written together at the last of them — one
     /// update with the last snapshot plus each step's journal and bookmarks, the same rows as one by one, in the same
     /// transaction — and the earlier positions hold null. Every other write stands alone at its own position.
     /// </summary>
@@ -278,10 +271,6 @@ public sealed class FlowStoreWriter(
             if (writes[i] is CheckpointWrite step)
             {
                 (open.TryGetValue(step.InstanceId, out var steps) ? steps : open[step.InstanceId] = []).Add(i);
-            }
-            else if (writes[i] is PlatformWrite)
-            {
-                together[i] = [i]; // touches no run's rows
             }
             else
             {

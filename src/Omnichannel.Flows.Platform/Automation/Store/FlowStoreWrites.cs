@@ -172,23 +172,6 @@ internal sealed class ConsumeWrite(Bookmark bookmark, FlowCheckpoint checkpoint)
 }
 
 /// <summary>
-/// A step's write to the platform's own rows (an assignment…), committed in the batch it joins instead of in a transaction
-/// of its own: one write turn and one commit for many runs' steps and writes. It touches no run's rows, so the steps
-/// around it are still written together. For redoable writes only (<see cref="Runs.StepWritesInTurn.Redoable"/>): the
-/// writer's commits leave syncing the log to the next synced commit, so never a send's outbox row.
-/// </summary>
-internal sealed class PlatformWrite(Func<FlowStoreCommands, CancellationToken, Task<int>> write) : StoreWrite<int>
-{
-    public override string? InstanceId => null;
-
-    public override void Prepare()
-    {
-    }
-
-    public override async Task<object?> ApplyAsync(FlowStoreCommands sql, CancellationToken cancellationToken) => await write(sql, cancellationToken);
-}
-
-/// <summary>
 /// The start decision: event seen before → duplicate; else record it; then the flow's concurrency against the
 /// subject's active instances (<c>restart</c> cancels them here, journaled); then insert the new instance.
 /// </summary>

@@ -18,17 +18,10 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
     private const long Full = 2;
 
     [Fact]
-    public async Task AnAssignmentOpeningAThreadDuringARun_CommitsWithoutSyncingTheLog()
+    public async Task AnAssignmentDuringARun_CommitsWithoutSyncingTheLog()
     {
         await app.TeamAsync("Sync probe", members: 1);
-        Guid contactId;
-        await using (var db = await app.CreateDbContextAsync())
-        {
-            // No thread yet: the step opens one and saves it (an existing thread's assignee goes with the flow store's batch).
-            contactId = db.Contacts.Add(new Platform.Contacts.Contact { DisplayName = "Imported lead" }).Entity.Id;
-            await db.SaveChangesAsync();
-        }
-
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
         app.Probe.Saves.Clear();
 
         using (StepWritesInTurn.Begin())
