@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -207,6 +207,12 @@ internal sealed class SqliteNativeStatement : IDisposable
     {
         public int Index { get; init; }
 
+        /// <summary>
+        /// What each of the model's mappings binds as, worked out once: a multi-row insert repeats its row's mappings in every
+        /// row, and the inbound slices prepare their statements again for every slice they save.
+        /// </summary>
+        private static readonly ConcurrentDictionary<RelationalTypeMapping, Parameter?> ByMapping = new(ReferenceEqualityComparer.Instance);
+
         /// <summary>The stored types whose binding this class repeats exactly; any other (a date with a time zone, a decimal…) says no.</summary>
         private static readonly HashSet<Type> Bound =
         [
@@ -214,7 +220,9 @@ internal sealed class SqliteNativeStatement : IDisposable
             typeof(byte), typeof(sbyte), typeof(short), typeof(ushort), typeof(int), typeof(uint), typeof(long), typeof(ulong),
         ];
 
-        public static Parameter? For(RelationalTypeMapping mapping)
+        public static Parameter? For(RelationalTypeMapping mapping) => ByMapping.GetOrAdd(mapping, Probe);
+
+        private static Parameter? Probe(RelationalTypeMapping mapping)
         {
             var stored = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
             stored = Nullable.GetUnderlyingType(stored) ?? stored;

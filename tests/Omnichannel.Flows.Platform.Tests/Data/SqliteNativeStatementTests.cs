@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Omnichannel.Flows.Platform.Automation;
 using Omnichannel.Flows.Platform.Automation.Store;
-using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
