@@ -68,10 +68,11 @@ launch_app() { # launch_app PORT DATA_DIR LOG [NAME=VALUE ...]: the published ap
   # 127.0.0.1:PORT with its data in DATA_DIR, with the runtime settings of the Dockerfile's image, warnings only unless a
   # setting says otherwise; sets APP_PID (not yet ready)
   local port=$1 data=$2 log=$3; shift 3
-  local runtime=()
+  local runtime=() extra=()
   mapfile -t runtime < <(image_runtime_settings)
+  read -r -a extra <<<"${APP_ENV:-}" # APP_ENV="NAME=VALUE ...": more environment for the app only (profiling, tracing)
   mkdir -p "$data"
-  ( cd "$WEB_DIR" && exec env "${runtime[@]}" ASPNETCORE_ENVIRONMENT=Production Database__DataPath="$data" Logging__LogLevel__Default=Warning "$@" \
+  ( cd "$WEB_DIR" && exec env "${runtime[@]}" "${extra[@]}" ASPNETCORE_ENVIRONMENT=Production Database__DataPath="$data" Logging__LogLevel__Default=Warning "$@" \
       dotnet Omnichannel.Flows.Web.dll --urls "http://127.0.0.1:$port" ) >>"$log" 2>&1 &
   APP_PID=$!
   PIDS+=("$APP_PID")
