@@ -44,6 +44,13 @@ public sealed class AutomationOptions
     [Range(1, 256)]
     public int TimerParallelism { get; set; } = 128;
 
+    /// <summary>
+    /// Connections flow HTTP steps keep open to one host at most (their requests beyond that wait for a free one): a
+    /// burst of due timers calling a CRM reuses connections instead of opening one per run in flight.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int HttpConnectionsPerHost { get; set; } = 64;
+
     /// <summary>How long a claimed timer waits for its job before it is fired again (a job lost in a crash).</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan TimerLease { get; set; } = TimeSpan.FromMinutes(5);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Engine.Hosting;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Activities;
@@ -30,6 +31,10 @@ public static class AutomationServiceCollectionExtensions
             : new LocalFlowInstanceLocks());
         services.AddSingleton<IPublishedFlows, PublishedFlows>();
         services.AddFlowEngine().AddAutomationActivities();
+        services.AddHttpClient(HttpRequestActivity.ClientName).ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = sp.GetRequiredService<IOptions<AutomationOptions>>().Value.HttpConnectionsPerHost,
+        });
 
         // The store's writer is registered first so that, hosted services stopping in reverse order, it stops last and
         // writes what the pumps' final work queued.

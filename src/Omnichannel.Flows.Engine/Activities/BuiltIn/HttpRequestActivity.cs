@@ -10,8 +10,8 @@ namespace Omnichannel.Flows.Engine.Activities.BuiltIn;
 /// <c>flow.httpRequest</c>: calls an HTTP endpoint (URL, headers and JSON body may use Liquid) and maps fields of the
 /// JSON response to variables by JSON pointer. 2xx continues through <c>done</c>, other statuses through
 /// <c>failed</c>; no answer (network error, timeout) faults the step so it can be retried. Non-GET requests carry the
-/// step's idempotency key as <c>Idempotency-Key</c>. The platform configures the named client
-/// (<see cref="ClientName"/>) with resilience and logging.
+/// step's idempotency key as <c>Idempotency-Key</c>. The host configures the named client (<see cref="ClientName"/>); the
+/// platform bounds its connections per host.
 /// </summary>
 public sealed class HttpRequestActivity(IHttpClientFactory clients) : IActivity
 {
