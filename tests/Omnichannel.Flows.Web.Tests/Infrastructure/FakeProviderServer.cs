@@ -114,7 +114,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
             context.Request.Path.Value ?? "",
             context.Request.QueryString.Value ?? "",
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            await reader.ReadToEndAsync());
+            await reader.ReadToEndAsync()) { ConnectionId = context.Connection.Id };
 
         FakeResponse response;
         lock (gate)
@@ -153,7 +153,11 @@ public sealed class FakeProviderServer : IAsyncDisposable
     }
 }
 
-public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body);
+public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    /// <summary>The server's id of the connection the request came on (requests on one kept-alive connection share it).</summary>
+    public string ConnectionId { get; init; } = "";
+}
 
 public sealed record FakeResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null)
 {
