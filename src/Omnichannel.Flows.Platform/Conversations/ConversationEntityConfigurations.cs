@@ -18,6 +18,9 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
 
 internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
 {
+    /// <summary>Messages we send, as SQL: the filter of the index sends are found by status through.</summary>
+    public const string SentByUs = $"\"{nameof(Message.Direction)}\" = '{nameof(MessageDirection.Outbound)}'";
+
     public void Configure(EntityTypeBuilder<Message> builder)
     {
         builder.HasOne<Contact>().WithMany().HasForeignKey(m => m.ContactId).OnDelete(DeleteBehavior.Cascade);
@@ -39,7 +42,10 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         // One message per channel + provider id: redelivered webhooks cannot store a message twice.
         builder.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique().HasFilter("[ExternalId] IS NOT NULL");
         builder.HasIndex(m => new { m.ContactId, m.SentAt });
-        builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        // Sends by status (the outbox's queued and stuck sends, a read receipt's sent messages, the month's template volume):
+        // only messages we send are in it. A customer's message (always 'received') is in none of its queries, and the
+        // index held one entry per received message for nothing. Queries that use it say Direction = Outbound.
+        builder.HasIndex(m => new { m.Status, m.NextAttemptAt }).HasFilter(SentByUs);
         // Email threading finds the messages a reply refers to. Only messages with an email id are in it: every message
         // is an insert into each index that holds it, and most (a customer's WhatsApp message, say) have none.
         builder.HasIndex(m => m.EmailMessageId).HasFilter(IndexFilters.NotNull(nameof(Message.EmailMessageId)));

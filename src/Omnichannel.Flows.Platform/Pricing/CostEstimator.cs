@@ -94,8 +94,8 @@ public sealed class CostEstimator(RateCardStore cards, IDbContextFactory<FlowsDb
 
         var monthStart = new DateTime(at.Year, at.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var volume = await db.Messages.CountAsync(m => m.Channel == ChannelKind.WhatsApp && m.TemplateCategory == category &&
-            m.CostMarket == market && m.SentAt >= monthStart && m.SentAt <= at &&
+        var volume = await db.Messages.CountAsync(m => m.Direction == MessageDirection.Outbound && m.Channel == ChannelKind.WhatsApp &&
+            m.TemplateCategory == category && m.CostMarket == market && m.SentAt >= monthStart && m.SentAt <= at &&
             (m.Status == DeliveryStatus.Sent || m.Status == DeliveryStatus.Delivered || m.Status == DeliveryStatus.Read), cancellationToken);
         return tiers.LastOrDefault(t => volume >= t.FromMonthlyVolume)?.Rate ?? baseRate;
     }

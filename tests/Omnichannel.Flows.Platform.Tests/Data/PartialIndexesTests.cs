@@ -1,6 +1,8 @@
 using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Automation.Timers;
+using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Broadcasts;
+using Omnichannel.Flows.Platform.Channels.Outbound;
 
 namespace Omnichannel.Flows.Platform.Tests.Data;
 
@@ -50,5 +52,30 @@ public sealed class PartialIndexesTests(TestDatabase database) : IClassFixture<T
         var plan = await QueryPlans.PlanAsync(db, EfFlowStore.WaitingFor(db, "message.received", ["0193a5d0-0000-7000-8000-00000000a001"]));
 
         Assert.Contains(plan, step => step.Contains("USING INDEX IX_FlowBookmarks_EventName_CorrelationKey", StringComparison.Ordinal));
+    }
+    [Fact]
+    public async Task TheSendStatusIndex_HoldsOnlyMessagesWeSend()
+    {
+        await using var db = database.CreateContext();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "SELECT \"partial\" FROM pragma_index_list('Messages') WHERE name = 'IX_Messages_Status_NextAttemptAt'";
+
+        var partial = await command.ExecuteScalarAsync();
+
+        Assert.Equal(1L, partial);
+    }
+
+    [Fact]
+    public async Task TheOutboxsStuckAndOverdueSends_AreFoundThroughTheSendStatusIndex()
+    {
+        await using var db = database.CreateContext();
+        var now = new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc);
+
+        var stuck = await QueryPlans.PlanAsync(db, OutboxRecovery.Stuck(db, now));
+        var overdue = await QueryPlans.PlanAsync(db, OutboxRecovery.Overdue(db, now));
+
+        Assert.Contains(stuck, step => step.Contains("USING INDEX IX_Messages_Status_NextAttemptAt (Status=?", StringComparison.Ordinal));
+        Assert.Contains(overdue, step => step.Contains("USING INDEX IX_Messages_Status_NextAttemptAt (Status=?", StringComparison.Ordinal));
     }
 }

@@ -25,8 +25,7 @@ public sealed class OutboxRecovery(
         var now = time.GetUtcNow().UtcDateTime;
         var overdueBefore = onStart ? DateTime.MaxValue : now.AddMinutes(-1);
         var stuckBefore = now - options.Value.SendingTimeout;
-        var interrupted = await db.Messages
-            .Where(m => m.Status == DeliveryStatus.Sending && m.StatusAt < stuckBefore)
+        var interrupted = await Stuck(db, stuckBefore)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(m => m.Status, DeliveryStatus.Unknown)
                 .SetProperty(m => m.StatusAt, now)
@@ -36,9 +35,7 @@ public sealed class OutboxRecovery(
             logger.LogWarning("{MessageCount} interrupted sends marked unknown", interrupted);
         }
 
-        var queued = await db.Messages.AsNoTracking()
-            // A broadcast's queued messages are sent by its runner, at the number's pace (Broadcasts/BroadcastRunner).
-            .Where(m => m.Status == DeliveryStatus.Queued && m.BroadcastId == null && (m.NextAttemptAt ?? m.StatusAt) < overdueBefore)
+        var queued = await Overdue(db, overdueBefore)
             .Select(m => new { m.Id, m.NextAttemptAt, m.StatusAt })
             .ToListAsync(cancellationToken);
         foreach (var message in queued)
@@ -52,4 +49,16 @@ public sealed class OutboxRecovery(
             logger.LogInformation("Re-queued {MessageCount} outbound messages", queued.Count);
         }
     }
+
+    /// <summary>Sends still 'sending' since before <paramref name="before"/>: the process died during the provider call.</summary>
+    internal static IQueryable<Message> Stuck(FlowsDbContext db, DateTime before) =>
+        db.Messages.Where(m => m.Direction == MessageDirection.Outbound && m.Status == DeliveryStatus.Sending && m.StatusAt < before);
+
+    /// <summary>
+    /// Queued sends due before <paramref name="before"/> (untracked). A broadcast's queued messages are sent by its runner,
+    /// at the number's pace (Broadcasts/BroadcastRunner).
+    /// </summary>
+    internal static IQueryable<Message> Overdue(FlowsDbContext db, DateTime before) =>
+        db.Messages.AsNoTracking().Where(m => m.Direction == MessageDirection.Outbound && m.Status == DeliveryStatus.Queued
+            && m.BroadcastId == null && (m.NextAttemptAt ?? m.StatusAt) < before);
 }

@@ -1625,7 +1625,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
                     b.HasIndex("ContactId", "SentAt");
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasFilter("\"Direction\" = 'Outbound'");
 
                     b.ToTable("Messages");
                 });

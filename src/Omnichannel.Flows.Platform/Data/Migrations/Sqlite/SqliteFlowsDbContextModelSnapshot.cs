@@ -1612,7 +1612,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("ContactId", "SentAt");
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasFilter("\"Direction\" = 'Outbound'");
 
                     b.ToTable("Messages");
                 });
