@@ -7,7 +7,7 @@ namespace Omnichannel.Flows.Platform.Automation.Store;
 /// <summary>
 /// The engine's <see cref="IFlowStore"/> on EF Core, as the engine's README asks: start decisions, steps and consumes go
 /// through <see cref="FlowStoreWriter"/> (group commit, in order); appended steps return at once, commits and consumes
-/// once durable; the consume is a conditional <c>DELETE … WHERE GroupId = @g</c> in the same transaction as the step.
+/// once durable; the consume is a conditional <c>DELETE … WHERE InstanceId = @i AND GroupId = @g</c> in the same transaction as the step.
 /// </summary>
 public sealed class EfFlowStore(IDbContextFactory<FlowsDbContext> dbs, FlowStoreWriter writer) : IFlowStore
 {

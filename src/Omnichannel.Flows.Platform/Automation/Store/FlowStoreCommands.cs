@@ -90,6 +90,23 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
         }, subjectId is null ? [flowId] : [flowId, subjectId], reader => (reader.GetString(0), reader.GetString(1)), cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the bookmark group <paramref name="groupId"/> of run <paramref name="instanceId"/> (the bookmarks one step
+    /// created, the consume of a resume); returns how many went. Found through the run's bookmarks (a handful): a group
+    /// has no index of its own, which every wait would write and every consume delete from.
+    /// </summary>
+    public Task<int> DeleteBookmarkGroupAsync(string instanceId, string groupId, CancellationToken cancellationToken) =>
+        commands.ExecuteAsync("delete:bookmarks:group", () =>
+        {
+            var entity = commands.Entity(typeof(FlowBookmarkRecord));
+            IProperty[] columns =
+            [
+                PreparedCommands.Property(entity, nameof(FlowBookmarkRecord.InstanceId)), PreparedCommands.Property(entity, nameof(FlowBookmarkRecord.GroupId)),
+            ];
+            return ($"DELETE FROM {commands.Table(entity)} WHERE {commands.Column(columns[0])} = {commands.Parameter(0)} " +
+                    $"AND {commands.Column(columns[1])} = {commands.Parameter(1)}", columns);
+        }, [instanceId, groupId], cancellationToken);
+
     /// <summary>Deletes the bookmarks whose <paramref name="property"/> (an indexed column) is <paramref name="value"/>; returns how many went.</summary>
     public Task<int> DeleteBookmarksAsync(string property, string value, CancellationToken cancellationToken) =>
         commands.ExecuteAsync($"delete:bookmarks:{property}", () =>

@@ -128,7 +128,8 @@ internal sealed class FlowBookmarkRecordConfiguration : IEntityTypeConfiguration
         builder.Property(b => b.Port).HasMaxLength(100);
         builder.Property(b => b.EventName).HasMaxLength(100);
         builder.Property(b => b.CorrelationKey).HasMaxLength(200);
-        builder.HasIndex(b => b.GroupId);
+        // A run's bookmarks: its waits (the runs API) and the group a resume consumes (a run holds a handful), so groups
+        // need no index of their own, which every wait would write and every consume delete from.
         builder.HasIndex(b => b.InstanceId);
         // Waits for an event only (a timer has none): a wait's insert and its consume's delete touch only the indexes
         // that hold it.

@@ -123,7 +123,7 @@ internal sealed class CheckpointWrite(FlowCheckpoint checkpoint, bool awaited) :
             return false;
         }
 
-        if (consumed is not null && await sql.DeleteBookmarksAsync(nameof(FlowBookmarkRecord.GroupId), consumed.GroupId, cancellationToken) == 0)
+        if (consumed is not null && await sql.DeleteBookmarkGroupAsync(rows.Run.Id, consumed.GroupId, cancellationToken) == 0)
         {
             // The stored snapshot holds this group, so its rows exist; rolling the batch back keeps the two in step.
             throw new InvalidOperationException($"Flow instance {rows.Run.Id} holds bookmark group {consumed.GroupId}, which has no rows.");

@@ -492,8 +492,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.HasIndex("FiringBy")
                         .HasFilter("\"FiringBy\" IS NOT NULL");
 
-                    b.HasIndex("GroupId");
-
                     b.HasIndex("InstanceId");
 
                     b.HasIndex("EventName", "CorrelationKey")

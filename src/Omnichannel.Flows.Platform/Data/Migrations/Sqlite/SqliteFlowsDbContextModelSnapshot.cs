@@ -479,8 +479,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.HasIndex("FiringBy")
                         .HasFilter("\"FiringBy\" IS NOT NULL");
 
-                    b.HasIndex("GroupId");
-
                     b.HasIndex("InstanceId");
 
                     b.HasIndex("EventName", "CorrelationKey")
