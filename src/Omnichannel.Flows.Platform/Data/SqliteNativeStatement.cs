@@ -20,7 +20,10 @@ namespace Omnichannel.Flows.Platform.Data;
 internal sealed class SqliteNativeStatement : IDisposable
 {
     /// <summary>How Microsoft.Data.Sqlite writes a <see cref="DateTime"/> as text.</summary>
-    private const string DateTimeText = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
+    internal const string DateTimeText = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
+
+    /// <summary>The longest <see cref="DateTimeText"/>: 19 characters to the second, a point and seven digits.</summary>
+    internal const int MaxDateTimeText = 27;
 
     private readonly sqlite3 handle;
     private readonly sqlite3_stmt statement;
@@ -147,10 +150,8 @@ internal sealed class SqliteNativeStatement : IDisposable
             case string s:
                 return BindText(index, parameter.Size is { } size && s.Length > size ? s.AsSpan(0, size) : s);
             case DateTime dateTime:
-                var buffer = Buffer(DateTimeText.Length + 8);
-                return dateTime.TryFormat(buffer, out var written, DateTimeText, CultureInfo.InvariantCulture)
-                    ? raw.sqlite3_bind_text(statement, index, buffer[..written])
-                    : BindText(index, dateTime.ToString(DateTimeText, CultureInfo.InvariantCulture));
+                var buffer = Buffer(MaxDateTimeText);
+                return raw.sqlite3_bind_text(statement, index, buffer[..WriteDateTimeText(dateTime, buffer)]);
             case Guid guid when parameter.GuidAsBlob:
                 return raw.sqlite3_bind_blob(statement, index, guid.ToByteArray());
             case Guid guid:
@@ -182,6 +183,53 @@ internal sealed class SqliteNativeStatement : IDisposable
                 return Bind(parameter with { Converter = null }, Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()), CultureInfo.InvariantCulture));
             default:
                 throw new InvalidOperationException($"A value of type {value.GetType().Name} cannot be bound here.");
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as UTF-8 text exactly as <see cref="DateTimeText"/> formats it (the fraction of a
+    /// second to seven digits without trailing zeros, and no point for a whole second); returns the bytes written. Every
+    /// run update and journal row binds dates, and .NET's custom-format path (parse the pattern, then format field by
+    /// field) was about a tenth of the flow store writer's time.
+    /// </summary>
+    internal static int WriteDateTimeText(DateTime value, Span<byte> utf8)
+    {
+        value.Deconstruct(out int year, out int month, out int day);
+        var ticks = value.Ticks % TimeSpan.TicksPerDay;
+        Digits(utf8[..4], year);
+        utf8[4] = (byte)'-';
+        Digits(utf8.Slice(5, 2), month);
+        utf8[7] = (byte)'-';
+        Digits(utf8.Slice(8, 2), day);
+        utf8[10] = (byte)' ';
+        Digits(utf8.Slice(11, 2), (int)(ticks / TimeSpan.TicksPerHour));
+        utf8[13] = (byte)':';
+        Digits(utf8.Slice(14, 2), (int)(ticks / TimeSpan.TicksPerMinute % 60));
+        utf8[16] = (byte)':';
+        Digits(utf8.Slice(17, 2), (int)(ticks / TimeSpan.TicksPerSecond % 60));
+        var fraction = (int)(ticks % TimeSpan.TicksPerSecond);
+        if (fraction == 0)
+        {
+            return 19;
+        }
+
+        utf8[19] = (byte)'.';
+        var length = 7;
+        while (fraction % 10 == 0)
+        {
+            fraction /= 10;
+            length--;
+        }
+
+        Digits(utf8.Slice(20, length), fraction);
+        return 20 + length;
+
+        static void Digits(Span<byte> into, int number)
+        {
+            for (var i = into.Length - 1; i >= 0; i--, number /= 10)
+            {
+                into[i] = (byte)('0' + number % 10);
+            }
         }
     }
 

@@ -105,6 +105,27 @@ public sealed class SqliteNativeStatementTests(TestDatabase database) : IClassFi
         Assert.NotNull(statement);
     }
 
+    [Fact]
+    public void ADate_IsWrittenAsMicrosoftDataSqliteFormatsIt_ToTheTick()
+    {
+        var random = new Random(20261127);
+        DateTime[] edges =
+        [
+            DateTime.MinValue, DateTime.MaxValue, new(1, 2, 3, 4, 5, 6, DateTimeKind.Utc), new(999, 12, 31, 23, 59, 59, DateTimeKind.Unspecified),
+            Now, Now.AddTicks(1), Now.AddTicks(10), Now.AddTicks(1_000_000), Now.AddTicks(9_999_999), Now.AddTicks(1_234_500), Now.AddMilliseconds(-1),
+        ];
+        var values = edges.Concat(Enumerable.Range(0, 10_000).Select(_ => new DateTime(random.NextInt64(DateTime.MaxValue.Ticks), DateTimeKind.Utc)));
+        var buffer = new byte[SqliteNativeStatement.MaxDateTimeText];
+
+        foreach (var value in values)
+        {
+            var written = SqliteNativeStatement.WriteDateTimeText(value, buffer);
+
+            Assert.Equal(value.ToString(SqliteNativeStatement.DateTimeText, System.Globalization.CultureInfo.InvariantCulture),
+                System.Text.Encoding.UTF8.GetString(buffer, 0, written));
+        }
+    }
+
     /// <summary>Rows of <paramref name="entity"/> with every column set: ordinary values, nulls, and edges (long and non-ASCII text, odd fractions of a second).</summary>
     private static List<object> Rows(IEntityType entity) =>
         [.. Enumerable.Range(0, 4).Select(row =>
