@@ -46,6 +46,9 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         // only messages we send are in it. A customer's message (always 'received') is in none of its queries, and the
         // index held one entry per received message for nothing. Queries that use it say Direction = Outbound.
         builder.HasIndex(m => new { m.Status, m.NextAttemptAt }).HasFilter(SentByUs);
+        // Our messages to one customer's identity: what a read watermark marks read, and the send an echo of our own
+        // message answers (Messenger, Instagram). Only messages we send are in it.
+        builder.HasIndex(m => new { m.ChannelIdentityId, m.SentAt }).HasFilter(SentByUs);
         // Email threading finds the messages a reply refers to. Only messages with an email id are in it: every message
         // is an insert into each index that holds it, and most (a customer's WhatsApp message, say) have none.
         builder.HasIndex(m => m.EmailMessageId).HasFilter(IndexFilters.NotNull(nameof(Message.EmailMessageId)));

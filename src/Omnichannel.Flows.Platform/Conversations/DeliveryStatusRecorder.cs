@@ -86,16 +86,18 @@ public sealed class DeliveryStatusRecorder(Pricing.CostEstimator costs, TimeProv
             return [];
         }
 
-        var recipients = db.ChannelIdentities
+        // One identity at most (channel + external id is unique).
+        var recipient = await db.ChannelIdentities.AsNoTracking()
             .Where(i => i.Channel == channel && i.ExternalId == read.CustomerExternalId)
-            .Select(i => (Guid?)i.Id);
+            .Select(i => (Guid?)i.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (recipient is not { } identityId)
+        {
+            return [];
+        }
+
         // Watermarks are whole milliseconds: a message sent within that millisecond counts as at or before it.
-        var before = readUpTo.AddMilliseconds(1);
-        // Only messages that left: a queued or failed one cannot have been read, whatever its time.
-        var sent = await db.Messages
-            .Where(m => m.Channel == channel && m.Direction == MessageDirection.Outbound && recipients.Contains(m.ChannelIdentityId)
-                && (m.Status == DeliveryStatus.Sent || m.Status == DeliveryStatus.Delivered) && m.SentAt < before)
-            .ToListAsync(cancellationToken);
+        var sent = await SentUnreadTo(db, identityId, readUpTo.AddMilliseconds(1)).ToListAsync(cancellationToken);
         var moved = sent.Where(m => Apply(m, DeliveryStatus.Read, read.OccurredAt, null, null)).ToList();
         await db.SaveChangesAsync(cancellationToken);
         if (moved.Count > 0)
@@ -153,4 +155,13 @@ public sealed class DeliveryStatusRecorder(Pricing.CostEstimator costs, TimeProv
             message.CostActualMicros = await costs.ActualMicrosAsync(message, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Our sent or delivered messages to the customer's identity <paramref name="identityId"/> sent before
+    /// <paramref name="before"/>: what a read watermark marks read. Only messages that left: a queued or failed one cannot
+    /// have been read, whatever its time. Found through the identity's messages (IX_Messages_ChannelIdentityId_SentAt).
+    /// </summary>
+    internal static IQueryable<Message> SentUnreadTo(FlowsDbContext db, Guid identityId, DateTime before) =>
+        db.Messages.Where(m => m.Direction == MessageDirection.Outbound && m.ChannelIdentityId == identityId && m.SentAt < before
+            && (m.Status == DeliveryStatus.Sent || m.Status == DeliveryStatus.Delivered));
 }

@@ -3,6 +3,7 @@ using Omnichannel.Flows.Platform.Automation.Timers;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels.Outbound;
+using Omnichannel.Flows.Platform.Conversations;
 
 namespace Omnichannel.Flows.Platform.Tests.Data;
 
@@ -77,5 +78,15 @@ public sealed class PartialIndexesTests(TestDatabase database) : IClassFixture<T
 
         Assert.Contains(stuck, step => step.Contains("USING INDEX IX_Messages_Status_NextAttemptAt (Status=?", StringComparison.Ordinal));
         Assert.Contains(overdue, step => step.Contains("USING INDEX IX_Messages_Status_NextAttemptAt (Status=?", StringComparison.Ordinal));
+    }
+    [Fact]
+    public async Task TheMessagesAReadWatermarkMarksRead_AreFoundThroughTheCustomersIdentity()
+    {
+        await using var db = database.CreateContext();
+
+        var plan = await QueryPlans.PlanAsync(db,
+            DeliveryStatusRecorder.SentUnreadTo(db, Guid.CreateVersion7(), new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc)));
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX IX_Messages_ChannelIdentityId_SentAt (ChannelIdentityId=?", StringComparison.Ordinal));
     }
 }

@@ -1621,6 +1621,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                         .IsUnique()
                         .HasFilter("[ExternalId] IS NOT NULL");
 
+                    b.HasIndex("ChannelIdentityId", "SentAt")
+                        .HasFilter("\"Direction\" = 'Outbound'");
+
                     b.HasIndex("ContactId", "SentAt");
 
                     b.HasIndex("Status", "NextAttemptAt")

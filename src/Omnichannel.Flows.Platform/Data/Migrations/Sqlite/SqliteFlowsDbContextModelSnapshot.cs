@@ -1608,6 +1608,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasFilter("[ExternalId] IS NOT NULL");
 
+                    b.HasIndex("ChannelIdentityId", "SentAt")
+                        .HasFilter("\"Direction\" = 'Outbound'");
+
                     b.HasIndex("ContactId", "SentAt");
 
                     b.HasIndex("Status", "NextAttemptAt")
