@@ -1,6 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Automation.Timers;
-using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Broadcasts;
 using Omnichannel.Flows.Platform.Channels.Outbound;
 using Omnichannel.Flows.Platform.Conversations;
@@ -54,6 +54,7 @@ public sealed class PartialIndexesTests(TestDatabase database) : IClassFixture<T
 
         Assert.Contains(plan, step => step.Contains("USING INDEX IX_FlowBookmarks_EventName_CorrelationKey", StringComparison.Ordinal));
     }
+
     [Fact]
     public async Task TheSendStatusIndex_HoldsOnlyMessagesWeSend()
     {
@@ -79,6 +80,7 @@ public sealed class PartialIndexesTests(TestDatabase database) : IClassFixture<T
         Assert.Contains(stuck, step => step.Contains("USING INDEX IX_Messages_Status_NextAttemptAt (Status=?", StringComparison.Ordinal));
         Assert.Contains(overdue, step => step.Contains("USING INDEX IX_Messages_Status_NextAttemptAt (Status=?", StringComparison.Ordinal));
     }
+
     [Fact]
     public async Task TheMessagesAReadWatermarkMarksRead_AreFoundThroughTheCustomersIdentity()
     {

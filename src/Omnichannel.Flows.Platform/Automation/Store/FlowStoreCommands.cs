@@ -96,25 +96,22 @@ internal sealed class FlowStoreCommands(FlowsDbContext db) : IDisposable
     /// has no index of its own, which every wait would write and every consume delete from.
     /// </summary>
     public Task<int> DeleteBookmarkGroupAsync(string instanceId, string groupId, CancellationToken cancellationToken) =>
-        commands.ExecuteAsync("delete:bookmarks:group", () =>
-        {
-            var entity = commands.Entity(typeof(FlowBookmarkRecord));
-            IProperty[] columns =
-            [
-                PreparedCommands.Property(entity, nameof(FlowBookmarkRecord.InstanceId)), PreparedCommands.Property(entity, nameof(FlowBookmarkRecord.GroupId)),
-            ];
-            return ($"DELETE FROM {commands.Table(entity)} WHERE {commands.Column(columns[0])} = {commands.Parameter(0)} " +
-                    $"AND {commands.Column(columns[1])} = {commands.Parameter(1)}", columns);
-        }, [instanceId, groupId], cancellationToken);
+        DeleteBookmarksWhereAsync("delete:bookmarks:group",
+            [nameof(FlowBookmarkRecord.InstanceId), nameof(FlowBookmarkRecord.GroupId)], [instanceId, groupId], cancellationToken);
 
     /// <summary>Deletes the bookmarks whose <paramref name="property"/> (an indexed column) is <paramref name="value"/>; returns how many went.</summary>
     public Task<int> DeleteBookmarksAsync(string property, string value, CancellationToken cancellationToken) =>
-        commands.ExecuteAsync($"delete:bookmarks:{property}", () =>
+        DeleteBookmarksWhereAsync($"delete:bookmarks:{property}", [property], [value], cancellationToken);
+
+    /// <summary>Deletes the bookmarks whose <paramref name="properties"/> all equal <paramref name="values"/> (one statement per <paramref name="key"/>).</summary>
+    private Task<int> DeleteBookmarksWhereAsync(string key, string[] properties, object?[] values, CancellationToken cancellationToken) =>
+        commands.ExecuteAsync(key, () =>
         {
             var entity = commands.Entity(typeof(FlowBookmarkRecord));
-            var column = PreparedCommands.Property(entity, property);
-            return ($"DELETE FROM {commands.Table(entity)} WHERE {commands.Column(column)} = {commands.Parameter(0)}", [column]);
-        }, [value], cancellationToken);
+            IProperty[] columns = [.. properties.Select(property => PreparedCommands.Property(entity, property))];
+            var conditions = string.Join(" AND ", columns.Select((column, i) => $"{commands.Column(column)} = {commands.Parameter(i)}"));
+            return ($"DELETE FROM {commands.Table(entity)} WHERE {conditions}", columns);
+        }, values, cancellationToken);
 
     /// <summary>The text of each statement prepared so far (tests read what a statement asks the database).</summary>
     internal IEnumerable<string> Texts => commands.Texts;
