@@ -26,7 +26,8 @@ public class AutomationAppFactory : FlowsAppFactory
     /// <summary>Set before the host starts to reopen another factory's database (a restart).</summary>
     public string? SharedDataPath { get; init; }
 
-    public TestEffects Effects => Services.GetRequiredService<TestEffects>();
+    /// <summary>The test activities' record and hooks; set up before the host starts if its first work must see them.</summary>
+    public TestEffects Effects { get; } = new();
 
     protected override void Configure(IDictionary<string, string?> settings)
     {
@@ -43,7 +44,7 @@ public class AutomationAppFactory : FlowsAppFactory
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton<TestEffects>();
+            services.AddSingleton(Effects);
             services.AddSingleton<IActivity, RecordActivity>();
             services.AddSingleton<IActivity, FlakyActivity>();
         });

@@ -166,6 +166,84 @@ public sealed class AutomationRestartTests : IAsyncLifetime
         Assert.Equal(1, after.Effects.CountFor(runId));
     }
 
+    [Fact]
+    public async Task RunsAStopLeftInAStep_AreContinuedByTheNextHost_SeveralAtATime_EachOnce()
+    {
+        const int runs = 3;
+        string id;
+        List<string> runIds = [];
+        DateTimeOffset stoppedAt;
+        await using (var before = new AutomationAppFactory { SharedDataPath = dataPath })
+        {
+            await before.InitializeAsync();
+            using var admin = await before.CreateAdminClientAsync();
+            var flow = TestFlows.Chain(TestFlows.NewId("left"), TestFlows.Manual(), TestFlows.Wait("PT1M"), TestFlows.Record());
+            flow["concurrency"] = "parallel";
+            id = await before.PublishAsync(admin, flow);
+            for (var i = 0; i < runs; i++)
+            {
+                runIds.Add(await AutomationTimerTests.StartAsync(admin, id));
+            }
+
+            // The step after the wait does not end in this host: it stops with the resumes durable and the step not.
+            var stuck = 0;
+            before.Effects.WhileRecording = context =>
+            {
+                Interlocked.Increment(ref stuck);
+                return Task.Delay(Timeout.Infinite, context.CancellationToken);
+            };
+            await before.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(2));
+            await before.WaitForAsync(() => Task.FromResult(Volatile.Read(ref stuck)), n => n == runs, "every run in its last step");
+            Assert.All(await before.RunsAsync(id), run => Assert.Equal(FlowStatus.Running, run.Status));
+            stoppedAt = before.Clock.GetUtcNow();
+        }
+
+        await using var after = new AutomationAppFactory { SharedDataPath = dataPath };
+        after.Clock.SetUtcNow(stoppedAt);
+        var inStep = 0;
+        var peak = 0;
+        var allIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        after.Effects.WhileRecording = async context =>
+        {
+            var now = Interlocked.Increment(ref inStep);
+            InterlockedMax(ref peak, now);
+            if (now == runs)
+            {
+                allIn.TrySetResult();
+            }
+
+            try
+            {
+                // Continued one at a time, a run would wait here alone until the time-out, and the peak would stay at one.
+                await allIn.Task.WaitAsync(TimeSpan.FromSeconds(5), context.CancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inStep);
+            }
+        };
+        await after.InitializeAsync();
+
+        var finished = await after.WaitForAsync(() => after.RunsAsync(id), r => r.All(run => run.Status == FlowStatus.Finished),
+            "the runs to finish after the restart", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(runs, finished.Count);
+        Assert.Equal(runs, Volatile.Read(ref peak));
+        Assert.All(runIds, runId => Assert.Equal(1, after.Effects.CountFor(runId)));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var found && found != seen)
+        {
+            seen = found;
+        }
+    }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync()

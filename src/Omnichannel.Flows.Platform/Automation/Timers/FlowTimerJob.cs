@@ -136,24 +136,33 @@ public sealed class FlowTimerJob(
         signals.Done();
     }
 
-    /// <summary>Carries on with runs a crash left half-way (their steps re-run with the same idempotency keys).</summary>
+    /// <summary>
+    /// Carries on with runs a crash left half-way (their steps re-run with the same idempotency keys), several at a time
+    /// like <see cref="ResumeTimersAsync"/>: a crash in a burst leaves as many runs half-way as the burst had in flight.
+    /// </summary>
     public async Task ContinueRunsAsync(List<string> instanceIds, CancellationToken cancellationToken)
     {
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var subjects = await db.FlowInstances.AsNoTracking().Where(i => instanceIds.Contains(i.Id))
-            .Select(i => new { i.Id, i.SubjectId }).ToListAsync(cancellationToken);
-        foreach (var run in subjects)
+        List<(string Id, string? SubjectId)> stopped;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
-            try
-            {
-                await runs.ContinueAsync(run.Id, run.SubjectId, cancellationToken);
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                logger.LogError(exception, "Continuing flow run {InstanceId} failed", run.Id);
-            }
+            var rows = await db.FlowInstances.AsNoTracking().Where(i => instanceIds.Contains(i.Id))
+                .Select(i => new { i.Id, i.SubjectId }).ToListAsync(cancellationToken);
+            stopped = [.. rows.Select(r => (r.Id, r.SubjectId))];
         }
 
+        await Parallel.ForEachAsync(stopped,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.TimerParallelism, CancellationToken = cancellationToken },
+            async (run, ct) =>
+            {
+                try
+                {
+                    await runs.ContinueAsync(run.Id, run.SubjectId, ct);
+                }
+                catch (Exception exception) when (!ct.IsCancellationRequested)
+                {
+                    logger.LogError(exception, "Continuing flow run {InstanceId} failed", run.Id);
+                }
+            });
         signals.Done();
     }
 
