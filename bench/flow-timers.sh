@@ -65,7 +65,7 @@ BENCH="dotnet $ROOT/bench/FlowTimers/bin/Release/net10.0/Omnichannel.Flows.Bench
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 TIMELINE=$WORK/timeline.txt
-SETTINGS="Automation:TimerBatchSize=${Automation__TimerBatchSize:-200 (default)}, Automation:TimerParallelism=${Automation__TimerParallelism:-128 (default)}, Jobs:WorkerCount=${Jobs__WorkerCount:-default}"
+SETTINGS="Automation:TimerBatchSize=${Automation__TimerBatchSize:-2000 (default)}, Automation:TimerParallelism=${Automation__TimerParallelism:-256 (default)}, Jobs:WorkerCount=${Jobs__WorkerCount:-default}"
 { echo "stamp=$STAMP"; echo "kill_after=$KILL_AFTER"; echo "settings=$SETTINGS"
   echo "cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)"; } > "$TIMELINE"
 ADMIN_EMAIL=admin@localhost

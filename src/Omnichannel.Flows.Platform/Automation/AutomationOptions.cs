@@ -32,17 +32,22 @@ public sealed class AutomationOptions
     [Range(1, 256)]
     public int DispatchParallelism { get; set; } = 128;
 
-    /// <summary>Due timers handed to one job (one Hangfire job per batch, not per timer).</summary>
+    /// <summary>
+    /// Due timers handed to one job (one Hangfire job per batch, not per timer). A job holds a Hangfire worker from its
+    /// claim (<see cref="TimerLookahead"/> ahead) until its last run is resumed, so workers × this is how many timers of a
+    /// burst are read before they are due; the rest wait for a worker and are read late (2,000 × the 8 workers of two
+    /// cores: 16,000 due at once).
+    /// </summary>
     [Range(1, 5000)]
-    public int TimerBatchSize { get; set; } = 200;
+    public int TimerBatchSize { get; set; } = 2000;
 
     /// <summary>
     /// Runs a timer job resumes at the same time, so their steps meet in the store's group commits. Each run waits
     /// twice for a commit (its consume, its last step), so runs in flight ÷ commit latency bounds how fast a burst
-    /// drains: 128 drained 10,000 due timers at about 6,500/s where 32 managed 5,400/s (bench/flow-timers.sh).
+    /// drains (bench/flow-timers.sh).
     /// </summary>
-    [Range(1, 256)]
-    public int TimerParallelism { get; set; } = 128;
+    [Range(1, 1024)]
+    public int TimerParallelism { get; set; } = 256;
 
     /// <summary>
     /// Connections flow HTTP steps keep open to one host at most (their requests beyond that wait for a free one): a
