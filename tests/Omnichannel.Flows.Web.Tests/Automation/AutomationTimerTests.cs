@@ -205,9 +205,9 @@ public sealed class AutomationRestartTests : IAsyncLifetime
         var allIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         after.Effects.WhileRecording = async context =>
         {
-            var now = Interlocked.Increment(ref inStep);
-            InterlockedMax(ref peak, now);
-            if (now == runs)
+            var inside = Interlocked.Increment(ref inStep);
+            InterlockedMax(ref peak, inside);
+            if (inside == runs)
             {
                 allIn.TrySetResult();
             }
