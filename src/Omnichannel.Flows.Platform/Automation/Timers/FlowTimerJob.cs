@@ -38,9 +38,7 @@ public sealed class FlowTimerJob(
                 .Select(r => new ClaimedTimer(r.Id, r.InstanceId, r.DueAt ?? DateTime.MinValue, r.SubjectId, FlowSnapshots.Deserialize(r.Snapshot)))];
         }
 
-        await Parallel.ForEachAsync(timers,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.TimerParallelism, CancellationToken = cancellationToken },
-            async (timer, ct) => await ResumeAsync(claim, timer, ct));
+        await Parallel.ForEachAsync(timers, Parallelism(cancellationToken), async (timer, ct) => await ResumeAsync(claim, timer, ct));
         signals.Done();
     }
 
@@ -142,16 +140,10 @@ public sealed class FlowTimerJob(
     /// </summary>
     public async Task ContinueRunsAsync(List<string> instanceIds, CancellationToken cancellationToken)
     {
-        List<(string Id, string? SubjectId)> stopped;
-        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
-        {
-            var rows = await db.FlowInstances.AsNoTracking().Where(i => instanceIds.Contains(i.Id))
-                .Select(i => new { i.Id, i.SubjectId }).ToListAsync(cancellationToken);
-            stopped = [.. rows.Select(r => (r.Id, r.SubjectId))];
-        }
-
-        await Parallel.ForEachAsync(stopped,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.TimerParallelism, CancellationToken = cancellationToken },
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var stopped = await db.FlowInstances.AsNoTracking().Where(i => instanceIds.Contains(i.Id))
+            .Select(i => new { i.Id, i.SubjectId }).ToListAsync(cancellationToken);
+        await Parallel.ForEachAsync(stopped, Parallelism(cancellationToken),
             async (run, ct) =>
             {
                 try
@@ -165,6 +157,10 @@ public sealed class FlowTimerJob(
             });
         signals.Done();
     }
+
+    /// <summary>Runs of one job resumed or continued at the same time (<see cref="AutomationOptions.TimerParallelism"/>).</summary>
+    private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = options.Value.TimerParallelism, CancellationToken = cancellationToken };
 
     /// <returns>Null: the row is used up.</returns>
     private async Task<DateTime?> FireAsync(FlowTriggerTimer row, TriggerEntry trigger, string eventId, CancellationToken cancellationToken)
