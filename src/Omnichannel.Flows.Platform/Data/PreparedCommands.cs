@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -160,6 +161,27 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Builds, and calls once, the value accessors and converters of the mapped properties of <paramref name="types"/>. EF
+    /// Core compiles each the first time it is used (an expression tree to a delegate, then the JIT); a writer that calls
+    /// this as it starts keeps that work out of its first batch after a start, which every caller waits on.
+    /// </summary>
+    public static void PrepareAccessors(IModel model, params Type[] types)
+    {
+        foreach (var type in types)
+        {
+            var empty = RuntimeHelpers.GetUninitializedObject(type);
+            foreach (var property in (model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.")).GetProperties())
+            {
+                var value = property.GetGetter().GetClrValueUsingContainingEntity(empty);
+                if (value is not null && property.GetTypeMapping().Converter is { } converter)
+                {
+                    _ = converter.ConvertToProvider(value);
+                }
+            }
+        }
     }
 
     public IEntityType Entity(Type type) =>

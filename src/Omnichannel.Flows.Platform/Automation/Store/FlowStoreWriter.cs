@@ -71,6 +71,12 @@ public sealed class FlowStoreWriter(
 
     private async Task WriteLoopAsync()
     {
+        await using (var db = await dbs.CreateDbContextAsync())
+        {
+            // The rows its commands insert and update: their accessors are built before the first batch needs them.
+            PreparedCommands.PrepareAccessors(db.Model, typeof(FlowInstanceRecord), typeof(FlowBookmarkRecord), typeof(FlowJournalRecord));
+        }
+
         var batch = new List<StoreWrite>(options.Value.StoreBatchSize);
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
