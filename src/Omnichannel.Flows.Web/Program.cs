@@ -31,6 +31,7 @@ builder.Services.AddAutomation();
 builder.Services.AddSimulator();
 builder.Services.AddFlowsApi();
 builder.Services.AddFlowsUi(builder.Configuration);
+builder.Services.AddStartupWarmUp();
 
 var app = builder.Build();
 if (FlowsCommandLine.Matches(args))

@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.EndToEnd.Tests.Infrastructure;
+using Omnichannel.Flows.Web.Hosting;
 
 namespace Omnichannel.Flows.EndToEnd.Tests;
 
@@ -31,5 +33,14 @@ public sealed class HostingTests(EndToEndHost host)
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/login", new Uri(host.BaseUrl, response.Headers.Location!).AbsolutePath);
     }
-}
 
+    [Fact]
+    public async Task WarmUp_OnKestrel_IsAnsweredByTheAppItself()
+    {
+        var warmUp = host.App.Services.GetRequiredService<StartupWarmUp>();
+
+        await warmUp.Done.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.Equal(EndToEndApp.WarmUpRounds * EndToEndApp.WarmUpRequestsPerRound, warmUp.Answered);
+    }
+}
