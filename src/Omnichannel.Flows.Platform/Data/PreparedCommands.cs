@@ -172,8 +172,9 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
     {
         foreach (var type in types)
         {
+            var entity = model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
             var empty = RuntimeHelpers.GetUninitializedObject(type);
-            foreach (var property in (model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.")).GetProperties())
+            foreach (var property in entity.GetProperties())
             {
                 var value = property.GetGetter().GetClrValueUsingContainingEntity(empty);
                 if (value is not null && property.GetTypeMapping().Converter is { } converter)
