@@ -1,6 +1,9 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.EndToEnd.Tests.Infrastructure;
+using Omnichannel.Flows.Platform.Automation.WarmUp;
+using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Web.Hosting;
 
 namespace Omnichannel.Flows.EndToEnd.Tests;
@@ -35,12 +38,15 @@ public sealed class HostingTests(EndToEndHost host)
     }
 
     [Fact]
-    public async Task WarmUp_OnKestrel_IsAnsweredByTheAppItself()
+    public async Task WarmUp_OnKestrel_IsAnsweredByTheAppItself_AndItsFlowRunsFinishAndAreDeleted()
     {
         var warmUp = host.App.Services.GetRequiredService<StartupWarmUp>();
 
-        await warmUp.Done.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        await warmUp.Done.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
 
         Assert.Equal(EndToEndApp.WarmUpRounds * EndToEndApp.WarmUpRequestsPerRound, warmUp.Answered);
+        Assert.Equal(EndToEndApp.WarmUpFlowRuns, warmUp.FlowRunsFinished);
+        await using var db = await host.App.Services.GetRequiredService<IDbContextFactory<FlowsDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        Assert.False(await db.FlowInstances.AnyAsync(i => i.FlowId == FlowWarmUp.FlowId, TestContext.Current.CancellationToken));
     }
 }

@@ -11,6 +11,7 @@ using Omnichannel.Flows.Platform.Automation.Locks;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Automation.Timers;
+using Omnichannel.Flows.Platform.Automation.WarmUp;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation;
@@ -58,6 +59,7 @@ public static class AutomationServiceCollectionExtensions
         services.AddSingleton<IFlowTimerScheduler, PumpedFlowTimerScheduler>();
         services.AddScoped<FlowTimerJob>();
         services.AddScoped<AutomationRetention>();
+        services.AddSingleton<FlowWarmUp>();
 
         services.AddSingleton<AutomationEventDispatcher>();
         services.AddSingleton<AutomationEventSignal>();

@@ -2,21 +2,22 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Automation.WarmUp;
 
 namespace Omnichannel.Flows.Web.Hosting;
 
 /// <summary>
-/// Once the app has started, sends itself a few hundred HTTP requests over loopback (<c>POST /health/live</c> with a small
-/// JSON body, through an <see cref="IHttpClientFactory"/> client), in rounds a quarter of a second apart. The app ships
-/// precompiled (ReadyToRun), and the runtime recompiles a method optimized once it has been called 30 times, counting
-/// calls only after a quiet 100 ms. The HTTP client and Kestrel's request path are the largest share of what it
-/// recompiles (about 300 methods of System.Net alone). Without the warm-up the first burst after a start pays for
-/// that: timers that fell due during a restart, a webhook backlog. It would run on the precompiled code while the
-/// recompiles take a core beside it. The warm-up does that work before any such burst, in the background: readiness
-/// does not wait for it. It does nothing on a server with no plain-HTTP address (tests' in-memory server, HTTPS only).
+/// Once the app has started, warms it up in the background (readiness does not wait for it). The app ships precompiled
+/// (ReadyToRun), and the runtime recompiles a method optimized once it has been called a few times. Without a warm-up, the
+/// first burst after a start (timers that fell due during a restart, a webhook backlog) runs on the precompiled code while
+/// those methods are recompiled beside it. So the app first sends itself a few hundred HTTP requests over loopback
+/// (<c>POST /health/live</c> with a small JSON body, through an <see cref="IHttpClientFactory"/> client), in rounds a quarter
+/// of a second apart: the HTTP client and Kestrel's request path (about 300 methods of System.Net alone). Then it runs the
+/// built-in warm-up flow (<see cref="FlowWarmUp"/>): the timer resume path. It does nothing on a server with no
+/// plain-HTTP address (tests' in-memory server, HTTPS only).
 /// </summary>
 internal sealed class StartupWarmUp(
-    IServer server, IHostApplicationLifetime lifetime, IHttpClientFactory clients, IOptions<StartupWarmUpOptions> options,
+    IServer server, IHostApplicationLifetime lifetime, IHttpClientFactory clients, FlowWarmUp flows, IOptions<StartupWarmUpOptions> options,
     ILogger<StartupWarmUp> logger) : BackgroundService
 {
     /// <summary>The named client the requests go through (its logging is the factory's, at the app's levels).</summary>
@@ -32,6 +33,9 @@ internal sealed class StartupWarmUp(
 
     /// <summary>Requests answered so far.</summary>
     public int Answered => Volatile.Read(ref answered);
+
+    /// <summary>Warm-up flow runs that finished (set once they have ended and been deleted).</summary>
+    public int FlowRunsFinished { get; private set; }
 
     /// <summary>Completes when the warm-up has ended: done, skipped, failed or stopped.</summary>
     public Task Done => done.Task;
@@ -50,8 +54,8 @@ internal sealed class StartupWarmUp(
 
     private async Task WarmUpAsync(CancellationToken stoppingToken)
     {
-        var (rounds, perRound) = (options.Value.Rounds, options.Value.RequestsPerRound);
-        if (rounds == 0 || !await StartedAsync(stoppingToken))
+        var settings = options.Value;
+        if ((settings.Rounds == 0 && settings.FlowRuns == 0) || !await StartedAsync(stoppingToken))
         {
             return;
         }
@@ -62,17 +66,13 @@ internal sealed class StartupWarmUp(
             return;
         }
 
-        var client = clients.CreateClient(ClientName);
-        var watch = Stopwatch.StartNew();
         try
         {
-            for (var round = 0; round < rounds; round++)
+            await SendRoundsAsync(url, settings.Rounds, settings.RequestsPerRound, stoppingToken);
+            if (settings.FlowRuns > 0)
             {
-                await Task.WhenAll(Enumerable.Range(0, Lanes).Select(lane => SendAsync(client, url, Share(perRound, lane), stoppingToken)));
-                await Task.Delay(PauseBetweenRounds, stoppingToken);
+                FlowRunsFinished = await flows.RunAsync(url, settings.FlowRuns, settings.FlowRunsTimeout, stoppingToken);
             }
-
-            logger.LogInformation("Warmed up: {Requests} requests to {Url} in {ElapsedMs} ms", Answered, url, watch.ElapsedMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -82,6 +82,24 @@ internal sealed class StartupWarmUp(
         {
             logger.LogWarning(exception, "The start-up warm-up stopped after {Requests} requests to {Url}; the app runs as usual", Answered, url);
         }
+    }
+
+    private async Task SendRoundsAsync(Uri url, int rounds, int perRound, CancellationToken stoppingToken)
+    {
+        if (rounds == 0)
+        {
+            return;
+        }
+
+        var client = clients.CreateClient(ClientName);
+        var watch = Stopwatch.StartNew();
+        for (var round = 0; round < rounds; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, Lanes).Select(lane => SendAsync(client, url, Share(perRound, lane), stoppingToken)));
+            await Task.Delay(PauseBetweenRounds, stoppingToken);
+        }
+
+        logger.LogInformation("Warmed up: {Requests} requests to {Url} in {ElapsedMs} ms", Answered, url, watch.ElapsedMilliseconds);
     }
 
     /// <summary>

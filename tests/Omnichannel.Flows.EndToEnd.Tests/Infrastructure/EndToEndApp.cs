@@ -22,6 +22,9 @@ public sealed class EndToEndApp : WebApplicationFactory<Program>
 
     public const int WarmUpRequestsPerRound = 8;
 
+    /// <summary>Runs of the built-in warm-up flow (the app's default is 200).</summary>
+    public const int WarmUpFlowRuns = 4;
+
     public EndToEndApp() => UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
 
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "omnichannel-e2e", Guid.NewGuid().ToString("N"));
@@ -45,6 +48,7 @@ public sealed class EndToEndApp : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             ["WarmUp:Rounds"] = $"{WarmUpRounds}",
             ["WarmUp:RequestsPerRound"] = $"{WarmUpRequestsPerRound}",
+            ["WarmUp:FlowRuns"] = $"{WarmUpFlowRuns}",
         };
         foreach (var (key, value) in settings)
         {
