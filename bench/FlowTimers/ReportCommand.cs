@@ -70,8 +70,9 @@ internal static class ReportCommand
         md.AppendLine(inv, $"One flow (manual trigger → `flow.wait` → `flow.httpRequest` POST to a counter on 127.0.0.1 → `flow.end`). One run started through the API and left " +
             $"suspended by the runner; {pending - 1:N0} clones of its two rows (`FlowInstances` snapshot, `FlowBookmarks` timer) seeded through the app's model " +
             $"(avg snapshot {seeded.GetProperty("snapshotBytes").GetInt64():N0} bytes): {expected:N0} due at instant A, {expected:N0} at W, {expected:N0} at B, {far:N0} due 1–30 days ahead. " +
-            $"The app (Release, Production, SQLite, `{Text("settings")}`) starts on that database; A fires undisturbed (the first burst after the start: the resume path's " +
-            $"code is compiled while it fires); W fires undisturbed in the same process (warm: the path has run); during B the app is killed with SIGKILL after " +
+            $"The app (Release, Production, SQLite, `{Text("settings")}`) starts on that database; A fires undisturbed (the first burst after the start, after the app's own " +
+            $"start-up warm-up: requests to itself, then 200 runs of its built-in wait → HTTP → end flow, deleted once they end); W fires undisturbed in the same " +
+            $"process (the path has run a burst); during B the app is killed with SIGKILL after " +
             $"{Text("kill_after")} calls and restarted on the same data folder. Lateness = the counter's arrival time − the due time (same clock), first arrival per run.");
         md.AppendLine();
         md.AppendLine("## Targets");
