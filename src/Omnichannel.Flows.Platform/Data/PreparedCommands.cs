@@ -172,7 +172,7 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
     {
         foreach (var type in types)
         {
-            var entity = model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
+            var entity = EntityOf(model, type);
             var empty = RuntimeHelpers.GetUninitializedObject(type);
             foreach (var property in entity.GetProperties())
             {
@@ -185,8 +185,10 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         }
     }
 
-    public IEntityType Entity(Type type) =>
-        db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
+    public IEntityType Entity(Type type) => EntityOf(db.Model, type);
+
+    private static IEntityType EntityOf(IModel model, Type type) =>
+        model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
 
     public static IProperty Property(IEntityType entity, string name) =>
         entity.FindProperty(name) ?? throw new InvalidOperationException($"{entity.DisplayName()} has no property {name}.");

@@ -127,7 +127,7 @@ public sealed class FlowWarmUp(
     private async Task RemoveAsync(Expression<Func<FlowInstanceRecord, bool>> which, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        using var turn = await gate.EnterAsync(cancellationToken);
+        using var turn = await gate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The runs through the index by flow; their rows through the indexes by run (and the trigger events' key).
         var runs = db.FlowInstances.Where(i => i.FlowId == FlowId).Where(which);
