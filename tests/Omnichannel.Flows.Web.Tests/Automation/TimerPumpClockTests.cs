@@ -7,8 +7,8 @@ using Omnichannel.Flows.Platform.Automation.Timers;
 namespace Omnichannel.Flows.Web.Tests.Automation;
 
 /// <summary>
-/// The timer pump sleeps until the next claim time counted from when it goes to sleep: time that passes during a pass
-/// (here the test clock, moved while the pass claims) does not put the next claim off.
+/// Time that passes during a timer pump pass (here the test clock, moved while the pass claims) does not put the next
+/// claim off: the pump sleeps until the next claim time or the poll counted from the time the pass claimed by.
 /// </summary>
 public sealed class TimerPumpClockTests(TimerPumpClockTests.App app) : IClassFixture<TimerPumpClockTests.App>
 {
@@ -28,6 +28,24 @@ public sealed class TimerPumpClockTests(TimerPumpClockTests.App app) : IClassFix
         app.Clock.Advance(TimeSpan.FromSeconds(1));
         await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status == FlowStatus.Finished, "the run to finish");
         Assert.Equal(1, app.Effects.CountFor(runId));
+    }
+
+    [Fact]
+    public async Task TheClockMovingPastThePollDuringAPass_WithNothingLeftToClaim_GetsAPassThatSeesTheMove()
+    {
+        // A run cancelled while its wait timer was pending leaves nothing to claim: the pump's next look is the poll (30 s).
+        // The pass under way read the time before the move, so only a pass after it has looked by the new time.
+        var pump = app.Services.GetRequiredService<FlowTimerPump>();
+        long movedTo = 0;
+        app.ClockMoves.Arm(() =>
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(11));
+            Interlocked.Exchange(ref movedTo, app.Clock.GetUtcNow().UtcDateTime.Ticks);
+        });
+        pump.Wake(DateTime.MinValue);
+
+        await app.WaitForAsync(() => Task.FromResult(pump.LastPassClock), looked => Interlocked.Read(ref movedTo) is > 0 and var moved && looked.Ticks >= moved,
+            "a timer pump pass that read the clock after it moved", TimeSpan.FromSeconds(10));
     }
 
     public sealed class App : AutomationAppFactory

@@ -134,9 +134,10 @@ public sealed class FlowTimerPump(
         }
 
         var next = await NextClaimTimeAsync(cancellationToken);
-        // The poll counts from the end of the pass, not its start: time that passed during the pass (a slow pass, or a
-        // test's clock moved meanwhile) must not put the next look off by as much.
-        var poll = time.GetUtcNow().UtcDateTime + options.Value.TimerPollInterval;
+        // The poll counts from the time this pass claimed by, not from its end: a clock that moved on during the pass (a
+        // test's clock, or the system's set forward) past the poll gets a pass at once that claims by the new time. A poll
+        // counted from the end would put that off by a whole interval, as if the pass had seen the move.
+        var poll = now + options.Value.TimerPollInterval;
         return (now, next is { } due && due < poll ? due : poll);
     }
 
