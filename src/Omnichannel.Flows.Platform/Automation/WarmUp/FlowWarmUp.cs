@@ -8,6 +8,7 @@ using Omnichannel.Flows.Engine.Definitions;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Engine.Serialization;
 using Omnichannel.Flows.Platform.Automation.Activities;
+using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Data;
 
@@ -129,15 +130,12 @@ public sealed class FlowWarmUp(
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         using var turn = await gate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The runs through the index by flow; their rows through the indexes by run (and the trigger events' key).
+        // The runs through the index by flow; their trigger events through their key; the rest through the indexes by run.
         var runs = db.FlowInstances.Where(i => i.FlowId == FlowId).Where(which);
-        var runIds = runs.Select(i => i.Id);
         var events = runs.Select(i => i.TriggerEventId);
         await db.FlowTriggerEvents.Where(e => e.FlowId == FlowId && events.Contains(e.EventId)).ExecuteDeleteAsync(cancellationToken);
-        var journal = await db.FlowJournal.Where(j => runIds.Contains(j.InstanceId)).ExecuteDeleteAsync(cancellationToken);
-        await db.FlowBookmarks.Where(b => runIds.Contains(b.InstanceId)).ExecuteDeleteAsync(cancellationToken);
-        var removed = await runs.ExecuteDeleteAsync(cancellationToken);
+        var removed = await FlowRunDeletion.DeleteAsync(db, runs, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        logger.LogDebug("Removed {Runs} warm-up runs and {Entries} journal entries", removed, journal);
+        logger.LogDebug("Removed {Runs} warm-up runs", removed);
     }
 }
