@@ -59,8 +59,10 @@ internal sealed class AutomationEventConfiguration : IEntityTypeConfiguration<Au
     {
         builder.Property(e => e.Type).HasMaxLength(64);
         builder.Property(e => e.Error).HasMaxLength(2000);
-        // The claim (pending, oldest first) and retention (done, older than) read through it. No index on the contact:
-        // nothing looks events up by contact, and every customer message inserts one.
+        // The claim (pending, oldest first) and retention (done, older than) read through it.
         builder.HasIndex(e => new { e.State, e.OccurredAt });
+        // Erasing a contact deletes their events (a message's text is in its payload). Every customer message inserts
+        // one: this is one more index to write to for each, where nothing else looks events up by contact.
+        builder.HasIndex(e => e.ContactId);
     }
 }

@@ -109,6 +109,9 @@ internal sealed class FlowInstanceRecordConfiguration : IEntityTypeConfiguration
         // and a start's insert and a finish's delete touch a few pages instead of one at random in a history that grows.
         builder.HasIndex(i => new { i.FlowId, i.SubjectId }).HasFilter(ActiveRuns);
         builder.HasIndex(i => new { i.FlowId, i.CreatedAt });
+        // A contact's runs, whatever their state: erasing the contact (Contacts/ContactEraser) deletes them. The subject
+        // never changes, so only a start writes to it.
+        builder.HasIndex(i => i.SubjectId);
         // Running runs only (a crash may have left them half-way): what the timer pump looks for, and a run is in it only
         // between a start or resume and its next wait or end, not for as long as it waits or is kept.
         builder.HasIndex(i => new { i.Status, i.UpdatedAt }).HasFilter(RunningRuns);

@@ -52,5 +52,6 @@ internal sealed class FlowTriggerTimerConfiguration : IEntityTypeConfiguration<F
         builder.HasIndex(t => t.DueAt);
         builder.HasIndex(t => new { t.FiringUntil, t.DueAt });
         builder.HasIndex(t => t.FiringBy).HasFilter(IndexFilters.NotNull(nameof(FlowTriggerTimer.FiringBy))); // a timer job reads its claim
+        builder.HasIndex(t => t.ContactId); // erasing a contact deletes its rows (re-arming updates a row, never its contact)
     }
 }

@@ -326,6 +326,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ContactId");
+
                     b.HasIndex("State", "OccurredAt");
 
                     b.ToTable("AutomationEvents");
@@ -549,6 +551,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SubjectId");
+
                     b.HasIndex("FlowId", "CreatedAt");
 
                     b.HasIndex("FlowId", "SubjectId")
@@ -691,6 +695,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.HasKey("FlowId", "NodeId", "SubjectKey");
+
+                    b.HasIndex("ContactId");
 
                     b.HasIndex("DueAt");
 

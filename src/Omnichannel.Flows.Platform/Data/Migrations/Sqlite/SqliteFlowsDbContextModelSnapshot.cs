@@ -313,6 +313,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ContactId");
+
                     b.HasIndex("State", "OccurredAt");
 
                     b.ToTable("AutomationEvents");
@@ -536,6 +538,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SubjectId");
+
                     b.HasIndex("FlowId", "CreatedAt");
 
                     b.HasIndex("FlowId", "SubjectId")
@@ -678,6 +682,8 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("FlowId", "NodeId", "SubjectKey");
+
+                    b.HasIndex("ContactId");
 
                     b.HasIndex("DueAt");
 
