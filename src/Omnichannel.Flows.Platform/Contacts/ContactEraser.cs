@@ -11,7 +11,8 @@ namespace Omnichannel.Flows.Platform.Contacts;
 /// Erases a customer on request (GDPR art. 17): the profile, its identities, messages, conversation, web chat sessions,
 /// the raw webhook deliveries that carried their messages, the tombstones of profiles merged into it, and their names in
 /// merge audit records; and what automation holds about them: their flow runs (snapshots, journal, waits), their time
-/// triggers and their automation events. A run of theirs that is running or waiting ends with it. What remains is an anonymous count of messages per channel.
+/// triggers and their automation events. A run of theirs that is running or waiting ends with it. What remains is an
+/// anonymous count of messages per channel.
 /// </summary>
 public sealed class ContactEraser(FlowsDbContext db, TimeProvider time, ILogger<ContactEraser> logger)
 {
