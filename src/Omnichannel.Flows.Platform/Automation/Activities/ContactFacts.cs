@@ -49,10 +49,16 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
         Task.FromResult(contactId is { } requested ? new ContactFacts(this, requested) : DictionaryFlowFacts.Empty);
 
     // Compiled: every run with a contact finds it (and its tags) with this; the profile only when a flow reads it.
-    private static readonly Func<FlowsDbContext, Guid, TaggedContact?> TaggedContactOf =
-        EF.CompileQuery((FlowsDbContext db, Guid id) => db.Contacts.AsNoTracking().Where(c => c.Id == id)
-            .Select(c => new TaggedContact(c.MergedIntoId, c.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList()))
-            .FirstOrDefault());
+    // Flat, a row per tag (one without a tag for an untagged contact): a list in the projection would have EF fill a
+    // collection, which costs more than the query, on every run.
+    private static readonly Func<FlowsDbContext, Guid, IEnumerable<TaggedContactRow>> TaggedContactOf =
+        EF.CompileQuery((FlowsDbContext db, Guid id) =>
+            from contact in db.Contacts.AsNoTracking()
+            where contact.Id == id
+            from tag in db.ContactTags.AsNoTracking().Where(t => t.ContactId == contact.Id).DefaultIfEmpty()
+            // In SQL, the left join's row without a tag reads NULL (no null reference is dereferenced).
+            orderby tag!.Tag
+            select new TaggedContactRow(contact.MergedIntoId, tag!.Tag));
 
     private static readonly Func<FlowsDbContext, Guid, ContactRow?> ProfileOf =
         EF.CompileQuery((FlowsDbContext db, Guid id) => db.Contacts.AsNoTracking().Where(c => c.Id == id)
@@ -99,12 +105,12 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
             var id = requested;
             for (var hops = 0; hops < MaxMergeHops; hops++)
             {
-                if (TaggedContactOf(db, id) is not { } contact)
+                if (TaggedContactOf(db, id).ToList() is not [var first, ..] rows)
                 {
                     return;
                 }
 
-                if (contact.MergedIntoId is { } survivor)
+                if (first.MergedIntoId is { } survivor)
                 {
                     id = survivor;
                     continue;
@@ -112,7 +118,7 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
 
                 found = id;
                 facts["contact.id"] = FactValue.From(id.ToString());
-                facts["contact.tags"] = FactValue.From(contact.Tags.ToArray());
+                facts["contact.tags"] = FactValue.From(rows.Where(row => row.Tag is not null).Select(row => row.Tag!).ToArray());
                 loaded.Add(FactGroup.Tags);
                 return;
             }
@@ -258,7 +264,8 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
         }
     }
 
-    private sealed record TaggedContact(Guid? MergedIntoId, List<string> Tags);
+    /// <summary>A contact and one of its tags (null: it has none).</summary>
+    private sealed record TaggedContactRow(Guid? MergedIntoId, string? Tag);
 
     private sealed record ContactRow(string DisplayName, string? FirstName, string? LastName, string? Locale, string? TimeZone, string? Phone, string? Email);
 }
