@@ -44,7 +44,10 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         EF.CompileAsyncQuery((FlowsDbContext db, string address, CancellationToken _) => db.ContactEmails
             .Where(e => e.Address == address && e.Verified).OrderBy(e => e.AddedAt).Select(e => (Guid?)e.ContactId).FirstOrDefault());
 
-    /// <summary>The profiles of <paramref name="ids"/>, loaded as matching needs them (see <see cref="KnownProfile"/>), by id.</summary>
+    /// <summary>
+    /// The profiles of <paramref name="ids"/>, loaded as matching needs them (see <see cref="KnownProfile"/>), by id: a
+    /// query per table, where one query joining the three lists would return every combination of their rows.
+    /// </summary>
     public static Task<Dictionary<Guid, Contact>> LoadProfilesAsync(FlowsDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         Guid[] wanted = [.. ids];
@@ -52,7 +55,7 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
             .Include(c => c.Phones)
             .Include(c => c.Emails)
             .Include(c => c.Identities)
-            .AsSingleQuery()
+            .AsSplitQuery()
             .Where(c => wanted.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
     }
