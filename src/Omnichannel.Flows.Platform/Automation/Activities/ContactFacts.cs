@@ -118,7 +118,7 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
 
                 found = id;
                 facts["contact.id"] = FactValue.From(id.ToString());
-                facts["contact.tags"] = FactValue.From(rows.Where(row => row.Tag is not null).Select(row => row.Tag!).ToArray());
+                facts["contact.tags"] = FactValue.From(rows.Select(row => row.Tag).OfType<string>().ToArray());
                 loaded.Add(FactGroup.Tags);
                 return;
             }
