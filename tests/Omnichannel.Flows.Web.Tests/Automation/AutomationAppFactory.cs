@@ -65,6 +65,15 @@ public class AutomationAppFactory : FlowsAppFactory
         return await db.FlowInstances.AsNoTracking().Where(i => i.FlowId == flowId).OrderBy(i => i.CreatedAt).ToListAsync();
     }
 
+    /// <summary>The runs for a contact (of one flow, when <paramref name="flowId"/> is given).</summary>
+    public async Task<List<FlowInstanceRecord>> RunsOfContactAsync(Guid contactId, string? flowId = null)
+    {
+        await using var db = await CreateDbContextAsync();
+        var subject = contactId.ToString();
+        var runs = db.FlowInstances.AsNoTracking().Where(i => i.SubjectId == subject);
+        return await (flowId is null ? runs : runs.Where(i => i.FlowId == flowId)).ToListAsync();
+    }
+
     /// <summary>Waits (on run changes, or re-checking every 100 ms) until <paramref name="condition"/> holds.</summary>
     public async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
     {

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
@@ -62,13 +61,13 @@ public sealed class AutomationTriggerTests(AutomationAppFactory app) : IClassFix
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(20));
         await admin.AgentRepliesAsync(contactId, "Looking into it");
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(15));
-        Assert.Empty(await RunsForAsync(id, contactId));
+        Assert.Empty(await app.RunsOfContactAsync(contactId, id));
 
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(20));
-        var run = await app.WaitForAsync(() => RunsForAsync(id, contactId), r => r.Count == 1 && r[0].Status == FlowStatus.Finished, "the idle trigger");
+        var run = await app.WaitForAsync(() => app.RunsOfContactAsync(contactId, id), r => r.Count == 1 && r[0].Status == FlowStatus.Finished, "the idle trigger");
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(3));
 
-        Assert.Single(await RunsForAsync(id, contactId));
+        Assert.Single(await app.RunsOfContactAsync(contactId, id));
         Assert.Contains("lastCustomerMessageAt", run[0].Snapshot);
     }
 
@@ -83,19 +82,12 @@ public sealed class AutomationTriggerTests(AutomationAppFactory app) : IClassFix
         await app.WaitForEventsDispatchedAsync(contactId);
 
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(21.5));
-        Assert.Empty(await RunsForAsync(id, contactId));
+        Assert.Empty(await app.RunsOfContactAsync(contactId, id));
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(1));
 
-        var run = await app.WaitForAsync(() => RunsForAsync(id, contactId), r => r.Count == 1, "the window-closing trigger");
+        var run = await app.WaitForAsync(() => app.RunsOfContactAsync(contactId, id), r => r.Count == 1, "the window-closing trigger");
         var closesAt = JsonDocument.Parse(run[0].Snapshot).RootElement.GetProperty("trigger").GetProperty("closesAt").GetDateTime();
         Assert.Equal(sentAt.UtcDateTime.AddHours(24), closesAt, TimeSpan.FromSeconds(1));
-    }
-
-    private async Task<List<Platform.Automation.Store.FlowInstanceRecord>> RunsForAsync(string flowId, Guid contactId)
-    {
-        await using var db = await app.CreateDbContextAsync();
-        var subject = contactId.ToString();
-        return await db.FlowInstances.AsNoTracking().Where(i => i.FlowId == flowId && i.SubjectId == subject).ToListAsync();
     }
 }
 

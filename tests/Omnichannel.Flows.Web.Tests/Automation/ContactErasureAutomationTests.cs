@@ -28,7 +28,7 @@ public sealed class ContactErasureAutomationTests(AutomationAppFactory app) : IC
         var kept = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "when do you open?");
         await app.WaitForEventsDispatchedAsync(erased);
         await app.WaitForEventsDispatchedAsync(kept);
-        var erasedRun = Assert.Single(await RunsOfAsync(erased));
+        var erasedRun = Assert.Single(await app.RunsOfContactAsync(erased));
         await GiveUpOnAnEventAsync(erased);
 
         await using (var before = await app.CreateDbContextAsync())
@@ -47,7 +47,7 @@ public sealed class ContactErasureAutomationTests(AutomationAppFactory app) : IC
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         await using (var after = await app.CreateDbContextAsync())
         {
-            Assert.Empty(await RunsOfAsync(erased));
+            Assert.Empty(await app.RunsOfContactAsync(erased));
             Assert.False(await after.FlowJournal.AnyAsync(j => j.InstanceId == erasedRun.Id));
             Assert.False(await after.FlowBookmarks.AnyAsync(b => b.InstanceId == erasedRun.Id));
             Assert.False(await after.FlowTriggerTimers.AnyAsync(t => t.ContactId == erased));
@@ -58,10 +58,10 @@ public sealed class ContactErasureAutomationTests(AutomationAppFactory app) : IC
 
         // Past the wait and the idle time: the kept contact's runs go on, nothing runs for the erased one.
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromHours(3));
-        var keptRuns = await app.WaitForAsync(() => RunsOfAsync(kept), r => r.Count == 2 && r.All(run => run.Status == FlowStatus.Finished),
+        var keptRuns = await app.WaitForAsync(() => app.RunsOfContactAsync(kept), r => r.Count == 2 && r.All(run => run.Status == FlowStatus.Finished),
             "the kept contact's wait and idle runs to finish");
         Assert.Equal(new[] { idleFlow, waitFlow }, keptRuns.Select(r => r.FlowId).Order());
-        Assert.Empty(await RunsOfAsync(erased));
+        Assert.Empty(await app.RunsOfContactAsync(erased));
         Assert.Equal(0, app.Effects.CountFor(erasedRun.Id));
     }
 
@@ -80,12 +80,5 @@ public sealed class ContactErasureAutomationTests(AutomationAppFactory app) : IC
             Error = "The test gave up on it.",
         });
         await db.SaveChangesAsync();
-    }
-
-    private async Task<List<Platform.Automation.Store.FlowInstanceRecord>> RunsOfAsync(Guid contactId)
-    {
-        await using var db = await app.CreateDbContextAsync();
-        var subject = contactId.ToString();
-        return await db.FlowInstances.AsNoTracking().Where(i => i.SubjectId == subject).ToListAsync();
     }
 }
