@@ -24,6 +24,13 @@ public sealed class AutomationOptions
     public int RetentionDays { get; set; } = 30;
 
     /// <summary>
+    /// Days a run that finished or was cancelled is kept, with its journal, after it ended (a daily job deletes older
+    /// ones). Faulted runs (the dead letter) and runs still running or waiting are kept whatever their age.
+    /// </summary>
+    [Range(1, 3650)]
+    public int RunRetentionDays { get; set; } = 30;
+
+    /// <summary>
     /// Contacts whose events are dispatched at the same time (one contact's events always go in order). A run spends most
     /// of its time waiting (its start and its end made durable by the store's group commits, then its turn on the
     /// thread pool again: milliseconds each under load), so many more runs in flight than cores keeps the cores busy

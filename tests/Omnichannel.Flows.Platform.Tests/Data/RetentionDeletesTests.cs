@@ -14,7 +14,7 @@ public sealed class RetentionDeletesTests(TestDatabase database) : IClassFixture
 {
     private static readonly DateTime Cutoff = new(2026, 10, 27, 0, 0, 0, DateTimeKind.Utc);
 
-    public static TheoryData<string> Purges => ["deliveries", "automation events", "trigger-event ids"];
+    public static TheoryData<string> Purges => ["deliveries", "automation events", "trigger-event ids", "ended runs"];
 
     [Theory]
     [MemberData(nameof(Purges))]
@@ -25,7 +25,8 @@ public sealed class RetentionDeletesTests(TestDatabase database) : IClassFixture
         {
             "deliveries" => ("InboundEvents", InboundEventRetention.Expired(db, Cutoff).ToQueryString()),
             "automation events" => ("AutomationEvents", AutomationRetention.ExpiredEvents(db, Cutoff).ToQueryString()),
-            _ => ("FlowTriggerEvents", AutomationRetention.ExpiredTriggerEvents(db, Cutoff).ToQueryString()),
+            "trigger-event ids" => ("FlowTriggerEvents", AutomationRetention.ExpiredTriggerEvents(db, Cutoff).ToQueryString()),
+            _ => ("FlowInstances", AutomationRetention.ExpiredRuns(db, "a-flow", Cutoff).ToQueryString()),
         };
 
         var plan = await QueryPlans.PlanAsync(db, query);
