@@ -9,10 +9,10 @@ namespace Omnichannel.Flows.Platform.Contacts;
 
 /// <summary>
 /// Erases a customer on request (GDPR art. 17): the profile, its identities, messages, conversation, web chat sessions,
-/// the raw webhook deliveries that carried their messages, the tombstones of profiles merged into it, and their names in
-/// merge audit records; and what automation holds about them: their flow runs (snapshots, journal, waits), their time
-/// triggers and their automation events. A run of theirs that is running or waiting ends with it. What remains is an
-/// anonymous count of messages per channel.
+/// the raw webhook deliveries that carried their messages, the tombstones of profiles merged into it (directly or through
+/// other merged profiles), and their names in merge audit records; and what automation holds about them: their flow runs
+/// (snapshots, journal, waits), their time triggers and their automation events. A run of theirs that is running or
+/// waiting ends with it. What remains is an anonymous count of messages per channel.
 /// </summary>
 public sealed class ContactEraser(FlowsDbContext db, TimeProvider time, ILogger<ContactEraser> logger)
 {
@@ -25,7 +25,7 @@ public sealed class ContactEraser(FlowsDbContext db, TimeProvider time, ILogger<
             return false;
         }
 
-        var mergedAway = await db.Contacts.Where(c => c.MergedIntoId == contactId).Select(c => c.Id).ToListAsync(cancellationToken);
+        var mergedAway = await MergedProfiles.IntoAsync(db, contactId, cancellationToken);
         List<Guid> all = [contactId, .. mergedAway];
 
         var counts = await db.Messages.Where(m => m.ContactId == contactId)

@@ -122,6 +122,27 @@ public sealed class MergeAndErasureTests(FlowsAppFactory app) : IClassFixture<Fl
     }
 
     [Fact]
+    public async Task Erase_ReachesProfilesMergedInThroughOthers()
+    {
+        var admin = await app.CreateAdminClientAsync();
+        var phones = new[] { TestData.NewGermanMobile(), TestData.NewGermanMobile(), TestData.NewGermanMobile() };
+        var first = await app.CustomerWritesOnWhatsAppAsync(phones[0], "first profile");
+        var second = await app.CustomerWritesOnWhatsAppAsync(phones[1], "second profile");
+        var third = await app.CustomerWritesOnWhatsAppAsync(phones[2], "third profile");
+        // The first is merged into the second, then the second into the third: the first is two merges away.
+        (await admin.PostAsJsonAsync($"/api/contacts/{second}/merge", new { otherContactId = first })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/contacts/{third}/merge", new { otherContactId = second })).EnsureSuccessStatusCode();
+
+        var erased = await admin.DeleteAsync($"/api/contacts/{third}");
+
+        Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+        await using var db = await app.CreateDbContextAsync();
+        Assert.Empty(await db.Contacts.Where(c => c.Id == first || c.Id == second || c.Id == third).Select(c => c.Id).ToListAsync());
+        Assert.False(await db.ContactPhones.AnyAsync(p => phones.Contains(p.Number)));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/contacts/{first}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Erase_IsForAdminsOnly()
     {
         var admin = await app.CreateAdminClientAsync();
