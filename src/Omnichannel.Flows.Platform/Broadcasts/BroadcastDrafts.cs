@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Platform.Api;
 using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Data;
 
@@ -24,7 +25,7 @@ public sealed class BroadcastDrafts(
         var query = db.Broadcasts.AsNoTracking();
         if (state is not null)
         {
-            if (!Enum.TryParse<BroadcastState>(state, ignoreCase: true, out var wanted) || !Enum.IsDefined(wanted) || state.All(char.IsAsciiDigit))
+            if (!EnumNames.TryParse<BroadcastState>(state, out var wanted))
             {
                 return BroadcastRefusal.Invalid("state", "state is draft, scheduled, running, paused, completed or cancelled.");
             }

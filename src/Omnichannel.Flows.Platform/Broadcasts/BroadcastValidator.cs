@@ -1,4 +1,5 @@
 using System.Globalization;
+using Omnichannel.Flows.Platform.Api;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Templates;
@@ -27,7 +28,7 @@ public sealed class BroadcastValidator(TemplateCatalog templates)
         }
 
         var purpose = MessagePurpose.Marketing;
-        if (request.Purpose is not null && !TryParseName(request.Purpose, out purpose))
+        if (request.Purpose is not null && !EnumNames.TryParse(request.Purpose, out purpose))
         {
             Add("/purpose", "purpose is 'marketing' or 'transactional'.");
         }
@@ -85,7 +86,7 @@ public sealed class BroadcastValidator(TemplateCatalog templates)
         }
 
         var match = TagMatch.All;
-        if (audience.TagMatch is not null && !TryParseName(audience.TagMatch, out match))
+        if (audience.TagMatch is not null && !EnumNames.TryParse(audience.TagMatch, out match))
         {
             add("/audience/tagMatch", "tagMatch is 'all' or 'any'.");
         }
@@ -233,10 +234,6 @@ public sealed class BroadcastValidator(TemplateCatalog templates)
 
         content[channel] = new ChannelContent(Text: given.Text, Subject: channel == ChannelKind.Email ? given.Subject : null);
     }
-
-    /// <summary>An enum value by its name only (Enum.TryParse alone would also take "7").</summary>
-    private static bool TryParseName<TEnum>(string value, out TEnum result) where TEnum : struct, Enum =>
-        Enum.TryParse(value, ignoreCase: true, out result) && Enum.IsDefined(result) && !value.Trim().All(char.IsAsciiDigit);
 
     private static QuietHours? QuietHoursOf(QuietHoursRequest? quiet, Action<string, string> add)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Omnichannel.Flows.Platform.Api;
 using Omnichannel.Flows.Platform.Channels;
 
 namespace Omnichannel.Flows.Platform.Templates;
@@ -69,13 +70,8 @@ public enum TemplateQuality
 public static class TemplateNames
 {
     /// <summary>Meta's spelling of a category/status/quality (<c>MARKETING</c>, <c>APPROVED</c>, <c>GREEN</c>), case-insensitive.</summary>
-    public static bool TryParse<TEnum>(string? value, out TEnum result) where TEnum : struct, Enum
-    {
-        result = default;
-        var name = value?.Replace("_", "", StringComparison.Ordinal);
-        // Letters only: Enum.TryParse would also take numbers ("3") and lists ("marketing,utility").
-        return name is { Length: > 0 } && name.All(char.IsAsciiLetter) && Enum.TryParse(name, ignoreCase: true, out result);
-    }
+    public static bool TryParse<TEnum>(string? value, out TEnum result) where TEnum : struct, Enum =>
+        EnumNames.TryParse(value?.Replace("_", "", StringComparison.Ordinal), out result);
 
     /// <summary>
     /// A status as Meta spells it in the template list and in <c>message_template_status_update</c> events; null for
