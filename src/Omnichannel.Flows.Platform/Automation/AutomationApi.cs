@@ -128,8 +128,40 @@ public static class AutomationApi
                 : $"The flow did not start ({started.Outcome}).");
     }
 
-    private static async Task<IResult> ListRunsAsync(string id, FlowStatus? status, int? take, FlowRunQueries queries, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new { items = await queries.ListAsync(id, status, take ?? 50, cancellationToken) });
+    /// <summary>
+    /// A page of the flow's runs, newest first (<c>limit</c>, 1–200, default 50), optionally only those in one
+    /// <c>status</c> or about one <c>contactId</c>; <c>next</c> is the <c>before</c> of the following page (null on the last).
+    /// </summary>
+    private static async Task<IResult> ListRunsAsync(string id, string? status, Guid? contactId, string? before, int? limit,
+        FlowRunQueries queries, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > FlowRunQueries.MaxPageSize)
+        {
+            return ApiProblems.Invalid("limit", $"limit must be between 1 and {FlowRunQueries.MaxPageSize}.");
+        }
+
+        FlowStatus? only = null;
+        if (status is not null)
+        {
+            if (!EnumNames.TryParse<FlowStatus>(status, out var parsed))
+            {
+                return ApiProblems.Invalid("status", $"status is {EnumNames.Choices<FlowStatus>()}.");
+            }
+
+            only = parsed;
+        }
+
+        FlowRunCursor? after = null;
+        if (before is not null && !FlowRunCursor.TryDecode(before, out after))
+        {
+            return ApiProblems.Invalid("before", "before must be the 'next' of an earlier page of this list.");
+        }
+
+        return await queries.ListAsync(id, new FlowRunFilter(only, contactId), after, limit ?? FlowRunQueries.DefaultPageSize, cancellationToken)
+            is { } page
+            ? TypedResults.Ok(page)
+            : ApiProblems.NotFound($"No flow '{id}'.");
+    }
 
     private static async Task<IResult> GetRunAsync(string runId, FlowRunQueries queries, CancellationToken cancellationToken) =>
         await queries.GetAsync(runId, cancellationToken) is { } run ? TypedResults.Ok(run) : ApiProblems.NotFound($"No flow run '{runId}'.");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Store;
+using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Runs;
@@ -22,23 +23,57 @@ public sealed record FlowRunDetails(
 /// <summary>A bookmark of a suspended run: a timer (due at) or an event.</summary>
 public sealed record FlowRunWait(string NodeId, string Kind, DateTime? DueAt, string? EventName);
 
+/// <summary>A page of runs, newest first, and the cursor of the next (older) page, if there is one.</summary>
+public sealed record FlowRunPage(IReadOnlyList<FlowRunSummary> Items, string? Next);
+
+/// <summary>Which runs of a flow to list: all, or those in one state, or those about one contact.</summary>
+public sealed record FlowRunFilter(FlowStatus? Status = null, Guid? ContactId = null);
+
 /// <summary>Read side of runs for the API and the UI.</summary>
 public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
 {
-    public const int MaxPage = 200;
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
 
-    public async Task<IReadOnlyList<FlowRunSummary>> ListAsync(string flowId, FlowStatus? status, int take, CancellationToken cancellationToken)
+    /// <summary>
+    /// Up to <paramref name="limit"/> runs of <paramref name="flowId"/> that match <paramref name="filter"/>, newest
+    /// first, from <paramref name="after"/> on (a page's <see cref="FlowRunPage.Next"/>; null for the first page). A
+    /// contact's runs include those of the profiles merged into it since. Pages are cut on (created, id), so runs
+    /// created in the same instant are neither skipped nor repeated.
+    /// </summary>
+    /// <returns>Null when there is no such flow.</returns>
+    public async Task<FlowRunPage?> ListAsync(string flowId, FlowRunFilter filter, FlowRunCursor? after, int limit, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        if (!await db.Flows.AnyAsync(f => f.Id == flowId, cancellationToken))
+        {
+            return null;
+        }
+
         var runs = db.FlowInstances.AsNoTracking().Where(i => i.FlowId == flowId);
-        if (status is { } only)
+        if (filter.Status is { } only)
         {
             runs = runs.Where(i => i.Status == only);
         }
 
-        return await runs.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).Take(Math.Clamp(take, 1, MaxPage))
+        if (filter.ContactId is { } contactId)
+        {
+            string[] subjects = [contactId.ToString(), .. (await MergedProfiles.IntoAsync(db, contactId, cancellationToken)).Select(id => id.ToString())];
+            runs = runs.Where(i => subjects.Contains(i.SubjectId));
+        }
+
+        if (after is { CreatedAt: var at, Id: var id })
+        {
+            runs = runs.Where(i => i.CreatedAt < at || (i.CreatedAt == at && string.Compare(i.Id, id) < 0));
+        }
+
+        var take = Math.Clamp(limit, 1, MaxPageSize);
+        var page = await runs.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).Take(take + 1)
             .Select(i => new FlowRunSummary(i.Id, i.FlowId, i.Version, i.SubjectId, i.Status, i.Error, i.CreatedAt, i.UpdatedAt))
             .ToListAsync(cancellationToken);
+        return page.Count > take
+            ? new FlowRunPage(page[..take], new FlowRunCursor(page[take - 1].CreatedAt, page[take - 1].Id).Encode())
+            : new FlowRunPage(page, null);
     }
 
     public async Task<FlowRunDetails?> GetAsync(string runId, CancellationToken cancellationToken)

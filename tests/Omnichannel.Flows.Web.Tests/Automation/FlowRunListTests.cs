@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Omnichannel.Flows.Web.Tests.Infrastructure;
+
+namespace Omnichannel.Flows.Web.Tests.Automation;
+
+/// <summary>
+/// <c>GET /api/flows/{id}/runs</c>: newest first, paged on a cursor that neither skips nor repeats runs created in the
+/// same instant, filtered by state or by contact (with the profiles merged into it), and clear errors for bad input.
+/// </summary>
+public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
+{
+    [Fact]
+    public async Task Pages_ListEveryRunOnce_NewestFirst_AlsoRunsCreatedInTheSameInstant()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await PublishWaitingFlowAsync(admin, "paged");
+        var earlier = new[] { await StartAsync(admin, id), await StartAsync(admin, id) };
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var later = new[] { await StartAsync(admin, id), await StartAsync(admin, id), await StartAsync(admin, id) };
+
+        var pages = new List<List<string>>();
+        string? next = null;
+        do
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>($"/api/flows/{id}/runs?limit=2{(next is null ? "" : $"&before={next}")}");
+            pages.Add([.. page.GetProperty("items").EnumerateArray().Select(run => run.GetProperty("id").GetString()!)]);
+            next = page.GetProperty("next").GetString();
+        }
+        while (next is not null && pages.Count < 10);
+
+        Assert.Equal([2, 2, 1], pages.Select(p => p.Count));
+        // Newest first; runs created in the same instant by id, descending.
+        Assert.Equal([.. later.OrderDescending(StringComparer.Ordinal), .. earlier.OrderDescending(StringComparer.Ordinal)], pages.SelectMany(p => p));
+    }
+
+    [Fact]
+    public async Task Filters_ByState_AndByContact_WithTheProfilesMergedIntoIt()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await PublishWaitingFlowAsync(admin, "filtered");
+        var mergedAway = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "first profile");
+        var other = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "another customer");
+        var kept = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "second profile");
+        var mergedAwayRun = await StartAsync(admin, id, mergedAway);
+        var otherRun = await StartAsync(admin, id, other);
+        var cancelledRun = await StartAsync(admin, id);
+        (await admin.PostAsync($"/api/flow-runs/{cancelledRun}/cancel", null)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/contacts/{kept}/merge", new { otherContactId = mergedAway })).EnsureSuccessStatusCode();
+
+        Assert.Equal([mergedAwayRun], await RunIdsAsync(admin, $"/api/flows/{id}/runs?contactId={kept}"));
+        Assert.Equal([otherRun], await RunIdsAsync(admin, $"/api/flows/{id}/runs?contactId={other}"));
+        Assert.Equal([cancelledRun], await RunIdsAsync(admin, $"/api/flows/{id}/runs?status=cancelled"));
+        Assert.Equal(new[] { mergedAwayRun, otherRun }.Order(StringComparer.Ordinal),
+            (await RunIdsAsync(admin, $"/api/flows/{id}/runs?status=Suspended")).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=201", "limit")]
+    [InlineData("before=not-a-cursor!", "before")]
+    [InlineData("before=aGVsbG8", "before")]
+    [InlineData("status=stuck", "status")]
+    [InlineData("status=2", "status")]
+    public async Task BadPagingInput_Answers400_NamingTheParameter(string query, string parameter)
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await PublishWaitingFlowAsync(admin, "bad-input");
+
+        var response = await admin.GetAsync($"/api/flows/{id}/runs?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _));
+    }
+
+    [Fact]
+    public async Task TheRunsOfAFlowThatDoesNotExist_Answer404()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+
+        var response = await admin.GetAsync($"/api/flows/{TestFlows.NewId("missing")}/runs");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>Manual start → wait an hour: its runs stay (suspended) while the test reads them.</summary>
+    private async Task<string> PublishWaitingFlowAsync(HttpClient admin, string stem)
+    {
+        var flow = TestFlows.Chain(TestFlows.NewId(stem), TestFlows.Manual(), TestFlows.Wait("PT1H"));
+        flow["concurrency"] = "parallel";
+        return await app.PublishAsync(admin, flow);
+    }
+
+    private static async Task<string> StartAsync(HttpClient admin, string flowId, Guid? contactId = null)
+    {
+        var response = await admin.PostAsJsonAsync($"/api/flows/{flowId}/start", new { contactId });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+    }
+
+    private static async Task<List<string>> RunIdsAsync(HttpClient admin, string url) =>
+        [.. (await admin.GetFromJsonAsync<JsonElement>(url)).GetProperty("items").EnumerateArray().Select(run => run.GetProperty("id").GetString()!)];
+}
