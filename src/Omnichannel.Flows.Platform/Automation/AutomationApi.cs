@@ -44,6 +44,7 @@ public static class AutomationApi
         edit.MapPost("/{id}/publish", PublishAsync);
         edit.MapPost("/{id}/disable", DisableAsync);
         edit.MapPost("/{id}/start", StartAsync);
+        edit.MapPost("/{id}/runs/retry", RetryFaultedAsync);
 
         app.MapGet("/api/activities", (ActivityRegistry registry) => Results.Json(registry.Descriptors, JsonSerializerOptions.Web)).WithTags("Automation");
 
@@ -182,6 +183,12 @@ public static class AutomationApi
         await runs.RetryAsync(instance, cancellationToken);
         return TypedResults.Ok(await queries.GetAsync(runId, cancellationToken));
     }
+
+    /// <summary>Retries every faulted run of the flow (of one contact, if given) in the background: 202 with how many.</summary>
+    private static async Task<IResult> RetryFaultedAsync(string id, Guid? contactId, FaultedRunRetries retries, CancellationToken cancellationToken) =>
+        await retries.RequestAsync(id, contactId, cancellationToken) is { } faulted
+            ? TypedResults.Accepted($"/api/flows/{id}/runs?status=faulted", new { runs = faulted })
+            : ApiProblems.NotFound($"No flow '{id}'.");
 
     private static async Task<IResult> CancelAsync(string runId, IFlowStore store, FlowRuns runs, FlowRunQueries queries, CancellationToken cancellationToken)
     {

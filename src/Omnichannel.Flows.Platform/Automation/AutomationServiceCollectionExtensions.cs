@@ -51,6 +51,7 @@ public static class AutomationServiceCollectionExtensions
         services.AddScoped<FlowDefinitions>();
         services.AddSingleton<FlowDefinitionQueries>();
         services.AddSingleton<FlowRunQueries>();
+        services.AddScoped<FaultedRunRetries>();
 
         services.AddSingleton<ScheduleTriggerSync>();
         services.AddSingleton<TimeTriggerArming>();

@@ -50,18 +50,7 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
             return null;
         }
 
-        var runs = db.FlowInstances.AsNoTracking().Where(i => i.FlowId == flowId);
-        if (filter.Status is { } only)
-        {
-            runs = runs.Where(i => i.Status == only);
-        }
-
-        if (filter.ContactId is { } contactId)
-        {
-            string[] subjects = [contactId.ToString(), .. (await MergedProfiles.IntoAsync(db, contactId, cancellationToken)).Select(id => id.ToString())];
-            runs = runs.Where(i => subjects.Contains(i.SubjectId));
-        }
-
+        var runs = await MatchingAsync(db, flowId, filter, cancellationToken);
         if (after is { CreatedAt: var at, Id: var id })
         {
             runs = runs.Where(i => i.CreatedAt < at || (i.CreatedAt == at && string.Compare(i.Id, id) < 0));
@@ -74,6 +63,25 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
         return page.Count > take
             ? new FlowRunPage(page[..take], new FlowRunCursor(page[take - 1].CreatedAt, page[take - 1].Id).Encode())
             : new FlowRunPage(page, null);
+    }
+
+    /// <summary>The runs of <paramref name="flowId"/> that match <paramref name="filter"/> (read untracked).</summary>
+    internal static async Task<IQueryable<FlowInstanceRecord>> MatchingAsync(
+        FlowsDbContext db, string flowId, FlowRunFilter filter, CancellationToken cancellationToken)
+    {
+        var runs = db.FlowInstances.AsNoTracking().Where(i => i.FlowId == flowId);
+        if (filter.Status is { } only)
+        {
+            runs = runs.Where(i => i.Status == only);
+        }
+
+        if (filter.ContactId is { } contactId)
+        {
+            string[] subjects = [contactId.ToString(), .. (await MergedProfiles.IntoAsync(db, contactId, cancellationToken)).Select(id => id.ToString())];
+            runs = runs.Where(i => subjects.Contains(i.SubjectId));
+        }
+
+        return runs;
     }
 
     public async Task<FlowRunDetails?> GetAsync(string runId, CancellationToken cancellationToken)
