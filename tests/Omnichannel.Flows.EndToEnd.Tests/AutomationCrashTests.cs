@@ -87,8 +87,9 @@ public sealed class AutomationCrashTests : IAsyncDisposable
 
         var (failed, failedOutput) = await app.RunCommandAsync("flows", "import", folder);
         File.Delete(Path.Combine(folder, "b-bad.json"));
-        var (imported, _) = await app.RunCommandAsync("flows", "import", folder, "--publish");
-        var (exported, _) = await app.RunCommandAsync("flows", "export", Path.Combine(dataPath, "out"));
+        // Relative folders, as typed at the repository's root while `dotnet run --project` starts the app in its own folder.
+        var (imported, _) = await app.RunCommandFromAsync(dataPath, "flows", "import", "in", "--publish");
+        var (exported, _) = await app.RunCommandFromAsync(dataPath, "flows", "export", "./out");
 
         Assert.Equal(1, failed);
         Assert.Contains("b-bad.json: /nodes/1/inputs/duration:", failedOutput);

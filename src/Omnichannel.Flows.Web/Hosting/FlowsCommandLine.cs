@@ -18,12 +18,14 @@ public static class FlowsCommandLine
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
         var verb = args.Skip(1).FirstOrDefault();
-        var folder = args.Skip(2).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
-        if (verb is not ("import" or "export") || folder is null)
+        var given = args.Skip(2).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
+        if (verb is not ("import" or "export") || given is null)
         {
             await Console.Error.WriteLineAsync("Usage: flows import <folder> [--publish] | flows export <folder>");
             return 2;
         }
+
+        var folder = ResolveFolder(given, Environment.GetEnvironmentVariable("PWD"), Environment.CurrentDirectory);
 
         await using var scope = app.Services.CreateAsyncScope();
         await MigrateAsync(scope.ServiceProvider);
@@ -33,11 +35,22 @@ public static class FlowsCommandLine
             : await ExportAsync(definitions, folder);
     }
 
+    /// <summary>
+    /// Where a folder named on the command line is. A relative one is taken from the directory the command was typed in,
+    /// which the shell keeps in <c>PWD</c>: <c>dotnet run --project src/Omnichannel.Flows.Web</c> starts a web project in
+    /// the project's folder, so <c>./flows</c> typed at the repository's root would otherwise be looked for under it.
+    /// Without <c>PWD</c> (not a POSIX shell), it is taken from the current directory.
+    /// </summary>
+    public static string ResolveFolder(string folder, string? shellDirectory, string currentDirectory) =>
+        Path.GetFullPath(folder, shellDirectory is { Length: > 0 } && Path.IsPathRooted(shellDirectory) && Directory.Exists(shellDirectory)
+            ? shellDirectory
+            : currentDirectory);
+
     private static async Task<int> ImportAsync(FlowDefinitions definitions, string folder, bool publish)
     {
         if (!Directory.Exists(folder))
         {
-            await Console.Error.WriteLineAsync($"No folder {Path.GetFullPath(folder)}.");
+            await Console.Error.WriteLineAsync($"No folder {folder}.");
             return 2;
         }
 
@@ -75,7 +88,7 @@ public static class FlowsCommandLine
             Console.WriteLine($"{file}: imported {saved.Id} v{saved.Version}{(saved.Published ? ", published" : "")}");
         }
 
-        Console.WriteLine($"Imported {documents.Count} flows.");
+        Console.WriteLine($"Imported {documents.Count} flows from {folder}.");
         return 0;
     }
 
@@ -91,7 +104,7 @@ public static class FlowsCommandLine
             Console.WriteLine($"Exported {id} to {file}");
         }
 
-        Console.WriteLine($"Exported {ids.Count} flows.");
+        Console.WriteLine($"Exported {ids.Count} flows to {folder}.");
         return 0;
     }
 

@@ -80,9 +80,18 @@ public sealed class ChildProcessApp : IAsyncDisposable
     }
 
     /// <summary>Runs a command-line verb (e.g. <c>flows import ./flows</c>) to its end.</summary>
-    public async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args)
+    public Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args) => RunCommandAsync([], args);
+
+    /// <summary>
+    /// Runs a command-line verb as typed in a shell whose directory is <paramref name="shellDirectory"/> (its <c>PWD</c>)
+    /// while the process starts in the app's folder, as <c>dotnet run --project</c> starts it.
+    /// </summary>
+    public Task<(int ExitCode, string Output)> RunCommandFromAsync(string shellDirectory, params string[] args) =>
+        RunCommandAsync([("PWD", shellDirectory)], args);
+
+    private async Task<(int ExitCode, string Output)> RunCommandAsync((string Name, string Value)[] environment, string[] args)
     {
-        using var command = Start(args, null);
+        using var command = Start(args, null, environment);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await command.WaitForExitAsync(timeout.Token);
         return (command.ExitCode, Output);
