@@ -126,9 +126,10 @@ public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixtu
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { })).StatusCode);
     }
 
-    internal static async Task<string> StartAsync(HttpClient client, string flowId)
+    /// <summary>Starts the flow by hand (for the contact, if given) and returns the run's id.</summary>
+    internal static async Task<string> StartAsync(HttpClient client, string flowId, Guid? contactId = null)
     {
-        var response = await client.PostAsJsonAsync($"/api/flows/{flowId}/start", new { });
+        var response = await client.PostAsJsonAsync($"/api/flows/{flowId}/start", new { contactId });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
     }

@@ -95,12 +95,8 @@ public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<A
         return await app.PublishAsync(admin, flow);
     }
 
-    private static async Task<string> StartAsync(HttpClient admin, string flowId, Guid? contactId = null)
-    {
-        var response = await admin.PostAsJsonAsync($"/api/flows/{flowId}/start", new { contactId });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
-    }
+    private static Task<string> StartAsync(HttpClient admin, string flowId, Guid? contactId = null) =>
+        AutomationTimerTests.StartAsync(admin, flowId, contactId);
 
     private static async Task<List<string>> RunIdsAsync(HttpClient admin, string url) =>
         [.. (await admin.GetFromJsonAsync<JsonElement>(url)).GetProperty("items").EnumerateArray().Select(run => run.GetProperty("id").GetString()!)];
