@@ -84,18 +84,29 @@ public sealed class FaultedRunRetries(
         logger.LogInformation("Retried {RunCount} faulted runs of flow {FlowId}", retried, flowId);
     }
 
-    /// <returns>Whether the run was retried: one retried or cancelled meanwhile is left as it is.</returns>
+    /// <returns>
+    /// Whether the run was retried: one retried or cancelled meanwhile is left as it is, and one whose retry could not be
+    /// made (the database failing under it) is left faulted, logged, while the others go on.
+    /// </returns>
     private async Task<bool> RetryOneAsync(string runId, CancellationToken cancellationToken)
     {
-        var instance = await store.FindInstanceAsync(runId, cancellationToken);
-        if (instance is not { Status: FlowStatus.Faulted })
+        try
         {
+            var instance = await store.FindInstanceAsync(runId, cancellationToken);
+            if (instance is not { Status: FlowStatus.Faulted })
+            {
+                return false;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<FlowRuns>().RetryAsync(instance, cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Retrying faulted run {InstanceId} failed; it stays faulted", runId);
             return false;
         }
-
-        await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<FlowRuns>().RetryAsync(instance, cancellationToken);
-        return true;
     }
 
     private static async Task<IQueryable<Store.FlowInstanceRecord>> FaultedAsync(
