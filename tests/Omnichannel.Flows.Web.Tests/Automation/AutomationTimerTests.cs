@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Definitions;
+using Omnichannel.Flows.Platform.Automation.Dispatch;
 
 namespace Omnichannel.Flows.Web.Tests.Automation;
 
@@ -124,6 +127,27 @@ public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixtu
         Assert.Equal(FlowStatus.Cancelled, (await app.RunsAsync(id)).Single().Status);
         Assert.Equal(0, app.Effects.CountFor(runId));
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task AWaitOfADisabledFlow_ThatTheDisableDidNotReach_IsCancelledWhenDue_NotResumed()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("disabled-late"), TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record()));
+        var runId = await StartAsync(admin, id);
+        // Disabled while the request that cancels its runs did not get to this one (a crash, a dropped connection).
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            await db.Flows.Where(f => f.Id == id).ExecuteUpdateAsync(set => set.SetProperty(f => f.Status, FlowState.Disabled));
+        }
+
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
+
+        var run = await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status != FlowStatus.Suspended, "the due wait to be handled");
+        Assert.Equal(FlowStatus.Cancelled, run.Single().Status);
+        Assert.Equal(0, app.Effects.CountFor(runId));
+        var journal = await admin.GetFromJsonAsync<JsonObject>($"/api/flow-runs/{runId}");
+        Assert.Contains(FlowRunReasons.FlowDisabled, journal!.ToJsonString(), StringComparison.Ordinal);
     }
 
     /// <summary>Starts the flow by hand (for the contact, if given) and returns the run's id.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Definitions;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Automation.Store;
@@ -28,6 +29,7 @@ public sealed class FlowTimerJob(
     public async Task ResumeTimersAsync(Guid claim, CancellationToken cancellationToken)
     {
         List<ClaimedTimer> timers;
+        HashSet<string> disabled;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
             var rows = await db.FlowBookmarks.AsNoTracking()
@@ -36,19 +38,34 @@ public sealed class FlowTimerJob(
                 .ToListAsync(cancellationToken);
             timers = [.. rows.OrderBy(r => r.DueAt)
                 .Select(r => new ClaimedTimer(r.Id, r.InstanceId, r.DueAt ?? DateTime.MinValue, r.SubjectId, FlowSnapshots.Deserialize(r.Snapshot)))];
+            string[] flowIds = [.. timers.Select(t => t.Read.FlowId).Distinct()];
+            disabled = [.. await db.Flows.AsNoTracking().Where(f => flowIds.Contains(f.Id) && f.Status == FlowState.Disabled)
+                .Select(f => f.Id).ToListAsync(cancellationToken)];
         }
 
-        await Parallel.ForEachAsync(timers, Parallelism(cancellationToken), async (timer, ct) => await ResumeAsync(claim, timer, ct));
+        await Parallel.ForEachAsync(timers, Parallelism(cancellationToken), async (timer, ct) => await ResumeAsync(claim, timer, disabled, ct));
         signals.Done();
     }
 
-    private async Task ResumeAsync(Guid claim, ClaimedTimer timer, CancellationToken cancellationToken)
+    /// <param name="disabled">
+    /// The flows of the claim's runs that are disabled: disabling cancels their runs, and a wait the cancelling did not
+    /// reach (a crash, a dropped request) is cancelled when due instead of carrying on.
+    /// </param>
+    private async Task ResumeAsync(Guid claim, ClaimedTimer timer, HashSet<string> disabled, CancellationToken cancellationToken)
     {
         try
         {
             // Until the clock says it is due: a resume a moment early (a timer may end early) would find the wait not due
             // and hand it back to the pump.
             await time.UntilAsync(timer.DueAt, woken: null, cancellationToken);
+
+            if (disabled.Contains(timer.Read.FlowId))
+            {
+                await runs.CancelAsync(timer.InstanceId, FlowRunReasons.FlowDisabled, cancellationToken);
+                await using var cancelled = await dbs.CreateDbContextAsync(cancellationToken);
+                await cancelled.FlowBookmarks.Where(b => b.Id == timer.Id && b.FiringBy == claim).ExecuteDeleteAsync(cancellationToken);
+                return;
+            }
 
             var result = await runs.ResumeAsync(timer.InstanceId, timer.Id, timer.SubjectId, null, cancellationToken, timer.Read);
             if (result.Outcome == ResumeOutcome.Resumed)
