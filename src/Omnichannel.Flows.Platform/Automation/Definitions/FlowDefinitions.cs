@@ -110,6 +110,9 @@ public sealed partial class FlowDefinitions(
         return new FlowSaved(id, target.Version, true);
     }
 
+    /// <summary>Runs cancelled at the same time when a flow is disabled.</summary>
+    private const int CancelParallelism = 32;
+
     /// <summary>Stops the flow: it starts no runs, and its active runs are cancelled (journaled).</summary>
     public async Task<bool> DisableAsync(string id, string? user, CancellationToken cancellationToken)
     {
@@ -130,10 +133,11 @@ public sealed partial class FlowDefinitions(
                 .Select(i => i.Id).ToListAsync(cancellationToken);
         }
 
-        foreach (var instanceId in active)
-        {
-            await runs.CancelAsync(instanceId, FlowRunReasons.FlowDisabled, cancellationToken);
-        }
+        // Once disabled, every run goes, even if the caller stops waiting: several at a time, so their cancellations meet
+        // in the store's group commits (a reminder flow may have thousands waiting). A run this does not reach (a crash)
+        // is cancelled when its wait ends (the timer job, the reply dispatch).
+        await Parallel.ForEachAsync(active, new ParallelOptions { MaxDegreeOfParallelism = CancelParallelism },
+            async (instanceId, _) => await runs.CancelAsync(instanceId, FlowRunReasons.FlowDisabled, CancellationToken.None));
 
         logger.LogInformation("Flow {FlowId} disabled by {User}; {RunCount} active runs cancelled", id, user, active.Count);
         return true;
