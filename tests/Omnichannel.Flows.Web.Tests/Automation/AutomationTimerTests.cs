@@ -148,6 +148,8 @@ public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixtu
         Assert.Equal(0, app.Effects.CountFor(runId));
         var journal = await admin.GetFromJsonAsync<JsonObject>($"/api/flow-runs/{runId}");
         Assert.Contains(FlowRunReasons.FlowDisabled, journal!.ToJsonString(), StringComparison.Ordinal);
+        await using var check = await app.CreateDbContextAsync();
+        Assert.False(await check.FlowBookmarks.AnyAsync(b => b.InstanceId == runId)); // its timer does not fire again
     }
 
     /// <summary>Starts the flow by hand (for the contact, if given) and returns the run's id.</summary>

@@ -61,9 +61,8 @@ public sealed class FlowTimerJob(
 
             if (disabled.Contains(timer.Read.FlowId))
             {
+                // Cancelling deletes the run's bookmarks, this timer's row with them.
                 await runs.CancelAsync(timer.InstanceId, FlowRunReasons.FlowDisabled, cancellationToken);
-                await using var cancelled = await dbs.CreateDbContextAsync(cancellationToken);
-                await cancelled.FlowBookmarks.Where(b => b.Id == timer.Id && b.FiringBy == claim).ExecuteDeleteAsync(cancellationToken);
                 return;
             }
 
