@@ -25,8 +25,7 @@ public sealed class ContactEraser(FlowsDbContext db, TimeProvider time, ILogger<
             return false;
         }
 
-        var mergedAway = await MergedProfiles.IntoAsync(db, contactId, cancellationToken);
-        List<Guid> all = [contactId, .. mergedAway];
+        var all = await MergedProfiles.WithMergedInAsync(db, contactId, cancellationToken);
 
         var counts = await db.Messages.Where(m => m.ContactId == contactId)
             .GroupBy(m => m.Channel)

@@ -10,10 +10,10 @@ namespace Omnichannel.Flows.Platform.Contacts;
 /// </summary>
 internal static class MergedProfiles
 {
-    /// <returns>The ids of every profile merged into <paramref name="contactId"/>, nearest first.</returns>
-    public static async Task<List<Guid>> IntoAsync(FlowsDbContext db, Guid contactId, CancellationToken cancellationToken)
+    /// <returns><paramref name="contactId"/>, then the ids of every profile merged into it, nearest first.</returns>
+    public static async Task<List<Guid>> WithMergedInAsync(FlowsDbContext db, Guid contactId, CancellationToken cancellationToken)
     {
-        var all = new List<Guid>();
+        List<Guid> all = [contactId];
         List<Guid> level = [contactId];
         while (level.Count > 0)
         {

@@ -77,7 +77,7 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
 
         if (filter.ContactId is { } contactId)
         {
-            string[] subjects = [contactId.ToString(), .. (await MergedProfiles.IntoAsync(db, contactId, cancellationToken)).Select(id => id.ToString())];
+            string[] subjects = [.. (await MergedProfiles.WithMergedInAsync(db, contactId, cancellationToken)).Select(id => id.ToString())];
             runs = runs.Where(i => subjects.Contains(i.SubjectId));
         }
 
