@@ -259,6 +259,44 @@ public sealed class AutomationRestartTests : IAsyncLifetime
         Assert.All(runIds, runId => Assert.Equal(1, after.Effects.CountFor(runId)));
     }
 
+    [Fact]
+    public async Task ARunAStopLeftInAStep_OfAFlowDisabledMeanwhile_IsCancelledByTheNextHost_NotContinued()
+    {
+        string id, runId;
+        DateTimeOffset stoppedAt;
+        await using (var before = new AutomationAppFactory { SharedDataPath = dataPath })
+        {
+            await before.InitializeAsync();
+            using var admin = await before.CreateAdminClientAsync();
+            id = await before.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("left-disabled"), TestFlows.Manual(), TestFlows.Wait("PT1M"), TestFlows.Record()));
+            runId = await AutomationTimerTests.StartAsync(admin, id);
+            var inStep = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            before.Effects.WhileRecording = context =>
+            {
+                inStep.TrySetResult();
+                return Task.Delay(Timeout.Infinite, context.CancellationToken);
+            };
+            await before.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(2));
+            await inStep.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            // Disabled while the run is in its step, and the host stops before the disable's own cancelling reaches it.
+            await using (var db = await before.CreateDbContextAsync())
+            {
+                await db.Flows.Where(f => f.Id == id).ExecuteUpdateAsync(set => set.SetProperty(f => f.Status, FlowState.Disabled), TestContext.Current.CancellationToken);
+            }
+
+            stoppedAt = before.Clock.GetUtcNow();
+        }
+
+        await using var after = new AutomationAppFactory { SharedDataPath = dataPath };
+        after.Clock.SetUtcNow(stoppedAt);
+        await after.InitializeAsync();
+
+        var run = await after.WaitForAsync(() => after.RunsAsync(id), r => r.Single().Status != FlowStatus.Running,
+            "the run left running to be handled after the restart", TimeSpan.FromSeconds(30));
+        Assert.Equal(FlowStatus.Cancelled, run.Single().Status);
+        Assert.Equal(0, after.Effects.CountFor(runId));
+    }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync()

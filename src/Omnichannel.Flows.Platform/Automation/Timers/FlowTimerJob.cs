@@ -152,18 +152,26 @@ public sealed class FlowTimerJob(
 
     /// <summary>
     /// Carries on with runs a crash left half-way (their steps re-run with the same idempotency keys), several at a time
-    /// like <see cref="ResumeTimersAsync"/>: a crash in a burst leaves as many runs half-way as the burst had in flight.
+    /// like <see cref="ResumeTimersAsync"/>: a crash in a burst leaves as many runs half-way as the burst had in flight. A
+    /// run of a flow disabled meanwhile is cancelled instead, as its due waits are.
     /// </summary>
     public async Task ContinueRunsAsync(List<string> instanceIds, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var stopped = await db.FlowInstances.AsNoTracking().Where(i => instanceIds.Contains(i.Id))
-            .Select(i => new { i.Id, i.SubjectId }).ToListAsync(cancellationToken);
+            .Join(db.Flows, i => i.FlowId, f => f.Id, (i, f) => new { i.Id, i.SubjectId, Disabled = f.Status == FlowState.Disabled })
+            .ToListAsync(cancellationToken);
         await Parallel.ForEachAsync(stopped, Parallelism(cancellationToken),
             async (run, ct) =>
             {
                 try
                 {
+                    if (run.Disabled)
+                    {
+                        await runs.CancelAsync(run.Id, FlowRunReasons.FlowDisabled, ct);
+                        return;
+                    }
+
                     await runs.ContinueAsync(run.Id, run.SubjectId, ct);
                 }
                 catch (Exception exception) when (!ct.IsCancellationRequested)
