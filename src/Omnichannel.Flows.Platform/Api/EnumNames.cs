@@ -6,14 +6,18 @@ namespace Omnichannel.Flows.Platform.Api;
 public static class EnumNames
 {
     /// <summary>
-    /// <paramref name="value"/> as a name of <typeparamref name="TEnum"/>, whatever its case. Letters only:
-    /// <c>Enum.TryParse</c> alone would also take numbers ("3") and lists ("a,b").
+    /// <paramref name="value"/> as a name of <typeparamref name="TEnum"/>, whatever its case and the spaces around it.
+    /// Letters only: <c>Enum.TryParse</c> alone would also take numbers ("3") and lists ("a,b").
     /// </summary>
     public static bool TryParse<TEnum>(string? value, out TEnum result) where TEnum : struct, Enum
     {
         result = default;
-        return value is { Length: > 0 } && value.All(char.IsAsciiLetter) && Enum.TryParse(value, ignoreCase: true, out result);
+        var name = value.AsSpan().Trim();
+        return !name.IsEmpty && !name.ContainsAnyExcept(AsciiLetters) && Enum.TryParse(name, ignoreCase: true, out result);
     }
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLetters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     /// <summary>The names a field of <typeparamref name="TEnum"/> takes, as the API writes them: "a, b or c".</summary>
     public static string Choices<TEnum>() where TEnum : struct, Enum
