@@ -69,6 +69,7 @@ public sealed class FlowRunner
             return new FlowStartResult(outcome, null, []);
         }
 
+        FlowMetrics.Started(instance);
         var run = new FlowRun(flow, instance, facts, time, cancellationToken);
         await stepper.RunAsync(run);
         FlowTracing.Finish(span, run.Instance);
@@ -132,6 +133,7 @@ public sealed class FlowRunner
             return new FlowResumeResult(ResumeOutcome.AlreadyConsumed, await store.FindInstanceAsync(instance.Id, cancellationToken));
         }
 
+        FlowMetrics.Committed(checkpoint);
         await stepper.RunAsync(run);
         return new FlowResumeResult(ResumeOutcome.Resumed, run.Instance);
     }
@@ -205,7 +207,9 @@ public sealed class FlowRunner
         };
         var entry = new JournalEntry(instance.Id, cancelled.Sequence, now, null, null, 0, 0, false, JournalOutcome.Cancelled, null,
             System.Collections.Frozen.FrozenDictionary<string, string>.Empty, reason);
-        await store.CommitAsync(new FlowCheckpoint(cancelled, entry, [], instance.Bookmarks), cancellationToken);
+        var checkpoint = new FlowCheckpoint(cancelled, entry, [], instance.Bookmarks);
+        await store.CommitAsync(checkpoint, cancellationToken);
+        FlowMetrics.Committed(checkpoint);
         return cancelled;
     }
 

@@ -28,6 +28,7 @@ internal sealed class FlowStepper(IFlowStore store, IFlowTimerScheduler timers)
             else
             {
                 await store.CommitAsync(checkpoint, token);
+                FlowMetrics.Committed(checkpoint);
             }
         }
 
@@ -39,6 +40,7 @@ internal sealed class FlowStepper(IFlowStore store, IFlowTimerScheduler timers)
     {
         var variables = run.Variables;
         run.Context.Enter(node, item);
+        var started = FlowMetrics.StepStarting();
         ActivityOutcome outcome;
         try
         {
@@ -65,6 +67,7 @@ internal sealed class FlowStepper(IFlowStore store, IFlowTimerScheduler timers)
             run.Variables = variables;
         }
 
+        FlowMetrics.Stepped(started, run.Flow.Id, node.Descriptor.Type, outcome);
         return outcome;
     }
 

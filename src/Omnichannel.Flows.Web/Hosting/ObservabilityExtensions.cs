@@ -29,7 +29,7 @@ public static class ObservabilityExtensions
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/_blazor"))
                 .AddHttpClientInstrumentation(options => options.EnrichWithHttpRequestMessage = RedactSecretsInUrl))
             .WithMetrics(metrics => metrics
-                .AddMeter(FlowsTelemetry.Name)
+                .AddMeter(FlowsTelemetry.Name, Omnichannel.Flows.Engine.Running.FlowMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation())
             .UseOtlpExporter();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Definitions;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
+using Omnichannel.Flows.Platform.Observability;
 
 namespace Omnichannel.Flows.Web.Tests.Automation;
 
@@ -30,6 +32,43 @@ public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixtu
 
         var fired = Assert.Single(app.Effects.Recorded, r => r.InstanceId == runId);
         Assert.True(fired.At >= startedAt + TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public async Task AWaitTakenUpLate_RecordsHowLateInTheLatenessMetric()
+    {
+        var lateness = new List<double>();
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("late"), TestFlows.Manual(), TestFlows.Wait("PT1H"), TestFlows.Record()));
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == FlowsTelemetry.Name && instrument.Name == "flows.timers.lateness")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
+        {
+            if (tags.ToArray().Contains(new("flow.id", id)) && tags.ToArray().Contains(new("timer.kind", "wait")))
+            {
+                lock (lateness) { lateness.Add(seconds); }
+            }
+        });
+        listener.Start();
+        var runId = await StartAsync(admin, id);
+
+        // Nothing takes it up while the app's clock stands still; the pump's first pass after the jump finds it a minute late.
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(61));
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status == FlowStatus.Finished, "the run to finish");
+
+        Assert.Equal(1, app.Effects.CountFor(runId));
+        lock (lateness)
+        {
+            Assert.Equal([60.0], lateness);
+        }
     }
 
     [Fact]

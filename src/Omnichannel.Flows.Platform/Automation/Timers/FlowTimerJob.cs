@@ -9,6 +9,7 @@ using Omnichannel.Flows.Platform.Automation.Dispatch;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Data;
+using Omnichannel.Flows.Platform.Observability;
 
 namespace Omnichannel.Flows.Platform.Automation.Timers;
 
@@ -58,6 +59,7 @@ public sealed class FlowTimerJob(
             // Until the clock says it is due: a resume a moment early (a timer may end early) would find the wait not due
             // and hand it back to the pump.
             await time.UntilAsync(timer.DueAt, woken: null, cancellationToken);
+            FlowsTelemetry.TimerTakenUp(time.GetUtcNow().UtcDateTime - timer.DueAt, timer.Read.FlowId, "wait");
 
             if (disabled.Contains(timer.Read.FlowId))
             {
@@ -114,6 +116,7 @@ public sealed class FlowTimerJob(
                                                          && t.FiringBy == claim && t.EventId == row.EventId);
             try
             {
+                FlowsTelemetry.TimerTakenUp(time.GetUtcNow().UtcDateTime - row.DueAt, row.FlowId, KindName(row.Kind));
                 if (live.Find(row.FlowId, row.NodeId) is not { } trigger)
                 {
                     await claimed.ExecuteDeleteAsync(cancellationToken); // the flow was disabled, unpublished or the node removed
@@ -181,6 +184,15 @@ public sealed class FlowTimerJob(
             });
         signals.Done();
     }
+
+    /// <summary>A time trigger's kind as the lateness metric tags it (<see cref="FlowsTelemetry.TimerLateness"/>).</summary>
+    private static string KindName(TimeTriggerKind kind) => kind switch
+    {
+        TimeTriggerKind.ConversationIdle => "conversationIdle",
+        TimeTriggerKind.WindowClosing => "windowClosing",
+        TimeTriggerKind.WindowClosed => "windowClosed",
+        _ => "schedule",
+    };
 
     /// <summary>Runs of one job resumed or continued at the same time (<see cref="AutomationOptions.TimerParallelism"/>).</summary>
     private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
