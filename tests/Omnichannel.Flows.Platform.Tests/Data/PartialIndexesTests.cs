@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Automation.Timers;
 using Omnichannel.Flows.Platform.Broadcasts;
@@ -21,6 +23,23 @@ public sealed class PartialIndexesTests(TestDatabase database) : IClassFixture<T
         var plan = await QueryPlans.PlanAsync(db, FlowTimerPump.StaleRuns(db, new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc), 200));
 
         Assert.Contains(plan, step => step.Contains("USING INDEX IX_FlowInstances_Status_UpdatedAt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AFlowsDeadLetter_IsListedAndRetriedThroughTheFaultedRunsIndex_InItsOrder()
+    {
+        await using var db = database.CreateContext();
+        var cursor = new FlowRunCursor(new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc), "0193a5d0");
+        var faulted = await FlowRunQueries.MatchingAsync(db, "reminder", new FlowRunFilter(FlowStatus.Faulted), TestContext.Current.CancellationToken);
+        var retried = await FaultedRunRetries.FaultedAsync(db, "reminder", null, cursor.CreatedAt, TestContext.Current.CancellationToken);
+
+        foreach (var query in new[] { FlowRunQueries.Newest(faulted, null), FlowRunQueries.Newest(faulted, cursor), FaultedRunRetries.Oldest(retried, cursor) })
+        {
+            var plan = await QueryPlans.PlanAsync(db, query.Take(51));
+
+            Assert.Contains(plan, step => step.Contains("USING INDEX IX_FlowInstances_Faulted (FlowId=?", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

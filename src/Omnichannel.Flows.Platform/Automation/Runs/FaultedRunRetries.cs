@@ -55,13 +55,7 @@ public sealed class FaultedRunRetries(
             List<FlowRunCursor> page;
             await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
             {
-                var runs = await FaultedAsync(db, flowId, contactId, faultedBy, cancellationToken);
-                if (after is { CreatedAt: var at, Id: var id })
-                {
-                    runs = runs.Where(i => i.CreatedAt > at || (i.CreatedAt == at && string.Compare(i.Id, id) > 0));
-                }
-
-                page = await runs.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id).Take(PageSize)
+                page = await Oldest(await FaultedAsync(db, flowId, contactId, faultedBy, cancellationToken), after).Take(PageSize)
                     .Select(i => new FlowRunCursor(i.CreatedAt, i.Id)).ToListAsync(cancellationToken);
             }
 
@@ -109,7 +103,18 @@ public sealed class FaultedRunRetries(
         }
     }
 
-    private static async Task<IQueryable<Store.FlowInstanceRecord>> FaultedAsync(
+    /// <summary><paramref name="runs"/> oldest first, after <paramref name="after"/> (the last run of the previous page).</summary>
+    internal static IQueryable<Store.FlowInstanceRecord> Oldest(IQueryable<Store.FlowInstanceRecord> runs, FlowRunCursor? after)
+    {
+        if (after is { CreatedAt: var at, Id: var id })
+        {
+            runs = runs.Where(i => i.CreatedAt > at || (i.CreatedAt == at && string.Compare(i.Id, id) > 0));
+        }
+
+        return runs.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id);
+    }
+
+    internal static async Task<IQueryable<Store.FlowInstanceRecord>> FaultedAsync(
         FlowsDbContext db, string flowId, Guid? contactId, DateTime faultedBy, CancellationToken cancellationToken) =>
         (await FlowRunQueries.MatchingAsync(db, flowId, new FlowRunFilter(FlowStatus.Faulted, contactId), cancellationToken))
         .Where(i => i.UpdatedAt <= faultedBy);

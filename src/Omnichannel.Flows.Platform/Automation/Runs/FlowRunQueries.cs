@@ -50,14 +50,8 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
             return null;
         }
 
-        var runs = await MatchingAsync(db, flowId, filter, cancellationToken);
-        if (after is { CreatedAt: var at, Id: var id })
-        {
-            runs = runs.Where(i => i.CreatedAt < at || (i.CreatedAt == at && string.Compare(i.Id, id) < 0));
-        }
-
         var take = Math.Clamp(limit, 1, MaxPageSize);
-        var page = await runs.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).Take(take + 1)
+        var page = await Newest(await MatchingAsync(db, flowId, filter, cancellationToken), after).Take(take + 1)
             .Select(i => new FlowRunSummary(i.Id, i.FlowId, i.Version, i.SubjectId, i.Status, i.Error, i.CreatedAt, i.UpdatedAt))
             .ToListAsync(cancellationToken);
         return page.Count > take
@@ -65,12 +59,28 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
             : new FlowRunPage(page, null);
     }
 
+    /// <summary><paramref name="runs"/> newest first, from the page cursor <paramref name="after"/> on (older runs).</summary>
+    internal static IQueryable<FlowInstanceRecord> Newest(IQueryable<FlowInstanceRecord> runs, FlowRunCursor? after)
+    {
+        if (after is { CreatedAt: var at, Id: var id })
+        {
+            runs = runs.Where(i => i.CreatedAt < at || (i.CreatedAt == at && string.Compare(i.Id, id) < 0));
+        }
+
+        return runs.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id);
+    }
+
     /// <summary>The runs of <paramref name="flowId"/> that match <paramref name="filter"/> (read untracked).</summary>
     internal static async Task<IQueryable<FlowInstanceRecord>> MatchingAsync(
         FlowsDbContext db, string flowId, FlowRunFilter filter, CancellationToken cancellationToken)
     {
         var runs = db.FlowInstances.AsNoTracking().Where(i => i.FlowId == flowId);
-        if (filter.Status is { } only)
+        if (filter.Status is FlowStatus.Faulted)
+        {
+            // Stated as the dead letter index's filter (a constant), so SQLite goes through it.
+            runs = runs.Where(i => i.Status == FlowStatus.Faulted);
+        }
+        else if (filter.Status is { } only)
         {
             runs = runs.Where(i => i.Status == only);
         }

@@ -97,6 +97,9 @@ internal sealed class FlowInstanceRecordConfiguration : IEntityTypeConfiguration
     /// <summary>Runs running now, as SQL: the filter of the index the timer pump finds runs a crash left half-way through.</summary>
     public const string RunningRuns = $"\"{nameof(FlowInstanceRecord.Status)}\" = '{nameof(FlowStatus.Running)}'";
 
+    /// <summary>Faulted runs, as SQL: the filter of the index a flow's dead letter is listed and retried through.</summary>
+    public const string FaultedRuns = $"\"{nameof(FlowInstanceRecord.Status)}\" = '{nameof(FlowStatus.Faulted)}'";
+
     public void Configure(EntityTypeBuilder<FlowInstanceRecord> builder)
     {
         builder.ToTable("FlowInstances");
@@ -115,6 +118,9 @@ internal sealed class FlowInstanceRecordConfiguration : IEntityTypeConfiguration
         // Running runs only (a crash may have left them half-way): what the timer pump looks for, and a run is in it only
         // between a start or resume and its next wait or end, not for as long as it waits or is kept.
         builder.HasIndex(i => new { i.Status, i.UpdatedAt }).HasFilter(RunningRuns);
+        // A flow's dead letter, newest first (FlowRunQueries, FaultedRunRetries): without it, listing the few faulted runs
+        // of a busy flow walks all its kept runs through (FlowId, CreatedAt). A run is in it only while faulted.
+        builder.HasIndex(i => new { i.FlowId, i.CreatedAt, i.Id }, "IX_FlowInstances_Faulted").HasFilter(FaultedRuns);
     }
 }
 

@@ -561,6 +561,9 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.HasIndex("Status", "UpdatedAt")
                         .HasFilter("\"Status\" = 'Running'");
 
+                    b.HasIndex(new[] { "FlowId", "CreatedAt", "Id" }, "IX_FlowInstances_Faulted")
+                        .HasFilter("\"Status\" = 'Faulted'");
+
                     b.ToTable("FlowInstances", (string)null);
                 });
 
