@@ -94,8 +94,11 @@ public static class AutomationApi
             ? TypedResults.Ok(new { id = published.Id, version = published.Version })
             : ApiProblems.NotFound(version is null ? $"No flow '{id}'." : $"Flow '{id}' has no version {version}.");
 
+    /// <summary>Disables the flow at once; its active runs are cancelled in the background: 202 with how many.</summary>
     private static async Task<IResult> DisableAsync(string id, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        await definitions.DisableAsync(id, user.Name(), cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound($"No flow '{id}'.");
+        await definitions.DisableAsync(id, user.Name(), cancellationToken) is { } active
+            ? TypedResults.Accepted($"/api/flows/{id}/runs", new { runs = active })
+            : ApiProblems.NotFound($"No flow '{id}'.");
 
     private static async Task<IResult> StartAsync(
         string id, StartFlowRequest request, TriggerIndex triggers, FlowRuns runs, IDbContextFactory<FlowsDbContext> dbs, CancellationToken cancellationToken)

@@ -52,6 +52,7 @@ public static class AutomationServiceCollectionExtensions
         services.AddSingleton<FlowDefinitionQueries>();
         services.AddSingleton<FlowRunQueries>();
         services.AddScoped<FaultedRunRetries>();
+        services.AddScoped<DisabledFlowRuns>();
 
         services.AddSingleton<ScheduleTriggerSync>();
         services.AddSingleton<TimeTriggerArming>();

@@ -160,12 +160,40 @@ public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixtu
         var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("disable"), TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record()));
         var runId = await StartAsync(admin, id);
 
-        (await admin.PostAsync($"/api/flows/{id}/disable", null)).EnsureSuccessStatusCode();
-        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
+        var disabled = await admin.PostAsync($"/api/flows/{id}/disable", null);
 
+        Assert.Equal(HttpStatusCode.Accepted, disabled.StatusCode);
+        Assert.Equal(1, (await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").GetInt32());
+        // Cancelled by the disable's job, before its wait is due (the clock has not moved).
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status == FlowStatus.Cancelled, "the waiting run to be cancelled");
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
         Assert.Equal(FlowStatus.Cancelled, (await app.RunsAsync(id)).Single().Status);
         Assert.Equal(0, app.Effects.CountFor(runId));
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task DisablingAFlowWithManyWaitingRuns_AnswersAtOnce_ThenCancelsEachOnce()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var flow = TestFlows.Chain(TestFlows.NewId("disable-many"), TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record());
+        flow["concurrency"] = "parallel";
+        var id = await app.PublishAsync(admin, flow);
+        var runIds = new System.Collections.Concurrent.ConcurrentBag<string>();
+        // More than one page of the job's (1,000), started several at a time.
+        await Parallel.ForAsync(0, 1_100, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken },
+            async (_, _) => runIds.Add(await StartAsync(admin, id)));
+
+        var disabled = await admin.PostAsync($"/api/flows/{id}/disable", null);
+
+        Assert.Equal(1_100, (await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").GetInt32());
+        var runs = await app.WaitForAsync(() => app.RunsAsync(id), r => r.All(run => run.Status == FlowStatus.Cancelled),
+            "every waiting run to be cancelled", TimeSpan.FromSeconds(60));
+        Assert.Equal(1_100, runs.Count);
+        var journal = await admin.GetFromJsonAsync<JsonObject>($"/api/flow-runs/{runIds.First()}");
+        Assert.Single(journal!["journal"]!.AsArray(), step => (string?)step!["outcome"] == "cancelled");
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
+        Assert.All(runIds, runId => Assert.Equal(0, app.Effects.CountFor(runId)));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed record FlowSaveProblem(IReadOnlyList<FlowValidationError> Errors, 
 /// disable (no new runs, active runs cancelled) and export (the stored document, so import(export(x)) = x).
 /// </summary>
 public sealed partial class FlowDefinitions(
-    IDbContextFactory<FlowsDbContext> dbs, FlowValidator validator, FlowRuns runs, FlowTimerPump timers, TimeProvider time,
+    IDbContextFactory<FlowsDbContext> dbs, FlowValidator validator, DisabledFlowRuns disabledRuns, FlowTimerPump timers, TimeProvider time,
     ILogger<FlowDefinitions> logger)
 {
     /// <summary>
@@ -110,37 +110,30 @@ public sealed partial class FlowDefinitions(
         return new FlowSaved(id, target.Version, true);
     }
 
-    /// <summary>Runs cancelled at the same time when a flow is disabled.</summary>
-    private const int CancelParallelism = 32;
-
-    /// <summary>Stops the flow: it starts no runs, and its active runs are cancelled (journaled).</summary>
-    public async Task<bool> DisableAsync(string id, string? user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops the flow: it starts no runs, and its active runs are cancelled (journaled) by a job (<see cref="DisabledFlowRuns"/>).
+    /// </summary>
+    /// <returns>How many runs were active, to be cancelled; null when there is no such flow.</returns>
+    public async Task<int?> DisableAsync(string id, string? user, CancellationToken cancellationToken)
     {
-        List<string> active;
-        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var flow = await db.Flows.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        if (flow is null)
         {
-            var flow = await db.Flows.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
-            if (flow is null)
-            {
-                return false;
-            }
-
-            flow.Status = FlowState.Disabled;
-            flow.UpdatedAt = time.GetUtcNow().UtcDateTime;
-            await db.SaveChangesAsync(cancellationToken);
-            active = await db.FlowInstances.AsNoTracking()
-                .Where(i => i.FlowId == id && (i.Status == FlowStatus.Running || i.Status == FlowStatus.Suspended))
-                .Select(i => i.Id).ToListAsync(cancellationToken);
+            return null;
         }
 
-        // Once disabled, every run goes, even if the caller stops waiting: several at a time, so their cancellations meet
-        // in the store's group commits (a reminder flow may have thousands waiting). A run this does not reach (a crash)
-        // is cancelled when its wait ends (the timer job, the reply dispatch).
-        await Parallel.ForEachAsync(active, new ParallelOptions { MaxDegreeOfParallelism = CancelParallelism },
-            async (instanceId, _) => await runs.CancelAsync(instanceId, FlowRunReasons.FlowDisabled, CancellationToken.None));
+        flow.Status = FlowState.Disabled;
+        flow.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        var active = await DisabledFlowRuns.Active(db, id).CountAsync(cancellationToken);
+        if (active > 0)
+        {
+            disabledRuns.Enqueue(id);
+        }
 
-        logger.LogInformation("Flow {FlowId} disabled by {User}; {RunCount} active runs cancelled", id, user, active.Count);
-        return true;
+        logger.LogInformation("Flow {FlowId} disabled by {User}; cancelling its {RunCount} active runs", id, user, active);
+        return active;
     }
 
     /// <summary>The stored document of <paramref name="version"/> (default: the published one, else the latest).</summary>
