@@ -4,9 +4,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Definitions;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
+using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Observability;
 
 namespace Omnichannel.Flows.Web.Tests.Automation;
@@ -194,6 +196,25 @@ public sealed class AutomationTimerTests(AutomationAppFactory app) : IClassFixtu
         Assert.Single(journal!["journal"]!.AsArray(), step => (string?)step!["outcome"] == "cancelled");
         await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
         Assert.All(runIds, runId => Assert.Equal(0, app.Effects.CountFor(runId)));
+    }
+
+    [Fact]
+    public async Task TheDisablesJob_LeavesTheRuns_OfAFlowPublishedAgainBeforeItRan()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("republished"), TestFlows.Manual(), TestFlows.Wait("PT10M"), TestFlows.Record()));
+        var runId = await StartAsync(admin, id);
+
+        // The flow is active (published again since the disable): the job, run late, changes nothing.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DisabledFlowRuns>().CancelAsync(id, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(FlowStatus.Suspended, (await app.RunsAsync(id)).Single().Status);
+        await app.AdvanceAndLetTimersRunAsync(TimeSpan.FromMinutes(11));
+        await app.WaitForAsync(() => app.RunsAsync(id), r => r.Single().Status == FlowStatus.Finished, "the run to carry on");
+        Assert.Equal(1, app.Effects.CountFor(runId));
     }
 
     [Fact]
