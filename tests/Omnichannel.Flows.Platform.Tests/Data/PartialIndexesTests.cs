@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Definitions;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Automation.Timers;
@@ -40,6 +41,20 @@ public sealed class PartialIndexesTests(TestDatabase database) : IClassFixture<T
             Assert.Contains(plan, step => step.Contains("USING INDEX IX_FlowInstances_Faulted (FlowId=?", StringComparison.Ordinal));
             Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task CountingAndCancellingFlowsActiveAndFaultedRuns_GoesThroughTheirPartialIndexes()
+    {
+        await using var db = database.CreateContext();
+
+        var active = await QueryPlans.PlanAsync(db, FlowDefinitionQueries.CountByFlow(FlowRunQueries.Active(db)));
+        var faulted = await QueryPlans.PlanAsync(db, FlowDefinitionQueries.CountByFlow(FlowRunQueries.Faulted(db)));
+        var cancelled = await QueryPlans.PlanAsync(db, DisabledFlowRuns.Active(db, "reminder"));
+
+        Assert.Contains(active, step => step.Contains("USING INDEX IX_FlowInstances_FlowId_SubjectId", StringComparison.Ordinal));
+        Assert.Contains(faulted, step => step.Contains("IX_FlowInstances_Faulted", StringComparison.Ordinal));
+        Assert.Contains(cancelled, step => step.Contains("USING INDEX IX_FlowInstances_FlowId_SubjectId (FlowId=?)", StringComparison.Ordinal));
     }
 
     [Fact]

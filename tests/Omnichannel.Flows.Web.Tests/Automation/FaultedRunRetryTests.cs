@@ -55,6 +55,30 @@ public sealed class FaultedRunRetryTests(AutomationAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task TheFlowsListAndAFlow_CountItsActiveAndFaultedRuns()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var flaky = await PublishFlakyFlowAsync(admin);
+        var waiting = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("counted"), TestFlows.Manual(), TestFlows.Wait("PT1H"), TestFlows.Record()));
+        app.Effects.Failing = true;
+        await StartAsync(admin, flaky);
+        await StartAsync(admin, flaky);
+        app.Effects.Failing = false;
+        await StartAsync(admin, flaky);
+        await StartAsync(admin, waiting);
+
+        var list = (await admin.GetFromJsonAsync<JsonElement>("/api/flows")).GetProperty("items").EnumerateArray()
+            .ToDictionary(flow => flow.GetProperty("id").GetString()!, flow => Counts(flow.GetProperty("runs")));
+
+        Assert.Equal((0, 2), list[flaky]);
+        Assert.Equal((1, 0), list[waiting]);
+        Assert.Equal((0, 2), Counts((await admin.GetFromJsonAsync<JsonElement>($"/api/flows/{flaky}")).GetProperty("flow").GetProperty("runs")));
+        Assert.Equal((1, 0), Counts((await admin.GetFromJsonAsync<JsonElement>($"/api/flows/{waiting}")).GetProperty("flow").GetProperty("runs")));
+
+        static (int Active, int Faulted) Counts(JsonElement runs) => (runs.GetProperty("active").GetInt32(), runs.GetProperty("faulted").GetInt32());
+    }
+
+    [Fact]
     public async Task RetryingTheRunsOfAFlowThatDoesNotExist_Answers404()
     {
         using var admin = await app.CreateAdminClientAsync();

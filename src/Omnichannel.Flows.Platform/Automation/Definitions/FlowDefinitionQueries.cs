@@ -1,12 +1,22 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Runs;
+using Omnichannel.Flows.Platform.Automation.Store;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Definitions;
 
 /// <summary>A flow in the list.</summary>
 public sealed record FlowSummary(
-    string Id, string Name, string? Description, FlowState Status, int? PublishedVersion, int LatestVersion, DateTime UpdatedAt);
+    string Id, string Name, string? Description, FlowState Status, int? PublishedVersion, int LatestVersion, DateTime UpdatedAt,
+    FlowRunCounts Runs);
+
+/// <summary>How many of a flow's runs are active now (running or waiting) and faulted (its dead letter, to retry or cancel).</summary>
+public sealed record FlowRunCounts(int Active, int Faulted)
+{
+    public static readonly FlowRunCounts None = new(0, 0);
+}
 
 /// <summary>One version's state.</summary>
 public sealed record FlowVersionSummary(int Version, FlowVersionState Status, DateTime CreatedAt, string? CreatedBy, DateTime? PublishedAt, string? PublishedBy);
@@ -19,10 +29,20 @@ public sealed class FlowDefinitionQueries(IDbContextFactory<FlowsDbContext> dbs)
     public async Task<IReadOnlyList<FlowSummary>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        return await db.Flows.AsNoTracking().OrderBy(f => f.Name).ThenBy(f => f.Id)
-            .Select(f => new FlowSummary(f.Id, f.Name, f.Description, f.Status, f.PublishedVersion, f.Versions.Max(v => v.Version), f.UpdatedAt))
+        var flows = await db.Flows.AsNoTracking().OrderBy(f => f.Name).ThenBy(f => f.Id)
+            .Select(f => new { f.Id, f.Name, f.Description, f.Status, f.PublishedVersion, Latest = f.Versions.Max(v => v.Version), f.UpdatedAt })
             .ToListAsync(cancellationToken);
+        var active = await CountByFlowAsync(FlowRunQueries.Active(db), cancellationToken);
+        var faulted = await CountByFlowAsync(FlowRunQueries.Faulted(db), cancellationToken);
+        return [.. flows.Select(f => new FlowSummary(f.Id, f.Name, f.Description, f.Status, f.PublishedVersion, f.Latest, f.UpdatedAt,
+            new FlowRunCounts(active.GetValueOrDefault(f.Id), faulted.GetValueOrDefault(f.Id))))];
     }
+
+    internal static IQueryable<KeyValuePair<string, int>> CountByFlow(IQueryable<FlowInstanceRecord> runs) =>
+        runs.GroupBy(i => i.FlowId).Select(g => new KeyValuePair<string, int>(g.Key, g.Count()));
+
+    private static async Task<Dictionary<string, int>> CountByFlowAsync(IQueryable<FlowInstanceRecord> runs, CancellationToken cancellationToken) =>
+        (await CountByFlow(runs).ToListAsync(cancellationToken)).ToDictionary();
 
     public async Task<FlowDetails?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -34,8 +54,11 @@ public sealed class FlowDefinitionQueries(IDbContextFactory<FlowsDbContext> dbs)
         }
 
         var versions = flow.Versions.OrderByDescending(v => v.Version).ToList();
+        var runs = new FlowRunCounts(
+            await FlowRunQueries.Active(db).CountAsync(i => i.FlowId == id, cancellationToken),
+            await FlowRunQueries.Faulted(db).CountAsync(i => i.FlowId == id, cancellationToken));
         return new FlowDetails(
-            new FlowSummary(flow.Id, flow.Name, flow.Description, flow.Status, flow.PublishedVersion, versions[0].Version, flow.UpdatedAt),
+            new FlowSummary(flow.Id, flow.Name, flow.Description, flow.Status, flow.PublishedVersion, versions[0].Version, flow.UpdatedAt, runs),
             versions.Select(v => new FlowVersionSummary(v.Version, v.Status, v.CreatedAt, v.CreatedBy, v.PublishedAt, v.PublishedBy)).ToList(),
             JsonSerializer.Deserialize<JsonElement>(versions[0].Json));
     }

@@ -24,9 +24,8 @@ public sealed class DisabledFlowRuns(
     private const int PageSize = 1000;
 
     /// <summary>The runs of <paramref name="flowId"/> that are running or waiting.</summary>
-    internal static IQueryable<string> Active(FlowsDbContext db, string flowId) => db.FlowInstances.AsNoTracking()
-        .Where(i => i.FlowId == flowId && (i.Status == FlowStatus.Running || i.Status == FlowStatus.Suspended))
-        .Select(i => i.Id);
+    internal static IQueryable<string> Active(FlowsDbContext db, string flowId) =>
+        FlowRunQueries.Active(db).Where(i => i.FlowId == flowId).Select(i => i.Id);
 
     internal void Enqueue(string flowId) => jobs.Enqueue<DisabledFlowRuns>(job => job.CancelAsync(flowId, CancellationToken.None));
 

@@ -59,6 +59,17 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
             : new FlowRunPage(page, null);
     }
 
+    /// <summary>
+    /// Runs running or waiting (read untracked), stated as the filter of the active runs index
+    /// (<see cref="FlowInstanceRecordConfiguration.ActiveRuns"/>, by flow), so SQLite goes through it.
+    /// </summary>
+    internal static IQueryable<FlowInstanceRecord> Active(FlowsDbContext db) =>
+        db.FlowInstances.AsNoTracking().Where(i => i.Status == FlowStatus.Running || i.Status == FlowStatus.Suspended);
+
+    /// <summary>Faulted runs (read untracked), stated as the filter of the dead letter index (<see cref="FlowInstanceRecordConfiguration.FaultedRuns"/>).</summary>
+    internal static IQueryable<FlowInstanceRecord> Faulted(FlowsDbContext db) =>
+        db.FlowInstances.AsNoTracking().Where(i => i.Status == FlowStatus.Faulted);
+
     /// <summary><paramref name="runs"/> newest first, from the page cursor <paramref name="after"/> on (older runs).</summary>
     internal static IQueryable<FlowInstanceRecord> Newest(IQueryable<FlowInstanceRecord> runs, FlowRunCursor? after)
     {
@@ -74,16 +85,13 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
     internal static async Task<IQueryable<FlowInstanceRecord>> MatchingAsync(
         FlowsDbContext db, string flowId, FlowRunFilter filter, CancellationToken cancellationToken)
     {
-        var runs = db.FlowInstances.AsNoTracking().Where(i => i.FlowId == flowId);
-        if (filter.Status is FlowStatus.Faulted)
+        var runs = filter.Status switch
         {
-            // Stated as the dead letter index's filter (a constant), so SQLite goes through it.
-            runs = runs.Where(i => i.Status == FlowStatus.Faulted);
-        }
-        else if (filter.Status is { } only)
-        {
-            runs = runs.Where(i => i.Status == only);
-        }
+            FlowStatus.Faulted => Faulted(db),
+            { } only => db.FlowInstances.AsNoTracking().Where(i => i.Status == only),
+            null => db.FlowInstances.AsNoTracking(),
+        };
+        runs = runs.Where(i => i.FlowId == flowId);
 
         if (filter.ContactId is { } contactId)
         {
