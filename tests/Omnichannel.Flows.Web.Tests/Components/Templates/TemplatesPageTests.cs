@@ -66,7 +66,7 @@ public sealed class TemplatesPageTests(FlowsAppFactory app) : ComponentTest(app)
         await view.Page.Find("input[data-testid=templates-search]").InputAsync(token);
         view.Page.WaitForAssertion(() => Assert.Equal([template.Name], Listed(view.Page)), Eventually);
 
-        await RowOf(view.Page, template.Name).ClickAsync(new());
+        await view.Page.InvokeAsync(() => RowOf(view.Page, template.Name).ClickAsync(new()));
         await view.Page.WaitForElement("#preview-sample-1", Eventually).InputAsync("Anna");
         await view.Page.Find("#preview-sample-2").InputAsync("1042");
         await view.Page.Find("input[data-testid=preview-contact]").InputAsync(phone[^8..]);
@@ -94,7 +94,8 @@ public sealed class TemplatesPageTests(FlowsAppFactory app) : ComponentTest(app)
         var view = RenderPage();
         await view.Page.Find("input[data-testid=templates-search]").InputAsync(token);
         view.Page.WaitForAssertion(() => Assert.Equal([template.Name], Listed(view.Page)), Eventually);
-        await RowOf(view.Page, template.Name).ClickAsync(new());
+        // Found and clicked in one turn of the renderer: the search's last re-render may come in between otherwise.
+        await view.Page.InvokeAsync(() => RowOf(view.Page, template.Name).ClickAsync(new()));
         await view.Page.WaitForElement("#preview-sample-renewal", Eventually).InputAsync("2 June");
 
         await view.Page.Find("input[data-testid=preview-contact]").InputAsync(phone[^8..]);
