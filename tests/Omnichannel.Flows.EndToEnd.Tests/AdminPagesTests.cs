@@ -36,6 +36,30 @@ public sealed class AdminPagesTests(EndToEndHost host) : BrowserTest(host)
     }
 
     [Fact]
+    public async Task FlowsPage_ImportsAFlowFile_AndItsExportDownloadsTheSameDocument()
+    {
+        var id = $"e2e-{Guid.NewGuid():N}"[..20];
+        var document = $$$"""
+            {"schemaVersion":1,"id":"{{{id}}}","name":"E2E {{{id}}}","version":1,"concurrency":"single","nodes":[{"id":"start","type":"flow.manualTrigger","inputs":{},"position":{"x":0,"y":0}},{"id":"wait","type":"flow.wait","inputs":{"duration":"PT1H"},"position":{"x":0,"y":120}}],"connections":[{"source":{"node":"start","port":"done"},"target":{"node":"wait","port":"in"}}]}
+            """;
+        var page = await OpenAsAdminAsync("flows", interactiveTestId: "flow-import-choose");
+        // Files set before Blazor's InputFile has hooked its input (after the interactive render) are never read.
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=flow-import] input[type=file]')?._blazorInputFileNextFileId !== undefined");
+
+        await page.GetByTestId("flow-import").Locator("input[type=file]").SetInputFilesAsync(
+            new FilePayload { Name = $"{id}.json", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(document) });
+
+        await Expect(page.GetByTestId("flow-import-saved")).ToContainTextAsync($"{id} v1 imported as a draft");
+        var row = page.Locator($"[data-testid=flow-row][data-flow={id}]");
+        await Expect(row.GetByTestId("flow-state")).ToHaveTextAsync("draft");
+        var download = await page.RunAndWaitForDownloadAsync(() => row.GetByTestId("flow-export").ClickAsync());
+        var exported = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(document), System.Text.Json.Nodes.JsonNode.Parse(exported)),
+            $"Exported: {exported}");
+        await ScreenshotAsync(page, "flows");
+    }
+
+    [Fact]
     public async Task UsersPage_AsAnAgent_IsRefused()
     {
         var email = $"agent-{Guid.NewGuid():N}@e2e.local";
