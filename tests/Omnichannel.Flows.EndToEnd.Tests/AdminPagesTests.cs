@@ -57,6 +57,10 @@ public sealed class AdminPagesTests(EndToEndHost host) : BrowserTest(host)
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(document), System.Text.Json.Nodes.JsonNode.Parse(exported)),
             $"Exported: {exported}");
         await ScreenshotAsync(page, "flows");
+
+        await row.GetByTestId("flow-runs-link").ClickAsync();
+        await Expect(page.GetByTestId("runs-empty")).ToHaveTextAsync("No runs.");
+        await Expect(page.GetByTestId("flow-state")).ToHaveTextAsync("draft");
     }
 
     [Fact]

@@ -170,22 +170,13 @@ public static class AutomationApi
     private static async Task<IResult> GetRunAsync(string runId, FlowRunQueries queries, CancellationToken cancellationToken) =>
         await queries.GetAsync(runId, cancellationToken) is { } run ? TypedResults.Ok(run) : ApiProblems.NotFound($"No flow run '{runId}'.");
 
-    private static async Task<IResult> RetryAsync(string runId, IFlowStore store, FlowRuns runs, FlowRunQueries queries, CancellationToken cancellationToken)
-    {
-        var instance = await store.FindInstanceAsync(runId, cancellationToken);
-        if (instance is null)
+    private static async Task<IResult> RetryAsync(string runId, FlowRunActions actions, FlowRunQueries queries, CancellationToken cancellationToken) =>
+        await actions.RetryAsync(runId, cancellationToken) switch
         {
-            return ApiProblems.NotFound($"No flow run '{runId}'.");
-        }
-
-        if (instance.Status != FlowStatus.Faulted)
-        {
-            return ApiProblems.Conflict("Not faulted", $"Only a faulted run can be retried; this one is {instance.Status}.");
-        }
-
-        await runs.RetryAsync(instance, cancellationToken);
-        return TypedResults.Ok(await queries.GetAsync(runId, cancellationToken));
-    }
+            (FlowRunActionOutcome.NotFound, _) => ApiProblems.NotFound($"No flow run '{runId}'."),
+            (FlowRunActionOutcome.NotFaulted, var status) => ApiProblems.Conflict("Not faulted", $"Only a faulted run can be retried; this one is {status}."),
+            _ => TypedResults.Ok(await queries.GetAsync(runId, cancellationToken)),
+        };
 
     /// <summary>Retries every faulted run of the flow (of one contact, if given) in the background: 202 with how many.</summary>
     private static async Task<IResult> RetryFaultedAsync(string id, Guid? contactId, FaultedRunRetries retries, CancellationToken cancellationToken) =>
@@ -193,22 +184,13 @@ public static class AutomationApi
             ? TypedResults.Accepted($"/api/flows/{id}/runs?status=faulted", new { runs = faulted })
             : ApiProblems.NotFound($"No flow '{id}'.");
 
-    private static async Task<IResult> CancelAsync(string runId, IFlowStore store, FlowRuns runs, FlowRunQueries queries, CancellationToken cancellationToken)
-    {
-        var instance = await store.FindInstanceAsync(runId, cancellationToken);
-        if (instance is null)
+    private static async Task<IResult> CancelAsync(string runId, FlowRunActions actions, FlowRunQueries queries, CancellationToken cancellationToken) =>
+        await actions.CancelAsync(runId, cancellationToken) switch
         {
-            return ApiProblems.NotFound($"No flow run '{runId}'.");
-        }
-
-        if (!instance.IsActive && instance.Status != FlowStatus.Faulted)
-        {
-            return ApiProblems.Conflict("Already over", $"The run is {instance.Status}.");
-        }
-
-        await runs.CancelAsync(runId, FlowRunReasons.Cancelled, cancellationToken);
-        return TypedResults.Ok(await queries.GetAsync(runId, cancellationToken));
-    }
+            (FlowRunActionOutcome.NotFound, _) => ApiProblems.NotFound($"No flow run '{runId}'."),
+            (FlowRunActionOutcome.AlreadyOver, var status) => ApiProblems.Conflict("Already over", $"The run is {status}."),
+            _ => TypedResults.Ok(await queries.GetAsync(runId, cancellationToken)),
+        };
 
     private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -53,6 +53,7 @@ public static class AutomationServiceCollectionExtensions
         services.AddSingleton<FlowRunQueries>();
         services.AddScoped<FaultedRunRetries>();
         services.AddScoped<DisabledFlowRuns>();
+        services.AddScoped<FlowRunActions>();
 
         services.AddSingleton<ScheduleTriggerSync>();
         services.AddSingleton<TimeTriggerArming>();
