@@ -44,22 +44,26 @@ public sealed class FlowDefinitionQueries(IDbContextFactory<FlowsDbContext> dbs)
     private static async Task<Dictionary<string, int>> CountByFlowAsync(IQueryable<FlowInstanceRecord> runs, CancellationToken cancellationToken) =>
         (await CountByFlow(runs).ToListAsync(cancellationToken)).ToDictionary();
 
+    /// <summary>The flow with its versions (newest first) and the document of the latest one: only that document is read.</summary>
     public async Task<FlowDetails?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var flow = await db.Flows.AsNoTracking().Include(f => f.Versions).FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
-        if (flow is null || flow.Versions.Count == 0)
+        var flow = await db.Flows.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        var versions = await db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id).OrderByDescending(v => v.Version)
+            .Select(v => new FlowVersionSummary(v.Version, v.Status, v.CreatedAt, v.CreatedBy, v.PublishedAt, v.PublishedBy))
+            .ToListAsync(cancellationToken);
+        if (flow is null || versions.Count == 0)
         {
             return null;
         }
 
-        var versions = flow.Versions.OrderByDescending(v => v.Version).ToList();
+        var latest = await db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id && v.Version == versions[0].Version)
+            .Select(v => v.Json).FirstAsync(cancellationToken);
         var runs = new FlowRunCounts(
             await FlowRunQueries.Active(db).CountAsync(i => i.FlowId == id, cancellationToken),
             await FlowRunQueries.Faulted(db).CountAsync(i => i.FlowId == id, cancellationToken));
         return new FlowDetails(
             new FlowSummary(flow.Id, flow.Name, flow.Description, flow.Status, flow.PublishedVersion, versions[0].Version, flow.UpdatedAt, runs),
-            versions.Select(v => new FlowVersionSummary(v.Version, v.Status, v.CreatedAt, v.CreatedBy, v.PublishedAt, v.PublishedBy)).ToList(),
-            JsonSerializer.Deserialize<JsonElement>(versions[0].Json));
+            versions, JsonSerializer.Deserialize<JsonElement>(latest));
     }
 }
