@@ -32,17 +32,14 @@ public sealed class DisabledFlowRuns(
     /// <summary>The job: cancels the flow's active runs a page at a time, in id order, each once, while it stays disabled.</summary>
     public async Task CancelAsync(string flowId, CancellationToken cancellationToken)
     {
-        var cancelled = 0;
-        string? after = null;
-        while (true)
-        {
-            List<string> page;
-            await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        var cancelled = await RunPages.ActOnEachAsync<string>(
+            async after =>
             {
+                await using var db = await dbs.CreateDbContextAsync(cancellationToken);
                 if (!await db.Flows.AnyAsync(f => f.Id == flowId && f.Status == FlowState.Disabled, cancellationToken))
                 {
                     logger.LogInformation("Flow {FlowId} is no longer disabled; its remaining active runs carry on", flowId);
-                    break;
+                    return [];
                 }
 
                 var active = Active(db, flowId);
@@ -51,25 +48,9 @@ public sealed class DisabledFlowRuns(
                     active = active.Where(id => string.Compare(id, after) > 0);
                 }
 
-                page = await active.OrderBy(id => id).Take(PageSize).ToListAsync(cancellationToken);
-            }
-
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            await Parallel.ForEachAsync(page, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (runId, ct) =>
-                {
-                    if (await CancelOneAsync(runId, ct))
-                    {
-                        Interlocked.Increment(ref cancelled);
-                    }
-                });
-            after = page[^1];
-        }
-
+                return await active.OrderBy(id => id).Take(PageSize).ToListAsync(cancellationToken);
+            },
+            CancelOneAsync, Parallelism, cancellationToken);
         logger.LogInformation("Cancelled {RunCount} active runs of disabled flow {FlowId}", cancelled, flowId);
     }
 

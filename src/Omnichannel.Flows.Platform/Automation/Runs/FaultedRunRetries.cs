@@ -48,33 +48,14 @@ public sealed class FaultedRunRetries(
     /// </summary>
     public async Task RetryAsync(string flowId, Guid? contactId, DateTime faultedBy, CancellationToken cancellationToken)
     {
-        var retried = 0;
-        FlowRunCursor? after = null;
-        while (true)
-        {
-            List<FlowRunCursor> page;
-            await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        var retried = await RunPages.ActOnEachAsync<FlowRunCursor>(
+            async after =>
             {
-                page = await Oldest(await FaultedAsync(db, flowId, contactId, faultedBy, cancellationToken), after).Take(PageSize)
+                await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+                return await Oldest(await FaultedAsync(db, flowId, contactId, faultedBy, cancellationToken), after).Take(PageSize)
                     .Select(i => new FlowRunCursor(i.CreatedAt, i.Id)).ToListAsync(cancellationToken);
-            }
-
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            await Parallel.ForEachAsync(page, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (run, ct) =>
-                {
-                    if (await RetryOneAsync(run.Id, ct))
-                    {
-                        Interlocked.Increment(ref retried);
-                    }
-                });
-            after = page[^1];
-        }
-
+            },
+            (run, ct) => RetryOneAsync(run.Id, ct), Parallelism, cancellationToken);
         logger.LogInformation("Retried {RunCount} faulted runs of flow {FlowId}", retried, flowId);
     }
 
