@@ -13,10 +13,7 @@ public sealed record FlowSummary(
     FlowRunCounts Runs);
 
 /// <summary>How many of a flow's runs are active now (running or waiting) and faulted (its dead letter, to retry or cancel).</summary>
-public sealed record FlowRunCounts(int Active, int Faulted)
-{
-    public static readonly FlowRunCounts None = new(0, 0);
-}
+public sealed record FlowRunCounts(int Active, int Faulted);
 
 /// <summary>One version's state.</summary>
 public sealed record FlowVersionSummary(int Version, FlowVersionState Status, DateTime CreatedAt, string? CreatedBy, DateTime? PublishedAt, string? PublishedBy);
@@ -44,26 +41,41 @@ public sealed class FlowDefinitionQueries(IDbContextFactory<FlowsDbContext> dbs)
     private static async Task<Dictionary<string, int>> CountByFlowAsync(IQueryable<FlowInstanceRecord> runs, CancellationToken cancellationToken) =>
         (await CountByFlow(runs).ToListAsync(cancellationToken)).ToDictionary();
 
+    /// <summary>The flow as it stands (no versions, no document): what a page about its runs heads with.</summary>
+    public async Task<FlowSummary?> GetSummaryAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await SummaryAsync(db, id, cancellationToken);
+    }
+
     /// <summary>The flow with its versions (newest first) and the document of the latest one: only that document is read.</summary>
     public async Task<FlowDetails?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var flow = await db.Flows.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
-        var versions = await db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id).OrderByDescending(v => v.Version)
-            .Select(v => new FlowVersionSummary(v.Version, v.Status, v.CreatedAt, v.CreatedBy, v.PublishedAt, v.PublishedBy))
-            .ToListAsync(cancellationToken);
-        if (flow is null || versions.Count == 0)
+        if (await SummaryAsync(db, id, cancellationToken) is not { } flow)
         {
             return null;
         }
 
-        var latest = await db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id && v.Version == versions[0].Version)
+        var versions = await db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id).OrderByDescending(v => v.Version)
+            .Select(v => new FlowVersionSummary(v.Version, v.Status, v.CreatedAt, v.CreatedBy, v.PublishedAt, v.PublishedBy))
+            .ToListAsync(cancellationToken);
+        var latest = await db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id && v.Version == flow.LatestVersion)
             .Select(v => v.Json).FirstAsync(cancellationToken);
-        var runs = new FlowRunCounts(
-            await FlowRunQueries.Active(db).CountAsync(i => i.FlowId == id, cancellationToken),
-            await FlowRunQueries.Faulted(db).CountAsync(i => i.FlowId == id, cancellationToken));
-        return new FlowDetails(
-            new FlowSummary(flow.Id, flow.Name, flow.Description, flow.Status, flow.PublishedVersion, versions[0].Version, flow.UpdatedAt, runs),
-            versions, JsonSerializer.Deserialize<JsonElement>(latest));
+        return new FlowDetails(flow, versions, JsonSerializer.Deserialize<JsonElement>(latest));
+    }
+
+    /// <returns>Null when there is no such flow, or it has no version.</returns>
+    private static async Task<FlowSummary?> SummaryAsync(FlowsDbContext db, string id, CancellationToken cancellationToken)
+    {
+        var flow = await db.Flows.AsNoTracking().Where(f => f.Id == id && f.Versions.Any())
+            .Select(f => new { f.Id, f.Name, f.Description, f.Status, f.PublishedVersion, Latest = f.Versions.Max(v => v.Version), f.UpdatedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        return flow is null
+            ? null
+            : new FlowSummary(flow.Id, flow.Name, flow.Description, flow.Status, flow.PublishedVersion, flow.Latest, flow.UpdatedAt,
+                new FlowRunCounts(
+                    await FlowRunQueries.Active(db).CountAsync(i => i.FlowId == id, cancellationToken),
+                    await FlowRunQueries.Faulted(db).CountAsync(i => i.FlowId == id, cancellationToken)));
     }
 }
