@@ -25,11 +25,12 @@ public static class FlowsTelemetry
     public static readonly Histogram<double> TimerLateness = Meter.CreateHistogram<double>(
         "flows.timers.lateness", unit: "s", description: "How long after its due time a flow timer was taken up");
 
-    public static void TimerTakenUp(TimeSpan lateness, string flowId, string kind)
+    /// <summary>Records how late a timer due at <paramref name="dueAt"/> is taken up now (reading the clock only when listened to).</summary>
+    public static void TimerTakenUp(TimeProvider time, DateTime dueAt, string flowId, string kind)
     {
         if (TimerLateness.Enabled)
         {
-            TimerLateness.Record(Math.Max(0, lateness.TotalSeconds),
+            TimerLateness.Record(Math.Max(0, (time.GetUtcNow().UtcDateTime - dueAt).TotalSeconds),
                 new KeyValuePair<string, object?>("flow.id", flowId), new KeyValuePair<string, object?>("timer.kind", kind));
         }
     }

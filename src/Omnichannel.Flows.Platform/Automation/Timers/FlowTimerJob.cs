@@ -59,7 +59,7 @@ public sealed class FlowTimerJob(
             // Until the clock says it is due: a resume a moment early (a timer may end early) would find the wait not due
             // and hand it back to the pump.
             await time.UntilAsync(timer.DueAt, woken: null, cancellationToken);
-            FlowsTelemetry.TimerTakenUp(time.GetUtcNow().UtcDateTime - timer.DueAt, timer.Read.FlowId, "wait");
+            FlowsTelemetry.TimerTakenUp(time, timer.DueAt, timer.Read.FlowId, "wait");
 
             if (disabled.Contains(timer.Read.FlowId))
             {
@@ -116,7 +116,7 @@ public sealed class FlowTimerJob(
                                                          && t.FiringBy == claim && t.EventId == row.EventId);
             try
             {
-                FlowsTelemetry.TimerTakenUp(time.GetUtcNow().UtcDateTime - row.DueAt, row.FlowId, KindName(row.Kind));
+                FlowsTelemetry.TimerTakenUp(time, row.DueAt, row.FlowId, KindName(row.Kind));
                 if (live.Find(row.FlowId, row.NodeId) is not { } trigger)
                 {
                     await claimed.ExecuteDeleteAsync(cancellationToken); // the flow was disabled, unpublished or the node removed
