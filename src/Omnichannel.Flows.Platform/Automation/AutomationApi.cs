@@ -52,6 +52,8 @@ public static class AutomationApi
         runs.MapGet("/{runId}", GetRunAsync);
         runs.MapPost("/{runId}/retry", RetryAsync).RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Marketing));
         runs.MapPost("/{runId}/cancel", CancelAsync).RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Marketing));
+
+        app.MapGet("/api/contacts/{contactId:guid}/flow-runs", ListContactRunsAsync).WithTags("Automation");
         return app;
     }
 
@@ -100,48 +102,47 @@ public static class AutomationApi
             ? TypedResults.Accepted($"/api/flows/{id}/runs", new { runs = active })
             : ApiProblems.NotFound($"No flow '{id}'.");
 
-    private static async Task<IResult> StartAsync(
-        string id, StartFlowRequest request, TriggerIndex triggers, FlowRuns runs, IDbContextFactory<FlowsDbContext> dbs, CancellationToken cancellationToken)
+    private static async Task<IResult> StartAsync(string id, StartFlowRequest request, ManualRunStarts starts, CancellationToken cancellationToken)
     {
-        var live = await triggers.GetAsync(cancellationToken);
-        if (!live.IsLive(id))
+        var start = await starts.StartAsync(id, request.ContactId, request.Payload, cancellationToken);
+        return start.Outcome switch
         {
-            return ApiProblems.Conflict("The flow is not live", $"Flow '{id}' is not published, or it is disabled.");
-        }
-
-        if (live.For(TriggerTypes.Manual).FirstOrDefault(t => t.FlowId == id) is not { } trigger)
-        {
-            return ApiProblems.Conflict("No manual trigger", $"Flow '{id}' has no {TriggerTypes.Manual} node to start from.");
-        }
-
-        if (request.ContactId is { } contactId)
-        {
-            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            if (!await db.Contacts.AnyAsync(c => c.Id == contactId, cancellationToken))
-            {
-                return ApiProblems.Invalid("contactId", $"No contact {contactId}.");
-            }
-        }
-
-        var started = await runs.StartAsync(trigger,
-            new TriggerEvent($"manual:{Guid.CreateVersion7():N}", request.ContactId?.ToString(), request.Payload), cancellationToken);
-        return started.Instance is { } instance
-            ? TypedResults.Accepted($"/api/flow-runs/{instance.Id}", new { runId = instance.Id, status = instance.Status })
-            : ApiProblems.Conflict("Not started", started.Outcome == StartOutcome.AlreadyRunning
-                ? "The contact already has an active run of this flow, and the flow runs once at a time per contact."
-                : $"The flow did not start ({started.Outcome}).");
+            ManualStartOutcome.Started => TypedResults.Accepted($"/api/flow-runs/{start.Run!.Id}", new { runId = start.Run.Id, status = start.Run.Status, contactId = start.ContactId }),
+            ManualStartOutcome.NotLive => ApiProblems.Conflict("The flow is not live", $"Flow '{id}' is not published, or it is disabled."),
+            ManualStartOutcome.NoManualTrigger => ApiProblems.Conflict("No manual trigger", $"Flow '{id}' has no {TriggerTypes.Manual} node to start from."),
+            ManualStartOutcome.NoSuchContact => ApiProblems.Invalid("contactId", $"No contact {request.ContactId}."),
+            ManualStartOutcome.AlreadyRunning => ApiProblems.Conflict("Not started", ManualRunStarts.AlreadyRunningMessage),
+            _ => ApiProblems.Conflict("Not started", $"The flow did not start ({start.Engine})."),
+        };
     }
 
     /// <summary>
     /// A page of the flow's runs, newest first (<c>limit</c>, 1–200, default 50), optionally only those in one
     /// <c>status</c> or about one <c>contactId</c>; <c>next</c> is the <c>before</c> of the following page (null on the last).
     /// </summary>
+    private static IResult? LimitProblem(int? limit) => limit is < 1 or > FlowRunQueries.MaxPageSize
+        ? ApiProblems.Invalid("limit", $"limit must be between 1 and {FlowRunQueries.MaxPageSize}.")
+        : null;
+
+    /// <summary>The contact's newest runs of any flow (<c>limit</c>, 1–200, default 50), those of profiles merged into it included.</summary>
+    private static async Task<IResult> ListContactRunsAsync(Guid contactId, int? limit, FlowRunQueries queries, CancellationToken cancellationToken)
+    {
+        if (LimitProblem(limit) is { } problem)
+        {
+            return problem;
+        }
+
+        return await queries.ForContactAsync(contactId, limit ?? FlowRunQueries.DefaultPageSize, cancellationToken) is { } items
+            ? TypedResults.Ok(new { items })
+            : ApiProblems.NotFound($"No contact {contactId}.");
+    }
+
     private static async Task<IResult> ListRunsAsync(string id, string? status, Guid? contactId, string? before, int? limit,
         FlowRunQueries queries, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > FlowRunQueries.MaxPageSize)
+        if (LimitProblem(limit) is { } problem)
         {
-            return ApiProblems.Invalid("limit", $"limit must be between 1 and {FlowRunQueries.MaxPageSize}.");
+            return problem;
         }
 
         FlowStatus? only = null;

@@ -54,6 +54,7 @@ public static class AutomationServiceCollectionExtensions
         services.AddScoped<FaultedRunRetries>();
         services.AddScoped<DisabledFlowRuns>();
         services.AddScoped<FlowRunActions>();
+        services.AddScoped<ManualRunStarts>();
 
         services.AddSingleton<ScheduleTriggerSync>();
         services.AddSingleton<TimeTriggerArming>();

@@ -7,7 +7,8 @@ namespace Omnichannel.Flows.Web.Tests.Automation;
 
 /// <summary>
 /// <c>GET /api/flows/{id}/runs</c>: newest first, paged on a cursor that neither skips nor repeats runs created in the
-/// same instant, filtered by state or by contact (with the profiles merged into it), and clear errors for bad input.
+/// same instant, filtered by state or by contact (with the profiles merged into it), and clear errors for bad input;
+/// <c>GET /api/contacts/{id}/flow-runs</c>: a contact's runs of every flow.
 /// </summary>
 public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
 {
@@ -54,6 +55,42 @@ public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<A
         Assert.Equal([cancelledRun], await RunIdsAsync(admin, $"/api/flows/{id}/runs?status=cancelled"));
         Assert.Equal(new[] { mergedAwayRun, otherRun }.Order(StringComparer.Ordinal),
             (await RunIdsAsync(admin, $"/api/flows/{id}/runs?status=Suspended")).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AContactsRuns_OfEveryFlow_NewestFirst_IncludeThoseOfProfilesMergedIntoIt()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var first = await PublishWaitingFlowAsync(admin, "contact-a");
+        var second = await PublishWaitingFlowAsync(admin, "contact-b");
+        var mergedAway = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "first profile");
+        var kept = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "second profile");
+        var other = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "another customer");
+        var older = await StartAsync(admin, first, mergedAway);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var newer = await StartAsync(admin, second, kept);
+        await StartAsync(admin, first, other);
+        (await admin.PostAsJsonAsync($"/api/contacts/{kept}/merge", new { otherContactId = mergedAway })).EnsureSuccessStatusCode();
+
+        var items = (await admin.GetFromJsonAsync<JsonElement>($"/api/contacts/{kept}/flow-runs")).GetProperty("items").EnumerateArray().ToList();
+
+        Assert.Equal([newer, older], items.Select(run => run.GetProperty("id").GetString()));
+        Assert.Equal([second, first], items.Select(run => run.GetProperty("flowId").GetString()));
+        Assert.Equal($"Test flow {first}", items[1].GetProperty("flowName").GetString());
+        Assert.Equal("suspended", items[0].GetProperty("status").GetString());
+        Assert.Single((await admin.GetFromJsonAsync<JsonElement>($"/api/contacts/{kept}/flow-runs?limit=1")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AContactsRuns_OfNoSuchContact_Answer404_AndABadLimit400()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/contacts/{Guid.NewGuid()}/flow-runs")).StatusCode);
+        var response = await admin.GetAsync($"/api/contacts/{contactId}/flow-runs?limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("limit", out _));
     }
 
     [Theory]

@@ -23,6 +23,10 @@ public sealed record FlowRunDetails(
 /// <summary>A bookmark of a suspended run: a timer (due at) or an event.</summary>
 public sealed record FlowRunWait(string NodeId, string Kind, DateTime? DueAt, string? EventName);
 
+/// <summary>A run of any flow about one contact, with its flow's name (a contact's profile lists them).</summary>
+public sealed record ContactFlowRun(
+    string Id, string FlowId, string FlowName, int Version, FlowStatus Status, string? Error, DateTime CreatedAt, DateTime UpdatedAt);
+
 /// <summary>A page of runs, newest first, and the cursor of the next (older) page, if there is one.</summary>
 public sealed record FlowRunPage(IReadOnlyList<FlowRunSummary> Items, string? Next);
 
@@ -100,6 +104,28 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
         }
 
         return runs;
+    }
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> runs of any flow about <paramref name="contactId"/> or a profile merged into
+    /// it since: what automation did with this customer.
+    /// </summary>
+    /// <returns>Null when there is no such contact.</returns>
+    public async Task<IReadOnlyList<ContactFlowRun>?> ForContactAsync(Guid contactId, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        if (!await db.Contacts.AnyAsync(c => c.Id == contactId, cancellationToken))
+        {
+            return null;
+        }
+
+        string[] subjects = [.. (await MergedProfiles.WithMergedInAsync(db, contactId, cancellationToken)).Select(id => id.ToString())];
+        return await db.FlowInstances.AsNoTracking().Where(i => subjects.Contains(i.SubjectId))
+            .Join(db.Flows, i => i.FlowId, f => f.Id, (i, f) => new { Run = i, FlowName = f.Name })
+            .OrderByDescending(r => r.Run.CreatedAt).ThenByDescending(r => r.Run.Id)
+            .Take(Math.Clamp(limit, 1, MaxPageSize))
+            .Select(r => new ContactFlowRun(r.Run.Id, r.Run.FlowId, r.FlowName, r.Run.Version, r.Run.Status, r.Run.Error, r.Run.CreatedAt, r.Run.UpdatedAt))
+            .ToListAsync(cancellationToken);
     }
 
     public async Task<FlowRunDetails?> GetAsync(string runId, CancellationToken cancellationToken)

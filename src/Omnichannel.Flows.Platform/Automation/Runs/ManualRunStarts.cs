@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Engine.Running;
+using Omnichannel.Flows.Platform.Automation.Dispatch;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Automation.Runs;
+
+/// <summary>What a manual start did.</summary>
+public enum ManualStartOutcome { Started, NotLive, NoManualTrigger, NoSuchContact, AlreadyRunning, NotStarted }
+
+/// <param name="Run">The new run as it stands after its first steps; null when none started.</param>
+/// <param name="ContactId">The profile the run is for: the one asked for, or the one it was merged into since.</param>
+/// <param name="Engine">The engine's outcome, when it was asked.</param>
+public sealed record ManualStart(ManualStartOutcome Outcome, FlowInstance? Run = null, Guid? ContactId = null, StartOutcome? Engine = null);
+
+/// <summary>
+/// A flow started by hand (the API, a flow's runs page) from its manual trigger, for a contact or for none. A profile
+/// merged into another since it was picked starts the run for the profile it was merged into.
+/// </summary>
+public sealed class ManualRunStarts(TriggerIndex triggers, FlowRuns runs, IDbContextFactory<FlowsDbContext> dbs)
+{
+    public const string AlreadyRunningMessage =
+        "The contact already has an active run of this flow, and the flow runs once at a time per contact.";
+
+    /// <summary>Whether <paramref name="flowId"/> is live and has a manual trigger to start from.</summary>
+    public async Task<bool> CanStartAsync(string flowId, CancellationToken cancellationToken) =>
+        ManualTrigger(await triggers.GetAsync(cancellationToken), flowId) is not null;
+
+    public async Task<ManualStart> StartAsync(string flowId, Guid? contactId, JsonElement? payload, CancellationToken cancellationToken)
+    {
+        var live = await triggers.GetAsync(cancellationToken);
+        if (!live.IsLive(flowId))
+        {
+            return new ManualStart(ManualStartOutcome.NotLive);
+        }
+
+        if (ManualTrigger(live, flowId) is not { } trigger)
+        {
+            return new ManualStart(ManualStartOutcome.NoManualTrigger);
+        }
+
+        Guid? profile = null;
+        if (contactId is { } asked && (profile = await SurvivingProfileAsync(asked, cancellationToken)) is null)
+        {
+            return new ManualStart(ManualStartOutcome.NoSuchContact, ContactId: asked);
+        }
+
+        var started = await runs.StartAsync(trigger,
+            new TriggerEvent($"manual:{Guid.CreateVersion7():N}", profile?.ToString(), payload), cancellationToken);
+        return new ManualStart(started.Outcome switch
+        {
+            StartOutcome.Started => ManualStartOutcome.Started,
+            StartOutcome.AlreadyRunning => ManualStartOutcome.AlreadyRunning,
+            _ => ManualStartOutcome.NotStarted,
+        }, started.Instance, profile, started.Outcome);
+    }
+
+    private static TriggerEntry? ManualTrigger(TriggerSet live, string flowId) =>
+        live.IsLive(flowId) ? live.For(TriggerTypes.Manual).FirstOrDefault(t => t.FlowId == flowId) : null;
+
+    /// <summary>The profile <paramref name="contactId"/> is now: itself, or the one it was merged into (null: no such profile).</summary>
+    private async Task<Guid?> SurvivingProfileAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        Guid? current = contactId;
+        // A merge folds a profile into one not merged itself; that one may be merged later, so the chain is short.
+        for (var hops = 0; hops < 16 && current is { } id; hops++)
+        {
+            var row = await db.Contacts.Where(c => c.Id == id).Select(c => new { c.MergedIntoId }).FirstOrDefaultAsync(cancellationToken);
+            if (row is null)
+            {
+                return null;
+            }
+
+            if (row.MergedIntoId is null)
+            {
+                return id;
+            }
+
+            current = row.MergedIntoId;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Omnichannel.Flows.Web.Tests.Infrastructure;
+
+namespace Omnichannel.Flows.Web.Tests.Automation;
+
+/// <summary><c>POST /api/flows/{id}/start</c>: the profile a run is for, and clear refusals.</summary>
+public sealed class ManualStartTests(AutomationAppFactory app) : IClassFixture<AutomationAppFactory>
+{
+    [Fact]
+    public async Task AStartForAProfileMergedSince_RunsForTheProfileItWasMergedInto()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await PublishWaitingFlowAsync(admin, "merged-start");
+        var mergedAway = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "first profile");
+        var kept = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "second profile");
+        (await admin.PostAsJsonAsync($"/api/contacts/{kept}/merge", new { otherContactId = mergedAway })).EnsureSuccessStatusCode();
+
+        var response = await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { contactId = mergedAway });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var started = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(kept, started.GetProperty("contactId").GetGuid());
+        var run = Assert.Single(await app.RunsAsync(id));
+        Assert.Equal(kept.ToString(), run.SubjectId);
+    }
+
+    [Fact]
+    public async Task AStartForNoSuchContact_Answers400NamingContactId_AndStartsNothing()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await PublishWaitingFlowAsync(admin, "unknown-contact");
+
+        var response = await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { contactId = Guid.NewGuid() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("contactId", out _));
+        Assert.Empty(await app.RunsAsync(id));
+    }
+
+    [Fact]
+    public async Task AFlowWithoutAManualTrigger_Answers409()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("no-manual"), TestFlows.TagAdded("no-manual"), TestFlows.Record()));
+
+        var response = await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("no flow.manualTrigger node", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<string> PublishWaitingFlowAsync(HttpClient admin, string stem)
+    {
+        var flow = TestFlows.Chain(TestFlows.NewId(stem), TestFlows.Manual(), TestFlows.Wait("PT1H"));
+        flow["concurrency"] = "parallel";
+        return await app.PublishAsync(admin, flow);
+    }
+}
