@@ -66,6 +66,8 @@ public abstract class ContactPagesContext : BunitContext
         var dialogs = Render<MudDialogProvider>();
         var page = Render<ContactProfilePage>(p => p.Add(x => x.Id, contactId));
         page.WaitForElement("[data-testid=thread]", Eventually);
+        // The flows panel loads on its own: once it has, nothing re-renders the page under the test's clicks.
+        page.WaitForElement("[data-testid=contact-flow-runs-empty], [data-testid=contact-flow-run]", Eventually);
         return new ProfileView(page, dialogs, popovers);
     }
 

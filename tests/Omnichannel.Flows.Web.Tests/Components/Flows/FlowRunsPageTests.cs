@@ -1,13 +1,22 @@
+using System.Text.Json.Nodes;
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Web.Components.Flows;
 using Omnichannel.Flows.Web.Tests.Automation;
 using Omnichannel.Flows.Web.Tests.Components.Templates;
+using Omnichannel.Flows.Web.Tests.Infrastructure;
 
 namespace Omnichannel.Flows.Web.Tests.Components.Flows;
 
-/// <summary>A flow's runs page: its runs by state, each with its journal, and a faulted run retried or a waiting one cancelled.</summary>
+/// <summary>
+/// A flow's runs page: its runs by state, each with its journal, kept current while open; a faulted run retried, a
+/// waiting one cancelled, and a run started by hand.
+/// </summary>
 public sealed class FlowRunsPageTests(AutomationAppFactory app) : ComponentTest(app), IClassFixture<AutomationAppFactory>
 {
     private static readonly TimeSpan Eventually = TemplateTestSteps.Eventually;
@@ -59,6 +68,109 @@ public sealed class FlowRunsPageTests(AutomationAppFactory app) : ComponentTest(
 
         page.WaitForAssertion(() => Assert.Equal([kept], page.FindAll("[data-testid=run-row]").Select(row => row.GetAttribute("data-run"))), Eventually);
         Assert.Equal("Waiting", RowOf(page, kept).QuerySelector("[data-testid=run-status]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task AManualFlow_IsStartedForAContactPickedOnItsPage_WithTheTriggerDataTyped()
+    {
+        await SignInAsAdminAsync();
+        using var admin = await App.CreateAdminClientAsync();
+        var id = await Automation.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("page-start"), TestFlows.Manual(),
+            TestFlows.Node("reason", "flow.setVariable", new JsonObject { ["name"] = "reason", ["value"] = "because: {{ trigger.reason }}" }),
+            TestFlows.Wait("PT1H")));
+        var phone = TestData.NewGermanMobile();
+        var contactId = await Automation.CustomerWritesOnWhatsAppAsync(phone, "hello");
+        var popovers = Render<MudPopoverProvider>();
+        Render<MudSnackbarProvider>();
+        var page = Render<FlowRunsPage>(parameters => parameters.Add(p => p.FlowId, id));
+        await page.WaitForElement("input[data-testid=run-contact]", Eventually).InputAsync(phone[^8..]);
+        popovers.WaitForAssertion(() => Assert.Single(popovers.FindAll(".mud-list-item")), Eventually);
+        await popovers.Find(".mud-list-item").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.StartsWith("Start for ", page.Find("[data-testid=run-start-button]").TextContent.Trim(), StringComparison.Ordinal), Eventually);
+
+        Type(page, "run-trigger-data", "[\"callback\"]");
+        await page.InvokeAsync(() => page.Find("[data-testid=run-start-button]").ClickAsync(new()));
+        Assert.Contains("Trigger data is a JSON object", FieldText(page, "run-trigger-data"), StringComparison.Ordinal);
+        Assert.Empty(await Automation.RunsAsync(id));
+
+        Type(page, "run-trigger-data", "{ \"reason\": \"callback\" }");
+        await page.InvokeAsync(() => page.Find("[data-testid=run-start-button]").ClickAsync(new()));
+
+        var run = Assert.Single(await Automation.RunsAsync(id));
+        Assert.Equal(contactId.ToString(), run.SubjectId);
+        page.WaitForAssertion(() => Assert.Equal("Waiting", RowOf(page, run.Id).QuerySelector("[data-testid=run-status]")!.TextContent.Trim()), Eventually);
+        Assert.Equal($"/contacts/{contactId}", RowOf(page, run.Id).QuerySelector("a")!.GetAttribute("href"));
+        // The new run's journal is open: its step resolved the trigger data typed.
+        Assert.Contains("because: callback", page.Find("[data-testid=run-journal]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunsStartedElsewhere_AppearOnTheOpenPage_AtItsNextRefresh()
+    {
+        await SignInAsAdminAsync();
+        using var admin = await App.CreateAdminClientAsync();
+        var flow = TestFlows.Chain(TestFlows.NewId("page-refresh"), TestFlows.Manual(), TestFlows.Wait("PT1H"), TestFlows.Record());
+        flow["concurrency"] = "parallel";
+        var id = await Automation.PublishAsync(admin, flow);
+        var page = RenderPage(id);
+        page.WaitForElement("[data-testid=runs-empty]", Eventually);
+
+        var runId = await AutomationTimerTests.StartAsync(admin, id);
+        Assert.Empty(page.FindAll("[data-testid=run-row]"));
+        Automation.Clock.Advance(FlowRunsPage.RefreshEvery);
+
+        page.WaitForAssertion(() => Assert.Equal("Waiting", RowOf(page, runId).QuerySelector("[data-testid=run-status]")!.TextContent.Trim()), Eventually);
+    }
+
+    [Fact]
+    public async Task AFlowWithoutAManualStart_OffersNoStart_AndAnAgentIsOfferedNone()
+    {
+        using var admin = await App.CreateAdminClientAsync();
+        var byTag = await Automation.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("page-by-tag"), TestFlows.TagAdded("page-by-tag"), TestFlows.Record()));
+        var manual = await Automation.PublishAsync(admin, TestFlows.Chain(TestFlows.NewId("page-manual"), TestFlows.Manual(), TestFlows.Record()));
+        await SignInAsAdminAsync();
+
+        var page = RenderPage(byTag);
+        page.WaitForElement("[data-testid=runs-empty]", Eventually);
+        Assert.Empty(page.FindAll("[data-testid=run-start]"));
+
+        Authorization.SignInAs(Roles.Agent);
+        var asAgent = Render<FlowRunsPage>(parameters => parameters.Add(p => p.FlowId, manual));
+        asAgent.WaitForElement("[data-testid=runs-empty]", Eventually);
+        Assert.Empty(asAgent.FindAll("[data-testid=run-start]"));
+    }
+
+    [Fact]
+    public async Task AContactsRuns_AreListedOnTheirProfile_AndEachLinksToItsJournal_EvenPastTheFirstPage()
+    {
+        await SignInAsAdminAsync();
+        using var admin = await App.CreateAdminClientAsync();
+        var flow = TestFlows.Chain(TestFlows.NewId("page-contact"), TestFlows.Manual(), TestFlows.Record());
+        flow["concurrency"] = "parallel";
+        var id = await Automation.PublishAsync(admin, flow);
+        var contactId = await Automation.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "hello");
+        var oldest = await AutomationTimerTests.StartAsync(admin, id, contactId);
+        Automation.Clock.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < FlowRunQueries.DefaultPageSize; i++)
+        {
+            await AutomationTimerTests.StartAsync(admin, id);
+        }
+
+        var panel = Render<ContactFlowRuns>(parameters => parameters.Add(p => p.ContactId, contactId));
+        var link = panel.WaitForElement($"[data-testid=contact-flow-run][data-run='{oldest}'] [data-testid=contact-flow-run-link]", Eventually);
+        Assert.Equal($"Test flow {id}", link.TextContent.Trim());
+        Assert.Single(panel.FindAll("[data-testid=contact-flow-run]"));
+
+        Render<MudPopoverProvider>();
+        Render<MudSnackbarProvider>();
+        Services.GetRequiredService<NavigationManager>().NavigateTo(link.GetAttribute("href")!);
+        var page = Render<FlowRunsPage>(parameters => parameters.Add(p => p.FlowId, id));
+
+        // The run is older than the first page of the list: its journal opens above it.
+        page.WaitForAssertion(() => Assert.Equal(FlowRunQueries.DefaultPageSize, page.FindAll("[data-testid=run-row]").Count), Eventually);
+        Assert.Empty(page.FindAll($"[data-testid=run-row][data-run='{oldest}']"));
+        Assert.Contains("test.record", page.Find($"[data-testid=linked-run][data-run='{oldest}']").TextContent, StringComparison.Ordinal);
+        Assert.Equal($"/flows/{id}?run={oldest}", link.GetAttribute("href"));
     }
 
     private IRenderedComponent<FlowRunsPage> RenderPage(string flowId)

@@ -85,6 +85,23 @@ public sealed class FlowsPageTests(FlowsAppFactory app) : ComponentTest(app), IC
     }
 
     [Fact]
+    public async Task RunCounts_FollowRunsStartedElsewhere_AtThePagesNextRefresh()
+    {
+        await SignInAsAdminAsync();
+        var id = NewId("refresh");
+        using var admin = await App.CreateAdminClientAsync();
+        (await admin.PostAsJsonAsync("/api/flows/import?publish=true", WaitingFlow(id))).EnsureSuccessStatusCode();
+        var page = RenderPage();
+        page.WaitForAssertion(() => Assert.Equal("0", RowOf(page, id).QuerySelector("[data-testid=flow-active]")!.TextContent.Trim()), Eventually);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { })).StatusCode);
+        Assert.Equal("0", RowOf(page, id).QuerySelector("[data-testid=flow-active]")!.TextContent.Trim());
+        App.Clock.Advance(FlowsPage.RefreshEvery);
+
+        page.WaitForAssertion(() => Assert.Equal("1", RowOf(page, id).QuerySelector("[data-testid=flow-active]")!.TextContent.Trim()), Eventually);
+    }
+
+    [Fact]
     public async Task AnAgent_SeesTheFlows_ButNeitherImportNorTheirActions()
     {
         var id = NewId("read-only");
