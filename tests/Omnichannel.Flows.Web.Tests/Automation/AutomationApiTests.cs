@@ -96,6 +96,31 @@ public sealed class AutomationApiTests(AutomationAppFactory app) : IClassFixture
     }
 
     [Fact]
+    public async Task PublishingAnEarlierVersion_RollsBack_NewRunsStartOnIt_AndRunsGoingStayOnTheirs()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = TestFlows.NewId("rollback");
+        var first = TestFlows.Chain(id, TestFlows.Manual(), TestFlows.Wait("PT1H"));
+        first["concurrency"] = "parallel";
+        await app.PublishAsync(admin, first);
+        var second = TestFlows.Chain(id, TestFlows.Manual(), TestFlows.Wait("PT2H"));
+        second["concurrency"] = "parallel";
+        await app.PublishAsync(admin, second);
+        var going = await AutomationTimerTests.StartAsync(admin, id);
+
+        var publish = await admin.PostAsync($"/api/flows/{id}/publish?version=1", null);
+        var started = await AutomationTimerTests.StartAsync(admin, id);
+
+        Assert.Equal(HttpStatusCode.OK, publish.StatusCode);
+        Assert.Equal(1, (await publish.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32());
+        var runs = (await app.RunsAsync(id)).ToDictionary(run => run.Id, run => run.Version);
+        Assert.Equal((2, 1), (runs[going], runs[started]));
+        var flow = await admin.GetFromJsonAsync<JsonElement>($"/api/flows/{id}");
+        Assert.Equal(1, flow.GetProperty("flow").GetProperty("publishedVersion").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/flows/{id}/publish?version=3", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task PutDraft_ThenPublish_MakesTheDraftLive()
     {
         using var admin = await app.CreateAdminClientAsync();

@@ -57,13 +57,23 @@ public sealed class FlowDefinitionQueries(IDbContextFactory<FlowsDbContext> dbs)
             return null;
         }
 
-        var versions = await db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id).OrderByDescending(v => v.Version)
-            .Select(v => new FlowVersionSummary(v.Version, v.Status, v.CreatedAt, v.CreatedBy, v.PublishedAt, v.PublishedBy))
-            .ToListAsync(cancellationToken);
+        var versions = await VersionsAsync(db, id, cancellationToken);
         var latest = await db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id && v.Version == flow.LatestVersion)
             .Select(v => v.Json).FirstAsync(cancellationToken);
         return new FlowDetails(flow, versions, JsonSerializer.Deserialize<JsonElement>(latest));
     }
+
+    /// <summary>The flow's versions, newest first, without their documents (empty when there is no such flow).</summary>
+    public async Task<IReadOnlyList<FlowVersionSummary>> GetVersionsAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await VersionsAsync(db, id, cancellationToken);
+    }
+
+    private static Task<List<FlowVersionSummary>> VersionsAsync(FlowsDbContext db, string id, CancellationToken cancellationToken) =>
+        db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id).OrderByDescending(v => v.Version)
+            .Select(v => new FlowVersionSummary(v.Version, v.Status, v.CreatedAt, v.CreatedBy, v.PublishedAt, v.PublishedBy))
+            .ToListAsync(cancellationToken);
 
     /// <returns>Null when there is no such flow, or it has no version.</returns>
     private static async Task<FlowSummary?> SummaryAsync(FlowsDbContext db, string id, CancellationToken cancellationToken)

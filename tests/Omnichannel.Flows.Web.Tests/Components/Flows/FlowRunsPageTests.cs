@@ -4,6 +4,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Web.Components.Flows;
@@ -172,6 +173,33 @@ public sealed class FlowRunsPageTests(AutomationAppFactory app) : ComponentTest(
         Assert.Contains("test.record", page.Find($"[data-testid=linked-run][data-run='{oldest}']").TextContent, StringComparison.Ordinal);
         Assert.Equal($"/flows/{id}?run={oldest}", link.GetAttribute("href"));
     }
+
+    [Fact]
+    public async Task AnEarlierVersion_IsPublishedAgainFromTheVersionsPanel_AndNewRunsStartOnIt()
+    {
+        await SignInAsAdminAsync();
+        using var admin = await App.CreateAdminClientAsync();
+        var id = TestFlows.NewId("page-versions");
+        await Automation.PublishAsync(admin, TestFlows.Chain(id, TestFlows.Manual(), TestFlows.Record()));
+        await Automation.PublishAsync(admin, TestFlows.Chain(id, TestFlows.Manual(), TestFlows.Wait("PT1H")));
+        var page = RenderPage(id);
+        await page.InvokeAsync(() => page.WaitForElement("[data-testid=flow-versions] .mud-expand-panel-header", Eventually).ClickAsync(new()));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=flow-version]").Count), Eventually);
+        Assert.Equal("live: new runs start on it", VersionRow(page, 2).QuerySelector("[data-testid=flow-version-state]")!.TextContent.Trim());
+        Assert.Empty(VersionRow(page, 2).QuerySelectorAll("[data-testid=flow-version-publish]"));
+        Assert.Equal($"/api/flows/{id}/export?version=1", VersionRow(page, 1).QuerySelector("[data-testid=flow-version-export]")!.GetAttribute("href"));
+
+        await page.InvokeAsync(() => VersionRow(page, 1).QuerySelector("[data-testid=flow-version-publish]")!.ClickAsync(new()));
+
+        page.WaitForAssertion(() => Assert.Equal("live: new runs start on it", VersionRow(page, 1).QuerySelector("[data-testid=flow-version-state]")!.TextContent.Trim()), Eventually);
+        Assert.Equal("published before", VersionRow(page, 2).QuerySelector("[data-testid=flow-version-state]")!.TextContent.Trim());
+        var runId = await AutomationTimerTests.StartAsync(admin, id);
+        var run = Assert.Single(await Automation.RunsAsync(id), r => r.Id == runId);
+        Assert.Equal((1, FlowStatus.Finished), (run.Version, run.Status));
+    }
+
+    private static IElement VersionRow(IRenderedComponent<FlowRunsPage> page, int version) =>
+        page.Find($"[data-testid=flow-version][data-version='{version}']");
 
     private IRenderedComponent<FlowRunsPage> RenderPage(string flowId)
     {
