@@ -111,6 +111,7 @@ public static class AutomationApi
             ManualStartOutcome.NotLive => ApiProblems.Conflict("The flow is not live", $"Flow '{id}' is not published, or it is disabled."),
             ManualStartOutcome.NoManualTrigger => ApiProblems.Conflict("No manual trigger", $"Flow '{id}' has no {TriggerTypes.Manual} node to start from."),
             ManualStartOutcome.NoSuchContact => ApiProblems.Invalid("contactId", $"No contact {request.ContactId}."),
+            ManualStartOutcome.PayloadNotAnObject => ApiProblems.Invalid("payload", ManualRunStarts.PayloadMessage),
             ManualStartOutcome.AlreadyRunning => ApiProblems.Conflict("Not started", ManualRunStarts.AlreadyRunningMessage),
             _ => ApiProblems.Conflict("Not started", $"The flow did not start ({start.Engine})."),
         };

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
 namespace Omnichannel.Flows.Web.Tests.Automation;
@@ -38,6 +39,28 @@ public sealed class ManualStartTests(AutomationAppFactory app) : IClassFixture<A
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("contactId", out _));
         Assert.Empty(await app.RunsAsync(id));
+    }
+
+    [Fact]
+    public async Task TriggerData_IsReadAsTrigger_AndDataThatIsNotAnObject_Answers400NamingPayload()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var flow = TestFlows.Chain(TestFlows.NewId("trigger-data"), TestFlows.Manual(),
+            TestFlows.Node("reason", "flow.setVariable", new JsonObject { ["name"] = "reason", ["value"] = "because: {{ trigger.reason }}" }));
+        flow["concurrency"] = "parallel";
+        var id = await app.PublishAsync(admin, flow);
+
+        var refused = await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { payload = new[] { "callback" } });
+        var started = await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { payload = new { reason = "callback" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("payload", out _));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString();
+        Assert.Equal(runId, Assert.Single(await app.RunsAsync(id)).Id);
+        var run = await admin.GetFromJsonAsync<JsonElement>($"/api/flow-runs/{runId}");
+        Assert.Contains(run.GetProperty("journal").EnumerateArray(),
+            step => step.GetProperty("inputs").TryGetProperty("value", out var value) && value.GetString() == "because: callback");
     }
 
     [Fact]

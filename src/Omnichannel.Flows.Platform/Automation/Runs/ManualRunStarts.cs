@@ -7,7 +7,7 @@ using Omnichannel.Flows.Platform.Data;
 namespace Omnichannel.Flows.Platform.Automation.Runs;
 
 /// <summary>What a manual start did.</summary>
-public enum ManualStartOutcome { Started, NotLive, NoManualTrigger, NoSuchContact, AlreadyRunning, NotStarted }
+public enum ManualStartOutcome { Started, NotLive, NoManualTrigger, NoSuchContact, PayloadNotAnObject, AlreadyRunning, NotStarted }
 
 /// <param name="Run">The new run as it stands after its first steps; null when none started.</param>
 /// <param name="ContactId">The profile the run is for: the one asked for, or the one it was merged into since.</param>
@@ -23,12 +23,20 @@ public sealed class ManualRunStarts(TriggerIndex triggers, FlowRuns runs, IDbCon
     public const string AlreadyRunningMessage =
         "The contact already has an active run of this flow, and the flow runs once at a time per contact.";
 
+    /// <summary>The trigger data a flow reads as <c>trigger.*</c>: named values, so a JSON object (or none).</summary>
+    public const string PayloadMessage = "Trigger data is a JSON object, e.g. { \"reason\": \"callback\" }.";
+
     /// <summary>Whether <paramref name="flowId"/> is live and has a manual trigger to start from.</summary>
     public async Task<bool> CanStartAsync(string flowId, CancellationToken cancellationToken) =>
         ManualTrigger(await triggers.GetAsync(cancellationToken), flowId) is not null;
 
     public async Task<ManualStart> StartAsync(string flowId, Guid? contactId, JsonElement? payload, CancellationToken cancellationToken)
     {
+        if (payload is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        {
+            return new ManualStart(ManualStartOutcome.PayloadNotAnObject);
+        }
+
         var live = await triggers.GetAsync(cancellationToken);
         if (!live.IsLive(flowId))
         {
@@ -47,7 +55,7 @@ public sealed class ManualRunStarts(TriggerIndex triggers, FlowRuns runs, IDbCon
         }
 
         var started = await runs.StartAsync(trigger,
-            new TriggerEvent($"manual:{Guid.CreateVersion7():N}", profile?.ToString(), payload), cancellationToken);
+            new TriggerEvent($"manual:{Guid.CreateVersion7():N}", profile?.ToString(), payload is { ValueKind: JsonValueKind.Object } ? payload : null), cancellationToken);
         return new ManualStart(started.Outcome switch
         {
             StartOutcome.Started => ManualStartOutcome.Started,
