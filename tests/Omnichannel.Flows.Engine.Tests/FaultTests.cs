@@ -30,6 +30,31 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task ALoopWithoutAWait_FaultsPastTheStepLimit_InsteadOfSpinning()
+    {
+        var harness = new FlowHarness();
+        var flow = harness.Publish(new FlowBuilder("loop")
+            .Node("start", "flow.manualTrigger")
+            .Node("ping", "flow.setVariable", new { name = "side", value = "ping" })
+            .Node("pong", "flow.setVariable", new { name = "side", value = "pong" })
+            .Connect("start", "done", "ping")
+            .Connect("ping", "done", "pong")
+            .Connect("pong", "done", "ping")
+            .Build());
+
+        var instance = (await harness.StartAsync(flow)).Instance!;
+
+        Assert.Equal(FlowStatus.Faulted, instance.Status);
+        // The trigger, then 500 rounds of ping and pong: the step past the limit is pong's, journaled as the fault.
+        Assert.Equal("pong", instance.Fault!.NodeId);
+        Assert.Contains("without waiting", instance.Fault.Message, StringComparison.Ordinal);
+        var journal = harness.Store.Journal(instance.Id);
+        Assert.Equal(FlowStepper.MaxStepsWithoutWaiting + 1, journal.Count);
+        Assert.Equal(JournalOutcome.Faulted, journal[^1].Outcome);
+        Assert.Equal(FlowStatus.Faulted, harness.Instance(instance.Id).Status);
+    }
+
+    [Fact]
     public async Task Retry_FaultedInstance_RerunsTheStepWithTheNextAttemptAndCarriesOn()
     {
         var harness = new FlowHarness();

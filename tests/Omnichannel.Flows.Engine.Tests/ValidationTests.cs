@@ -89,6 +89,22 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void Validate_MoreThan500Nodes_IsRefusedAtNodes()
+    {
+        var nodes = string.Join(",", Enumerable.Range(0, 501).Select(i =>
+            $$"""{ "id": "n{{i}}", "type": "{{(i == 0 ? "flow.manualTrigger" : "flow.end")}}", "inputs": {}, "position": { "x": {{i}}, "y": 0 } }"""));
+        var connections = string.Join(",", Enumerable.Range(1, 500).Select(i =>
+            $$"""{ "source": { "node": "n0", "port": "done" }, "target": { "node": "n{{i}}", "port": "in" } }"""));
+
+        var result = harness.Validator.Validate($$"""
+            { "schemaVersion": 1, "id": "t", "name": "t", "version": 1, "nodes": [{{nodes}}], "connections": [{{connections}}] }
+            """);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("/nodes", error.Path);
+    }
+
+    [Fact]
     public void Validate_MissingMembersAndWrongKinds_ReportsEachAtItsPointer()
     {
         var result = harness.Validator.Validate("""

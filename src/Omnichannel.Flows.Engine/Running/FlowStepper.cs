@@ -10,16 +10,27 @@ namespace Omnichannel.Flows.Engine.Running;
 /// </summary>
 internal sealed class FlowStepper(IFlowStore store, IFlowTimerScheduler timers)
 {
+    /// <summary>
+    /// How many steps a run may take in one go, before it waits (for a time, a reply, an event) or ends. A flow that loops
+    /// back without a wait would otherwise spin for ever, holding a worker and writing its journal; it faults at the
+    /// step past this instead, into the dead letter with an error that says why (a retry gives it as many steps again).
+    /// </summary>
+    public const int MaxStepsWithoutWaiting = 1_000;
+
     /// <summary>Runs until no work is pending or the instance stops; returns with everything durable.</summary>
     public async ValueTask RunAsync(FlowRun run)
     {
         var token = run.CancellationToken;
+        var steps = 0;
         while (run.Instance is { Status: FlowStatus.Running, Pending.Length: > 0 })
         {
             var item = run.Instance.Pending[0];
             var node = run.Flow.Find(item.NodeId)
                        ?? throw new InvalidOperationException($"Flow '{run.Flow.Id}' v{run.Flow.Version} has no node '{item.NodeId}'.");
-            var outcome = await InvokeAsync(run, node, item, resumed: null, payload: null);
+            var outcome = ++steps > MaxStepsWithoutWaiting
+                ? ActivityOutcome.Fault(
+                    $"The run took {MaxStepsWithoutWaiting} steps without waiting and was stopped here: does the flow loop back without a wait?")
+                : await InvokeAsync(run, node, item, resumed: null, payload: null);
             var checkpoint = Apply(run, node, item, outcome, consumed: []);
             if (checkpoint.Instance.Status == FlowStatus.Running)
             {
