@@ -173,7 +173,7 @@ public sealed class FaultTests
         var harness = new FlowHarness();
         var flow = harness.Publish(new FlowBuilder("loop")
             .Node("start", "flow.manualTrigger")
-            .Node("send", "test.send", new { text = "{% for i in (1..1000000) %}x{% endfor %}" })
+            .Node("send", "test.send", new { text = "{% for i in (1..10000) %}{% for j in (1..10000) %}x{% endfor %}{% endfor %}" })
             .Connect("start", "done", "send")
             .Build());
 

@@ -72,9 +72,54 @@ public sealed class LiquidTests
     [Fact]
     public void Render_RunawayLoop_StopsAtTheStepLimit()
     {
-        Assert.True(liquid.TryParse("{% for i in (1..10000000) %}x{% endfor %}", out var text, out _));
+        Assert.True(liquid.TryParse("{% for i in (1..10000) %}{% for j in (1..10000) %}x{% endfor %}{% endfor %}", out var text, out _));
 
         Assert.Throws<LiquidRenderException>(() => text.Render(Facts));
+    }
+
+    [Theory]
+    [InlineData("{% for i in (1..3) %}{{ i }}{% endfor %}", "123")]
+    [InlineData("{% assign n = 2 %}{% for i in (n..4) %}{{ i }}{% endfor %}", "234")]
+    [InlineData("{% capture greeting %}Hi {{ contact.first_name }}{% endcapture %}[{{ greeting }}]", "[Hi Ana <b>]")]
+    [InlineData("{% capture list %}{% for tag in contact.tags %}{{ tag }};{% endfor %}{% endcapture %}{{ list | upcase }}", "VIP;NEW;")]
+    public void Render_RangesAndCaptures_WithinTheBounds_WorkAsLiquidSays(string source, string expected)
+    {
+        Assert.Equal(expected, Render(source, Facts));
+    }
+
+    [Fact]
+    public void Parse_ALiteralRangePastTheItemLimit_IsRefused()
+    {
+        Assert.False(liquid.TryParse("{% for i in (1..100000000) %}x{% endfor %}", out _, out var error));
+
+        Assert.Equal("The range (1..100000000) has more than 10,000 items.", error);
+    }
+
+    [Fact]
+    public void Render_ARangeFromAValuePastTheItemLimit_FailsBeforeItIsBuilt()
+    {
+        Assert.True(liquid.TryParse("{% assign n = 100000000 %}{% for i in (1..n) %}x{% endfor %}", out var text, out _));
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+
+        var failure = Assert.Throws<LiquidRenderException>(() => text.Render(Facts));
+
+        Assert.Contains("has more than 10,000 items", failure.Message, StringComparison.Ordinal);
+        // Built whole, the range would be 100 million values (gigabytes).
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - allocated, 0, 10_000_000);
+    }
+
+    [Theory]
+    [InlineData("{% assign s = '0123456789' %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}", "'append' made a text longer than")]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..17) %}{% assign s = s | append: s %}{% endfor %}{% capture c %}{% for i in (1..1000) %}{{ s }}{% endfor %}{% endcapture %}{{ c | size }}", "The capture 'c' grew longer than")]
+    [InlineData("{% assign s = 'x' %}{% for i in (1..17) %}{% assign s = s | append: s %}{% endfor %}{% for i in (1..1000) %}{{ s }}{% endfor %}", "The text grew longer than")]
+    [InlineData("{% assign s = 'a,' %}{% for i in (1..14) %}{% assign s = s | append: s %}{% endfor %}{% assign l = s | split: ',' %}{{ l | size }}", "'split' made a list of more than")]
+    public void Render_ATextOrListOutgrowingTheBounds_Fails(string source, string reason)
+    {
+        Assert.True(liquid.TryParse(source, out var text, out var error), error);
+
+        var failure = Assert.Throws<LiquidRenderException>(() => text.Render(Facts));
+
+        Assert.Contains(reason, failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

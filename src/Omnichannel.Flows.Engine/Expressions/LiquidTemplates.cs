@@ -7,7 +7,7 @@ namespace Omnichannel.Flows.Engine.Expressions;
 /// <summary>
 /// Parses Liquid texts once (per definition version, when a flow is compiled) into <see cref="LiquidText"/>s that
 /// render against a flow's facts. Liquid cannot run code: members resolve only through <see cref="IFlowFacts"/>, never
-/// through .NET objects, and each render is bounded by a step limit.
+/// through .NET objects, and each render is bounded by a step limit and by what it may build (<see cref="LiquidLimits"/>).
 /// </summary>
 public sealed class LiquidTemplates
 {
@@ -30,6 +30,7 @@ public sealed class LiquidTemplates
             Now = time.GetUtcNow,
         };
         options.Filters.AddFilter("default", Default);
+        LiquidLimits.BoundResults(options.Filters);
     }
 
     /// <summary>
@@ -67,7 +68,13 @@ public sealed class LiquidTemplates
 
         if (parser.TryParse(source, out var template, out var message))
         {
-            text = new LiquidText(source, template, options);
+            if (!LiquidLimits.TryBound(template, out var bounded, out error))
+            {
+                text = null!;
+                return false;
+            }
+
+            text = new LiquidText(source, bounded, options);
             return true;
         }
 
@@ -107,7 +114,7 @@ public sealed class LiquidText
         var context = new TemplateContext(new FactsFluidValue(facts, null), options, allowModelMembers: false);
         try
         {
-            return template.Render(context);
+            return LiquidLimits.Render(template, context);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Fluid;
 using Fluid.Values;
+using Omnichannel.Flows.Engine.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Platform.Data;
 
@@ -19,17 +20,31 @@ public sealed class SavedReplyRenderer(FlowsDbContext db, TimeProvider time)
 
     private static readonly FluidParser Parser = new(new FluidParserOptions { AllowFunctions = false });
 
-    private static readonly TemplateOptions Options = new()
+    private static readonly TemplateOptions Options = CreateOptions();
+
+    private static TemplateOptions CreateOptions()
     {
-        MaxSteps = 10_000,
-        MaxRecursion = 10,
-        CultureInfo = CultureInfo.InvariantCulture,
-        TimeZone = TimeZoneInfo.Utc,
-    };
+        var options = new TemplateOptions
+        {
+            MaxSteps = 10_000,
+            MaxRecursion = 10,
+            CultureInfo = CultureInfo.InvariantCulture,
+            TimeZone = TimeZoneInfo.Utc,
+        };
+        LiquidLimits.BoundResults(options.Filters);
+        return options;
+    }
 
     /// <summary>Why <paramref name="text"/> is not a valid reply template, or null.</summary>
     public static string? SyntaxProblem(string text) =>
-        Parser.TryParse(text, out _, out var error) ? null : $"The text is not a valid template: {error}";
+        TryParse(text, out _, out var error) ? null : $"The text is not a valid template: {error}";
+
+    /// <summary>Parses <paramref name="text"/> with what it may build bounded (<see cref="LiquidLimits"/>).</summary>
+    private static bool TryParse(string text, out IFluidTemplate template, out string? error)
+    {
+        template = null!;
+        return Parser.TryParse(text, out var parsed, out error) && LiquidLimits.TryBound(parsed, out template, out error);
+    }
 
     /// <returns>The text for the contact, or why it cannot be rendered (no such contact, a broken template).</returns>
     public async Task<(string? Text, TemplateProblem? Problem)> RenderAsync(string text, Guid contactId, CancellationToken cancellationToken)
@@ -43,7 +58,7 @@ public sealed class SavedReplyRenderer(FlowsDbContext db, TimeProvider time)
             return (null, new TemplateProblem(TemplateProblemKind.NotFound, "No such contact.", "contactId"));
         }
 
-        if (!Parser.TryParse(text, out var template, out var error))
+        if (!TryParse(text, out var template, out var error))
         {
             return (null, TemplateProblem.Invalid("text", $"The text is not a valid template: {error}"));
         }
@@ -60,7 +75,7 @@ public sealed class SavedReplyRenderer(FlowsDbContext db, TimeProvider time)
         string rendered;
         try
         {
-            rendered = await template.RenderAsync(context, NullEncoder.Default);
+            rendered = LiquidLimits.Render(template, context);
         }
         catch (InvalidOperationException exception)
         {

@@ -99,11 +99,27 @@ public sealed class SavedReplyTests(FlowsAppFactory app) : IClassFixture<FlowsAp
     }
 
     [Fact]
+    public async Task Render_ATextThatDoublesItself_IsStoppedAndRefused()
+    {
+        var admin = await app.CreateAdminClientAsync();
+        var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "Hi");
+        var created = await admin.PostAsJsonAsync("/api/saved-replies",
+            new { name = NewName("Doubling"), text = "{% assign s = 'spam' %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{ s }}" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var rendered = await admin.PostAsJsonAsync($"/api/saved-replies/{id}/render", new { contactId });
+
+        Assert.Equal(HttpStatusCode.BadRequest, rendered.StatusCode);
+        var problem = await rendered.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("'append' made a text longer than", problem.GetProperty("errors").GetProperty("text")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Render_ARunawayLoop_IsStoppedAndRefused()
     {
         var admin = await app.CreateAdminClientAsync();
         var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "Hi");
-        var created = await admin.PostAsJsonAsync("/api/saved-replies", new { name = NewName("Loop"), text = "{% for i in (1..10000000) %}spam {% endfor %}" });
+        var created = await admin.PostAsJsonAsync("/api/saved-replies", new { name = NewName("Loop"), text = "{% for i in (1..10000) %}{% for j in (1..10000) %}spam {% endfor %}{% endfor %}" });
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         var rendered = await admin.PostAsJsonAsync($"/api/saved-replies/{id}/render", new { contactId });
@@ -116,6 +132,7 @@ public sealed class SavedReplyTests(FlowsAppFactory app) : IClassFixture<FlowsAp
     [InlineData("", "Hi", null, "name")]
     [InlineData("Broken", "Hi {{ contact.first_name", null, "text")]
     [InlineData("Broken loop", "{% for x in contact %}", null, "text")]
+    [InlineData("Huge range", "{% for i in (1..10000000) %}spam {% endfor %}", null, "text")]
     [InlineData("Fax", "Hi", "fax", "/channels/0")]
     public async Task Create_Invalid_Is400SayingWhere(string name, string text, string? channel, string where)
     {
