@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Engine.Tests.Support;
 
@@ -40,6 +41,32 @@ public sealed class HttpRequestTests
         Assert.Equal("application/vnd.crm+json", request.Content!.Headers.ContentType!.MediaType);
         Assert.Equal("{ \"name\": \"Ana \\u0022Jr\\u0022\" }", body);
         Assert.Equal(["ok  "], harness.Send.Texts);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task HttpRequest_AResponseTooLargeToMap_FaultsTheStep_WithOrWithoutItsLength(bool lengthKnown)
+    {
+        var json = "{ \"padding\": \"" + new string('x', HttpRequestActivity.MaxResponseBytes) + "\" }";
+        http.Respond = _ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = lengthKnown ? new StringContent(json, Encoding.UTF8, "application/json") : new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(json))),
+        };
+        var harness = new FlowHarness(http: http);
+        var flow = harness.Publish(Call(new { url = "https://crm.test/orders/latest", responseMapping = new { orderId = "/data/id" } }).Build());
+
+        var instance = (await harness.StartAsync(flow)).Instance!;
+
+        Assert.Equal(FlowStatus.Faulted, instance.Status);
+        Assert.Contains("The response is larger than 1,024 KB", instance.Fault!.Message, StringComparison.Ordinal);
+        Assert.Empty(harness.Send.Texts);
+    }
+
+    /// <summary>A body whose length is not known up front (chunked).</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 
     [Fact]

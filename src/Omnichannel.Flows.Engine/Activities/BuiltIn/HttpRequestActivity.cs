@@ -17,6 +17,9 @@ public sealed class HttpRequestActivity(IHttpClientFactory clients) : IActivity
 {
     public const string ClientName = "Omnichannel.Flows.Engine.HttpRequest";
 
+    /// <summary>The largest response read for its mapping (a CRM's answer is a few kilobytes); a larger one faults the step.</summary>
+    public const int MaxResponseBytes = 1024 * 1024;
+
     public ActivityDescriptor Descriptor { get; } = new(
         "flow.httpRequest", "Integration", "HTTP request", "Calls a web service and keeps fields of its answer in variables.",
         [
@@ -61,7 +64,8 @@ public sealed class HttpRequestActivity(IHttpClientFactory clients) : IActivity
 
         using var timeout = new CancellationTokenSource(context.Input<TimeSpan>("timeout"), context.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, timeout.Token);
-        using var response = await clients.CreateClient(ClientName).SendAsync(request, linked.Token);
+        // Only the headers are awaited: the body is read, bounded, when fields of it are mapped, and not at all otherwise.
+        using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
         context.Record("status", ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!response.IsSuccessStatusCode)
         {
@@ -78,8 +82,7 @@ public sealed class HttpRequestActivity(IHttpClientFactory clients) : IActivity
 
     private static async Task MapResponseAsync(StepContext context, HttpContent content, Mapping[] mappings, CancellationToken cancellationToken)
     {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        using var document = JsonDocument.Parse(await ReadBoundedAsync(content, cancellationToken));
         foreach (var (variable, pointer) in mappings)
         {
             if (JsonPointers.TryResolve(document.RootElement, pointer, out var value))
@@ -87,6 +90,34 @@ public sealed class HttpRequestActivity(IHttpClientFactory clients) : IActivity
                 context.SetVariable(variable, value);
             }
         }
+    }
+
+    /// <summary>The response's body, refused once it grows past <see cref="MaxResponseBytes"/> (its length may be unknown up front).</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxResponseBytes)
+        {
+            throw TooLarge();
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var body = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (body.Length + read > MaxResponseBytes)
+            {
+                throw TooLarge();
+            }
+
+            body.Write(chunk, 0, read);
+        }
+
+        return body.ToArray();
+
+        static HttpRequestException TooLarge() =>
+            new($"The response is larger than {MaxResponseBytes / 1024:N0} KB; only smaller ones are read for their fields.");
     }
 
     private static object? ParseHeaders(JsonElement value, InputParseContext context) =>
