@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Omnichannel.Flows.Platform.Automation;
 
 /// <summary><c>Automation:*</c> — how flows are started, resumed and recovered.</summary>
-public sealed class AutomationOptions
+public sealed class AutomationOptions : IValidatableObject
 {
     public const string Section = "Automation";
 
@@ -63,6 +63,15 @@ public sealed class AutomationOptions
     [Range(1, 10_000)]
     public int HttpConnectionsPerHost { get; set; } = 64;
 
+    /// <summary>
+    /// Whether flow HTTP steps are refused link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, and the
+    /// metadata services outside them): a step could otherwise read the instance's cloud credentials.
+    /// </summary>
+    public bool HttpBlockLinkLocal { get; set; } = true;
+
+    /// <summary>More networks (CIDR, e.g. <c>10.0.0.0/8</c>) flow HTTP steps may not call, on top of <see cref="HttpBlockLinkLocal"/>.</summary>
+    public string[] HttpBlockedNetworks { get; set; } = [];
+
     /// <summary>How long a claimed timer waits for its job before it is fired again (a job lost in a crash).</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan TimerLease { get; set; } = TimeSpan.FromMinutes(5);
@@ -92,6 +101,10 @@ public sealed class AutomationOptions
     /// <summary>How long a run's database lock is leased, renewed while held; a crashed holder lets go after it.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan LockLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        HttpBlockedNetworks.Where(network => !System.Net.IPNetwork.TryParse(network, out _))
+            .Select(network => new ValidationResult($"'{network}' is not a network in CIDR form such as 10.0.0.0/8.", [nameof(HttpBlockedNetworks)]));
 }
 
 public enum InstanceLockMode { Auto, Local, Database }

@@ -32,9 +32,14 @@ public static class AutomationServiceCollectionExtensions
             : new LocalFlowInstanceLocks());
         services.AddSingleton<IPublishedFlows, PublishedFlows>();
         services.AddFlowEngine().AddAutomationActivities();
-        services.AddHttpClient(HttpRequestActivity.ClientName).ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+        services.AddHttpClient(HttpRequestActivity.ClientName).ConfigurePrimaryHttpMessageHandler(sp =>
         {
-            MaxConnectionsPerServer = sp.GetRequiredService<IOptions<AutomationOptions>>().Value.HttpConnectionsPerHost,
+            var options = sp.GetRequiredService<IOptions<AutomationOptions>>().Value;
+            return new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = options.HttpConnectionsPerHost,
+                ConnectCallback = new HttpStepConnections(options).ConnectAsync,
+            };
         });
 
         // The store's writer is registered first so that, hosted services stopping in reverse order, it stops last and

@@ -7,7 +7,8 @@ namespace Omnichannel.Flows.Web.Tests.Automation;
 
 /// <summary>
 /// Flow HTTP steps calling one host share a bounded number of connections (Automation:HttpConnectionsPerHost): a burst of
-/// due timers calling a CRM queues for them instead of opening a connection per run in flight.
+/// due timers calling a CRM queues for them instead of opening a connection per run in flight. They never connect to a
+/// cloud metadata address.
 /// </summary>
 public sealed class FlowHttpConnectionsTests(FlowHttpConnectionsTests.ThreeConnectionsApp app) : IClassFixture<FlowHttpConnectionsTests.ThreeConnectionsApp>
 {
@@ -34,6 +35,18 @@ public sealed class FlowHttpConnectionsTests(FlowHttpConnectionsTests.ThreeConne
         Assert.Equal(3, Calls().Select(call => call.ConnectionId).Distinct().Count());
 
         List<RecordedRequest> Calls() => [.. app.Provider.Requests.Where(request => request.Path == path)];
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/iam/security-credentials/")]
+    [InlineData("http://[fd00:ec2::254]/latest/meta-data/")]
+    public async Task ACallToACloudMetadataAddress_IsRefusedBeforeAnyConnection(string url)
+    {
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpRequestActivity.ClientName);
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(url)));
+
+        Assert.Contains("an address flows may not call", refused.Message, StringComparison.Ordinal);
     }
 
     public sealed class ThreeConnectionsApp : AutomationAppFactory
