@@ -59,6 +59,14 @@ public class AutomationAppFactory : FlowsAppFactory
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
+    /// <summary>A published flow started by hand that waits an hour (its runs stay waiting while a test reads them), any number at once.</summary>
+    public Task<string> PublishWaitingFlowAsync(HttpClient client, string stem)
+    {
+        var flow = TestFlows.Chain(TestFlows.NewId(stem), TestFlows.Manual(), TestFlows.Wait("PT1H"));
+        flow["concurrency"] = "parallel";
+        return PublishAsync(client, flow);
+    }
+
     public async Task<List<FlowInstanceRecord>> RunsAsync(string flowId)
     {
         await using var db = await CreateDbContextAsync();

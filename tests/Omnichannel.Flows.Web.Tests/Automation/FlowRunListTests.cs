@@ -16,7 +16,7 @@ public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<A
     public async Task Pages_ListEveryRunOnce_NewestFirst_AlsoRunsCreatedInTheSameInstant()
     {
         using var admin = await app.CreateAdminClientAsync();
-        var id = await PublishWaitingFlowAsync(admin, "paged");
+        var id = await app.PublishWaitingFlowAsync(admin, "paged");
         var earlier = new[] { await StartAsync(admin, id), await StartAsync(admin, id) };
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         var later = new[] { await StartAsync(admin, id), await StartAsync(admin, id), await StartAsync(admin, id) };
@@ -40,7 +40,7 @@ public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<A
     public async Task Filters_ByState_AndByContact_WithTheProfilesMergedIntoIt()
     {
         using var admin = await app.CreateAdminClientAsync();
-        var id = await PublishWaitingFlowAsync(admin, "filtered");
+        var id = await app.PublishWaitingFlowAsync(admin, "filtered");
         var mergedAway = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "first profile");
         var other = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "another customer");
         var kept = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "second profile");
@@ -61,8 +61,8 @@ public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<A
     public async Task AContactsRuns_OfEveryFlow_NewestFirst_IncludeThoseOfProfilesMergedIntoIt()
     {
         using var admin = await app.CreateAdminClientAsync();
-        var first = await PublishWaitingFlowAsync(admin, "contact-a");
-        var second = await PublishWaitingFlowAsync(admin, "contact-b");
+        var first = await app.PublishWaitingFlowAsync(admin, "contact-a");
+        var second = await app.PublishWaitingFlowAsync(admin, "contact-b");
         var mergedAway = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "first profile");
         var kept = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "second profile");
         var other = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "another customer");
@@ -103,7 +103,7 @@ public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<A
     public async Task BadPagingInput_Answers400_NamingTheParameter(string query, string parameter)
     {
         using var admin = await app.CreateAdminClientAsync();
-        var id = await PublishWaitingFlowAsync(admin, "bad-input");
+        var id = await app.PublishWaitingFlowAsync(admin, "bad-input");
 
         var response = await admin.GetAsync($"/api/flows/{id}/runs?{query}");
 
@@ -122,14 +122,6 @@ public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<A
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    /// <summary>Manual start → wait an hour: its runs stay (suspended) while the test reads them.</summary>
-    private async Task<string> PublishWaitingFlowAsync(HttpClient admin, string stem)
-    {
-        var flow = TestFlows.Chain(TestFlows.NewId(stem), TestFlows.Manual(), TestFlows.Wait("PT1H"));
-        flow["concurrency"] = "parallel";
-        return await app.PublishAsync(admin, flow);
     }
 
     private static Task<string> StartAsync(HttpClient admin, string flowId, Guid? contactId = null) =>

@@ -13,7 +13,7 @@ public sealed class ManualStartTests(AutomationAppFactory app) : IClassFixture<A
     public async Task AStartForAProfileMergedSince_RunsForTheProfileItWasMergedInto()
     {
         using var admin = await app.CreateAdminClientAsync();
-        var id = await PublishWaitingFlowAsync(admin, "merged-start");
+        var id = await app.PublishWaitingFlowAsync(admin, "merged-start");
         var mergedAway = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "first profile");
         var kept = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "second profile");
         (await admin.PostAsJsonAsync($"/api/contacts/{kept}/merge", new { otherContactId = mergedAway })).EnsureSuccessStatusCode();
@@ -31,7 +31,7 @@ public sealed class ManualStartTests(AutomationAppFactory app) : IClassFixture<A
     public async Task AStartForNoSuchContact_Answers400NamingContactId_AndStartsNothing()
     {
         using var admin = await app.CreateAdminClientAsync();
-        var id = await PublishWaitingFlowAsync(admin, "unknown-contact");
+        var id = await app.PublishWaitingFlowAsync(admin, "unknown-contact");
 
         var response = await admin.PostAsJsonAsync($"/api/flows/{id}/start", new { contactId = Guid.NewGuid() });
 
@@ -73,12 +73,5 @@ public sealed class ManualStartTests(AutomationAppFactory app) : IClassFixture<A
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("no flow.manualTrigger node", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
-    }
-
-    private async Task<string> PublishWaitingFlowAsync(HttpClient admin, string stem)
-    {
-        var flow = TestFlows.Chain(TestFlows.NewId(stem), TestFlows.Manual(), TestFlows.Wait("PT1H"));
-        flow["concurrency"] = "parallel";
-        return await app.PublishAsync(admin, flow);
     }
 }
