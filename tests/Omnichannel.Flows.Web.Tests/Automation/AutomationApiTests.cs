@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Omnichannel.Flows.Platform.Auth;
+using Omnichannel.Flows.Platform.Automation.Definitions;
 
 namespace Omnichannel.Flows.Web.Tests.Automation;
 
@@ -118,6 +119,23 @@ public sealed class AutomationApiTests(AutomationAppFactory app) : IClassFixture
         var flow = await admin.GetFromJsonAsync<JsonElement>($"/api/flows/{id}");
         Assert.Equal(1, flow.GetProperty("flow").GetProperty("publishedVersion").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/flows/{id}/publish?version=3", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Import_ADocumentOverTheSizeLimit_Is400AtTheRoot_AndSavesNothing()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = TestFlows.NewId("oversized");
+        var flow = TestFlows.Chain(id, TestFlows.Manual(),
+            TestFlows.Node("note", "flow.setVariable", new JsonObject { ["name"] = "v", ["value"] = new string('x', FlowDefinitions.MaxDocumentCharacters) }));
+
+        var response = await PostJsonAsync(admin, "/api/flows/import", flow);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0];
+        Assert.Equal("", error.GetProperty("path").GetString());
+        Assert.StartsWith("The body is larger than 1,024 K characters", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/flows/{id}")).StatusCode);
     }
 
     [Fact]

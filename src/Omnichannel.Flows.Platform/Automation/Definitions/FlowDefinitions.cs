@@ -29,6 +29,9 @@ public sealed partial class FlowDefinitions(
     IDbContextFactory<FlowsDbContext> dbs, FlowValidator validator, DisabledFlowRuns disabledRuns, FlowTimerPump timers, TimeProvider time,
     ILogger<FlowDefinitions> logger)
 {
+    /// <summary>The largest flow document accepted (by the API, the flows page and the command line): 500 nodes fit many times over.</summary>
+    public const int MaxDocumentCharacters = 1024 * 1024;
+
     /// <summary>
     /// Saves <paramref name="json"/> as a new version: of the flow its <c>id</c> names if that exists, else of a new flow
     /// (with an id made from its name when it has none). The submitted <c>version</c> is replaced by the next number.
@@ -236,6 +239,12 @@ public sealed partial class FlowDefinitions(
         string json, string what, [NotNullWhen(true)] out JsonObject? document, [NotNullWhen(false)] out FlowSaveProblem? problem)
     {
         string message;
+        if (json.Length > MaxDocumentCharacters)
+        {
+            (document, problem) = (null, Invalid("", $"The {what} is larger than {MaxDocumentCharacters / 1024:N0} K characters; a flow document is a few kilobytes."));
+            return false;
+        }
+
         try
         {
             var node = JsonNode.Parse(json);
