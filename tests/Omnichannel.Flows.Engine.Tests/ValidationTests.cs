@@ -1,3 +1,7 @@
+using Omnichannel.Flows.Engine.Activities;
+using Omnichannel.Flows.Engine.Activities.BuiltIn;
+using Omnichannel.Flows.Engine.Expressions;
+using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Engine.Tests.Support;
 using Omnichannel.Flows.Engine.Validation;
 
@@ -86,6 +90,46 @@ public sealed class ValidationTests
             """);
 
         Assert.Equal([new FlowValidationError("/nodes", "The flow has no trigger: add one (e.g. 'message received', manual or schedule) to start it.")], result.Errors);
+    }
+
+    [Fact]
+    public void Validate_BusinessDaysNamedTwice_IsRefusedAtTheRepeat()
+    {
+        var result = harness.Validator.Validate("""
+            { "schemaVersion": 1, "id": "t", "name": "t", "version": 1,
+              "nodes": [ { "id": "start", "type": "flow.manualTrigger", "inputs": {}, "position": { "x": 0, "y": 0 } },
+                         { "id": "hours", "type": "flow.waitUntil", "inputs": { "until": "businessHours", "days": ["mon", "tue", "MON"] }, "position": { "x": 1, "y": 0 } } ],
+              "connections": [ { "source": { "node": "start", "port": "done" }, "target": { "node": "hours", "port": "in" } } ] }
+            """);
+
+        Assert.Equal([new FlowValidationError("/nodes/1/inputs/days/2", "'mon' is already in the list.")], result.Errors);
+    }
+
+    [Fact]
+    public void Validate_AnInputItsParserRefusesWithoutSayingWhy_IsStillAnError_NotACrash()
+    {
+        var registry = new ActivityRegistry([new ManualTriggerActivity(), new SilentlyRefusingActivity()]);
+        var validator = new FlowValidator(new FlowSchema(), new FlowCompiler(registry, new LiquidTemplates(TimeProvider.System)));
+
+        var result = validator.Validate("""
+            { "schemaVersion": 1, "id": "t", "name": "t", "version": 1,
+              "nodes": [ { "id": "start", "type": "flow.manualTrigger", "inputs": {}, "position": { "x": 0, "y": 0 } },
+                         { "id": "silent", "type": "test.silent", "inputs": { "value": 1 }, "position": { "x": 1, "y": 0 } } ],
+              "connections": [ { "source": { "node": "start", "port": "done" }, "target": { "node": "silent", "port": "in" } } ] }
+            """);
+
+        Assert.Equal([new FlowValidationError("/nodes/1/inputs/value", "Not a valid value for 'value'.")], result.Errors);
+    }
+
+    /// <summary>An activity whose input parser refuses every value without adding an error, and whose preparation reads the input.</summary>
+    private sealed class SilentlyRefusingActivity : IActivity
+    {
+        public ActivityDescriptor Descriptor { get; } = new("test.silent", "Test", "Silent", "Refuses its input without a word.",
+            [new("value", InputKind.Json, "Value", "Anything.") { Parser = (_, _) => null }], [Ports.Done]);
+
+        public object? Prepare(NodeInputs inputs) => inputs.Get<System.Text.Json.JsonElement>("value");
+
+        public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
     }
 
     [Fact]

@@ -76,7 +76,13 @@ internal sealed class FlowChecker(ActivityRegistry activities, LiquidTemplates l
                 continue;
             }
 
+            var errorsBefore = errors.Count;
             values[k] = InputParsers.Parse(input, raw, new InputParseContext(inputPointer, liquid, errors));
+            if (values[k] is null && errors.Count == errorsBefore)
+            {
+                // A parser that refuses a value says why; one that does not still must not let the node through.
+                errors.Add(new(inputPointer, $"Not a valid value for '{input.Name}'."));
+            }
         }
 
         var inputs = new NodeInputs(descriptor, values, pointer, errors);

@@ -96,7 +96,11 @@ public sealed class WaitUntilActivity : IActivity
             {
                 context.AddError("Expected a day: \"mon\" … \"sun\".", index.ToString(CultureInfo.InvariantCulture));
             }
-            else if (!days.Contains((DayOfWeek)day))
+            else if (days.Contains((DayOfWeek)day))
+            {
+                context.AddError($"'{DayNames[day]}' is already in the list.", index.ToString(CultureInfo.InvariantCulture));
+            }
+            else
             {
                 days.Add((DayOfWeek)day);
             }
