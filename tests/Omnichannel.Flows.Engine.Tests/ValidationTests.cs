@@ -121,6 +121,31 @@ public sealed class ValidationTests
         Assert.Equal([new FlowValidationError("/nodes/1/inputs/value", "Not a valid value for 'value'.")], result.Errors);
     }
 
+    [Fact]
+    public void Validate_ANodeWhosePreparationThrows_IsAnErrorAtTheNode_NotACrash()
+    {
+        var registry = new ActivityRegistry([new ManualTriggerActivity(), new ThrowingPreparationActivity()]);
+        var validator = new FlowValidator(new FlowSchema(), new FlowCompiler(registry, new LiquidTemplates(TimeProvider.System)));
+
+        var result = validator.Validate("""
+            { "schemaVersion": 1, "id": "t", "name": "t", "version": 1,
+              "nodes": [ { "id": "start", "type": "flow.manualTrigger", "inputs": {}, "position": { "x": 0, "y": 0 } },
+                         { "id": "throwing", "type": "test.throwing", "inputs": {}, "position": { "x": 1, "y": 0 } } ],
+              "connections": [ { "source": { "node": "start", "port": "done" }, "target": { "node": "throwing", "port": "in" } } ] }
+            """);
+
+        Assert.Equal([new FlowValidationError("/nodes/1", "'test.throwing' cannot use these inputs: a bug in the activity")], result.Errors);
+    }
+
+    private sealed class ThrowingPreparationActivity : IActivity
+    {
+        public ActivityDescriptor Descriptor { get; } = new("test.throwing", "Test", "Throwing", "Cannot prepare.", [], [Ports.Done]);
+
+        public object? Prepare(NodeInputs inputs) => throw new InvalidOperationException("a bug in the activity");
+
+        public ValueTask<ActivityOutcome> ExecuteAsync(StepContext context) => ValueTask.FromResult(ActivityOutcome.Done);
+    }
+
     /// <summary>An activity whose input parser refuses every value without adding an error, and whose preparation reads the input.</summary>
     private sealed class SilentlyRefusingActivity : IActivity
     {

@@ -91,7 +91,18 @@ internal sealed class FlowChecker(ActivityRegistry activities, LiquidTemplates l
             return new CheckedNode(activity, inputs, null, PortsOf(descriptor, inputs), Valid: false);
         }
 
-        var state = activity.Prepare(inputs);
+        object? state;
+        try
+        {
+            state = activity.Prepare(inputs);
+        }
+        catch (Exception exception)
+        {
+            // An activity that cannot prepare what its parsers accepted is a bug in it; the flow still gets an answer.
+            errors.Add(new(pointer, $"'{descriptor.Type}' cannot use these inputs: {exception.Message}"));
+            return new CheckedNode(activity, inputs, null, PortsOf(descriptor, inputs), Valid: false);
+        }
+
         return new CheckedNode(activity, inputs, state, PortsOf(descriptor, inputs), Valid: errors.Count == before);
     }
 
