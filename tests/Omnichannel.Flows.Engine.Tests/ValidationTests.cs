@@ -95,12 +95,7 @@ public sealed class ValidationTests
     [Fact]
     public void Validate_BusinessDaysNamedTwice_IsRefusedAtTheRepeat()
     {
-        var result = harness.Validator.Validate("""
-            { "schemaVersion": 1, "id": "t", "name": "t", "version": 1,
-              "nodes": [ { "id": "start", "type": "flow.manualTrigger", "inputs": {}, "position": { "x": 0, "y": 0 } },
-                         { "id": "hours", "type": "flow.waitUntil", "inputs": { "until": "businessHours", "days": ["mon", "tue", "MON"] }, "position": { "x": 1, "y": 0 } } ],
-              "connections": [ { "source": { "node": "start", "port": "done" }, "target": { "node": "hours", "port": "in" } } ] }
-            """);
+        var result = AfterAManualStart(harness.Validator, "flow.waitUntil", """{ "until": "businessHours", "days": ["mon", "tue", "MON"] }""");
 
         Assert.Equal([new FlowValidationError("/nodes/1/inputs/days/2", "'mon' is already in the list.")], result.Errors);
     }
@@ -108,15 +103,7 @@ public sealed class ValidationTests
     [Fact]
     public void Validate_AnInputItsParserRefusesWithoutSayingWhy_IsStillAnError_NotACrash()
     {
-        var registry = new ActivityRegistry([new ManualTriggerActivity(), new SilentlyRefusingActivity()]);
-        var validator = new FlowValidator(new FlowSchema(), new FlowCompiler(registry, new LiquidTemplates(TimeProvider.System)));
-
-        var result = validator.Validate("""
-            { "schemaVersion": 1, "id": "t", "name": "t", "version": 1,
-              "nodes": [ { "id": "start", "type": "flow.manualTrigger", "inputs": {}, "position": { "x": 0, "y": 0 } },
-                         { "id": "silent", "type": "test.silent", "inputs": { "value": 1 }, "position": { "x": 1, "y": 0 } } ],
-              "connections": [ { "source": { "node": "start", "port": "done" }, "target": { "node": "silent", "port": "in" } } ] }
-            """);
+        var result = AfterAManualStart(ValidatorWith(new SilentlyRefusingActivity()), "test.silent", """{ "value": 1 }""");
 
         Assert.Equal([new FlowValidationError("/nodes/1/inputs/value", "Not a valid value for 'value'.")], result.Errors);
     }
@@ -124,18 +111,22 @@ public sealed class ValidationTests
     [Fact]
     public void Validate_ANodeWhosePreparationThrows_IsAnErrorAtTheNode_NotACrash()
     {
-        var registry = new ActivityRegistry([new ManualTriggerActivity(), new ThrowingPreparationActivity()]);
-        var validator = new FlowValidator(new FlowSchema(), new FlowCompiler(registry, new LiquidTemplates(TimeProvider.System)));
-
-        var result = validator.Validate("""
-            { "schemaVersion": 1, "id": "t", "name": "t", "version": 1,
-              "nodes": [ { "id": "start", "type": "flow.manualTrigger", "inputs": {}, "position": { "x": 0, "y": 0 } },
-                         { "id": "throwing", "type": "test.throwing", "inputs": {}, "position": { "x": 1, "y": 0 } } ],
-              "connections": [ { "source": { "node": "start", "port": "done" }, "target": { "node": "throwing", "port": "in" } } ] }
-            """);
+        var result = AfterAManualStart(ValidatorWith(new ThrowingPreparationActivity()), "test.throwing", """{}""");
 
         Assert.Equal([new FlowValidationError("/nodes/1", "'test.throwing' cannot use these inputs: a bug in the activity")], result.Errors);
     }
+
+    /// <summary>A validator whose catalog is the manual start and <paramref name="activity"/>.</summary>
+    private static FlowValidator ValidatorWith(IActivity activity) =>
+        new(new FlowSchema(), new FlowCompiler(new ActivityRegistry([new ManualTriggerActivity(), activity]), new LiquidTemplates(TimeProvider.System)));
+
+    /// <summary>Validates a flow of a manual start and one node (<c>/nodes/1</c>) of <paramref name="type"/> with <paramref name="inputs"/>.</summary>
+    private static FlowValidationResult AfterAManualStart(FlowValidator validator, string type, string inputs) => validator.Validate($$"""
+        { "schemaVersion": 1, "id": "t", "name": "t", "version": 1,
+          "nodes": [ { "id": "start", "type": "flow.manualTrigger", "inputs": {}, "position": { "x": 0, "y": 0 } },
+                     { "id": "n", "type": "{{type}}", "inputs": {{inputs}}, "position": { "x": 1, "y": 0 } } ],
+          "connections": [ { "source": { "node": "start", "port": "done" }, "target": { "node": "n", "port": "in" } } ] }
+        """);
 
     private sealed class ThrowingPreparationActivity : IActivity
     {
