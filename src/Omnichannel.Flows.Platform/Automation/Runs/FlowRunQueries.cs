@@ -99,8 +99,7 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
 
         if (filter.ContactId is { } contactId)
         {
-            string[] subjects = [.. (await MergedProfiles.WithMergedInAsync(db, contactId, cancellationToken)).Select(id => id.ToString())];
-            runs = runs.Where(i => subjects.Contains(i.SubjectId));
+            runs = await AboutAsync(db, runs, contactId, cancellationToken);
         }
 
         return runs;
@@ -119,13 +118,20 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
             return null;
         }
 
-        string[] subjects = [.. (await MergedProfiles.WithMergedInAsync(db, contactId, cancellationToken)).Select(id => id.ToString())];
-        return await db.FlowInstances.AsNoTracking().Where(i => subjects.Contains(i.SubjectId))
+        return await (await AboutAsync(db, db.FlowInstances.AsNoTracking(), contactId, cancellationToken))
             .Join(db.Flows, i => i.FlowId, f => f.Id, (i, f) => new { Run = i, FlowName = f.Name })
             .OrderByDescending(r => r.Run.CreatedAt).ThenByDescending(r => r.Run.Id)
             .Take(Math.Clamp(limit, 1, MaxPageSize))
             .Select(r => new ContactFlowRun(r.Run.Id, r.Run.FlowId, r.FlowName, r.Run.Version, r.Run.Status, r.Run.Error, r.Run.CreatedAt, r.Run.UpdatedAt))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Those of <paramref name="runs"/> about <paramref name="contactId"/> or a profile merged into it since.</summary>
+    private static async Task<IQueryable<FlowInstanceRecord>> AboutAsync(
+        FlowsDbContext db, IQueryable<FlowInstanceRecord> runs, Guid contactId, CancellationToken cancellationToken)
+    {
+        string[] subjects = [.. (await MergedProfiles.WithMergedInAsync(db, contactId, cancellationToken)).Select(id => id.ToString())];
+        return runs.Where(i => subjects.Contains(i.SubjectId));
     }
 
     public async Task<FlowRunDetails?> GetAsync(string runId, CancellationToken cancellationToken)

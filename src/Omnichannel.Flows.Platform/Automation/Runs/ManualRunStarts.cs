@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
-using Omnichannel.Flows.Platform.Data;
+using Omnichannel.Flows.Platform.Contacts;
 
 namespace Omnichannel.Flows.Platform.Automation.Runs;
 
@@ -18,7 +17,7 @@ public sealed record ManualStart(ManualStartOutcome Outcome, FlowInstance? Run =
 /// A flow started by hand (the API, a flow's runs page) from its manual trigger, for a contact or for none. A profile
 /// merged into another since it was picked starts the run for the profile it was merged into.
 /// </summary>
-public sealed class ManualRunStarts(TriggerIndex triggers, FlowRuns runs, IDbContextFactory<FlowsDbContext> dbs)
+public sealed class ManualRunStarts(TriggerIndex triggers, FlowRuns runs, ContactQueries contacts)
 {
     public const string AlreadyRunningMessage =
         "The contact already has an active run of this flow, and the flow runs once at a time per contact.";
@@ -49,7 +48,7 @@ public sealed class ManualRunStarts(TriggerIndex triggers, FlowRuns runs, IDbCon
         }
 
         Guid? profile = null;
-        if (contactId is { } asked && (profile = await SurvivingProfileAsync(asked, cancellationToken)) is null)
+        if (contactId is { } asked && (profile = await contacts.ResolveSurvivorAsync(asked, cancellationToken)) is null)
         {
             return new ManualStart(ManualStartOutcome.NoSuchContact, ContactId: asked);
         }
@@ -66,29 +65,4 @@ public sealed class ManualRunStarts(TriggerIndex triggers, FlowRuns runs, IDbCon
 
     private static TriggerEntry? ManualTrigger(TriggerSet live, string flowId) =>
         live.IsLive(flowId) ? live.For(TriggerTypes.Manual).FirstOrDefault(t => t.FlowId == flowId) : null;
-
-    /// <summary>The profile <paramref name="contactId"/> is now: itself, or the one it was merged into (null: no such profile).</summary>
-    private async Task<Guid?> SurvivingProfileAsync(Guid contactId, CancellationToken cancellationToken)
-    {
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        Guid? current = contactId;
-        // A merge folds a profile into one not merged itself; that one may be merged later, so the chain is short.
-        for (var hops = 0; hops < 16 && current is { } id; hops++)
-        {
-            var row = await db.Contacts.Where(c => c.Id == id).Select(c => new { c.MergedIntoId }).FirstOrDefaultAsync(cancellationToken);
-            if (row is null)
-            {
-                return null;
-            }
-
-            if (row.MergedIntoId is null)
-            {
-                return id;
-            }
-
-            current = row.MergedIntoId;
-        }
-
-        return null;
-    }
 }
