@@ -2,7 +2,8 @@ namespace Omnichannel.Flows.Web.Components;
 
 /// <summary>
 /// Reloads a page every so often while it is open, on <see cref="TimeProvider"/> (tests move it with a fake clock): lists
-/// of runs and counts that the background changes. One reload at a time: ticks during a reload are not queued up.
+/// of runs, counts, a broadcast's progress: what the background changes. One reload at a time: ticks during a reload are
+/// not queued up.
 /// Disposing it (with the page) stops it.
 /// </summary>
 public sealed class PageRefresh : IDisposable
