@@ -69,8 +69,17 @@ public static class AutomationApi
     private static async Task<IResult> ListAsync(FlowDefinitionQueries queries, CancellationToken cancellationToken) =>
         TypedResults.Ok(new { items = await queries.ListAsync(cancellationToken) });
 
-    private static async Task<IResult> GetAsync(string id, FlowDefinitionQueries queries, CancellationToken cancellationToken) =>
-        await queries.GetAsync(id, cancellationToken) is { } flow ? TypedResults.Ok(flow) : ApiProblems.NotFound($"No flow '{id}'.");
+    /// <summary>The flow, its versions and its latest document; the <c>ETag</c> is its revision, for <c>If-Match</c> on a save.</summary>
+    private static async Task<IResult> GetAsync(string id, HttpResponse response, FlowDefinitionQueries queries, CancellationToken cancellationToken)
+    {
+        if (await queries.GetAsync(id, cancellationToken) is not { } flow)
+        {
+            return ApiProblems.NotFound($"No flow '{id}'.");
+        }
+
+        response.Headers.ETag = flow.Revision;
+        return TypedResults.Ok(flow);
+    }
 
     private static async Task<IResult> ExportAsync(string id, int? version, FlowDefinitions definitions, CancellationToken cancellationToken) =>
         await definitions.ExportAsync(id, version, cancellationToken) is { } json
@@ -80,21 +89,50 @@ public static class AutomationApi
     private static async Task<IResult> ImportAsync(HttpRequest request, bool publish, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var (saved, problem) = await definitions.ImportAsync(await ReadBodyAsync(request, cancellationToken), publish, user.Name(), cancellationToken);
-        return saved is null ? Invalid(problem!.Errors) : TypedResults.Created($"/api/flows/{saved.Id}", new { id = saved.Id, version = saved.Version });
+        return Answer(request.HttpContext.Response, saved, problem,
+            flow => TypedResults.Created($"/api/flows/{flow.Id}", new { id = flow.Id, version = flow.Version }));
     }
 
+    /// <summary>PUT: saves the draft; with <c>If-Match</c> (the revision read), only if nobody saved the flow since (else 412).</summary>
     private static async Task<IResult> SaveDraftAsync(string id, HttpRequest request, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var (saved, problem) = await definitions.SaveDraftAsync(id, await ReadBodyAsync(request, cancellationToken), user.Name(), cancellationToken);
-        return saved is not null ? TypedResults.Ok(new { id = saved.Id, version = saved.Version })
-            : problem!.NotFound ? ApiProblems.NotFound($"No flow '{id}'.")
-            : Invalid(problem.Errors);
+        var (saved, problem) = await definitions.SaveDraftAsync(
+            id, await ReadBodyAsync(request, cancellationToken), user.Name(), cancellationToken, basedOn: IfMatch(request));
+        return Answer(request.HttpContext.Response, saved, problem, flow => TypedResults.Ok(new { id = flow.Id, version = flow.Version }));
     }
 
-    private static async Task<IResult> PublishAsync(string id, int? version, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        await definitions.PublishAsync(id, version, user.Name(), cancellationToken) is { } published
-            ? TypedResults.Ok(new { id = published.Id, version = published.Version })
-            : ApiProblems.NotFound(version is null ? $"No flow '{id}'." : $"Flow '{id}' has no version {version}.");
+    /// <summary>Publishes a version (default: the latest); with <c>If-Match</c>, only if nobody saved the flow since the revision read.</summary>
+    private static async Task<IResult> PublishAsync(
+        string id, int? version, HttpRequest request, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (saved, problem) = await definitions.PublishAsync(id, version, user.Name(), cancellationToken, basedOn: IfMatch(request));
+        return Answer(request.HttpContext.Response, saved, problem, flow => TypedResults.Ok(new { id = flow.Id, version = flow.Version }));
+    }
+
+    private static string? IfMatch(HttpRequest request) => request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString();
+
+    /// <summary>
+    /// A save's or publish's answer: <paramref name="success"/> with the flow's new revision as the <c>ETag</c>; else 404,
+    /// 409 (another save at the same moment), 412 (saved since the <c>If-Match</c> revision; the current one is in
+    /// <c>currentRevision</c>) or 400 with the document's errors.
+    /// </summary>
+    private static IResult Answer(HttpResponse response, FlowSaved? saved, FlowSaveProblem? problem, Func<FlowSaved, IResult> success)
+    {
+        if (saved is not null)
+        {
+            response.Headers.ETag = saved.Revision;
+            return success(saved);
+        }
+
+        return problem!.Failure switch
+        {
+            FlowSaveFailure.NotFound => ApiProblems.NotFound(problem.Message),
+            FlowSaveFailure.Conflict => ApiProblems.Conflict("Saved by someone else at the same time", problem.Message, problem.Errors[0].Path),
+            FlowSaveFailure.Stale => Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The flow changed since you read it",
+                detail: problem.Message, extensions: new Dictionary<string, object?> { ["currentRevision"] = problem.CurrentRevision }),
+            _ => Invalid(problem.Errors),
+        };
+    }
 
     /// <summary>Disables the flow at once; its active runs are cancelled in the background: 202 with how many.</summary>
     private static async Task<IResult> DisableAsync(string id, FlowDefinitions definitions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
@@ -102,9 +140,15 @@ public static class AutomationApi
             ? TypedResults.Accepted($"/api/flows/{id}/runs", new { runs = active })
             : ApiProblems.NotFound($"No flow '{id}'.");
 
-    private static async Task<IResult> StartAsync(string id, StartFlowRequest request, ManualRunStarts starts, CancellationToken cancellationToken)
+    private static async Task<IResult> StartAsync(
+        string id, StartFlowRequest request, ManualRunStarts starts, FlowDefinitionQueries queries, CancellationToken cancellationToken)
     {
         var start = await starts.StartAsync(id, request.ContactId, request.Payload, cancellationToken);
+        if (start.Outcome == ManualStartOutcome.NotLive && (await queries.GetVersionsAsync(id, cancellationToken)).Count == 0)
+        {
+            return ApiProblems.NotFound($"No flow '{id}'.");
+        }
+
         return start.Outcome switch
         {
             ManualStartOutcome.Started => TypedResults.Accepted($"/api/flow-runs/{start.Run!.Id}", new { runId = start.Run.Id, status = start.Run.Status, contactId = start.ContactId }),

@@ -74,4 +74,19 @@ public sealed class ManualStartTests(AutomationAppFactory app) : IClassFixture<A
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("no flow.manualTrigger node", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ADraftFlow_Answers409_AndNoSuchFlow_Answers404()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var draft = TestFlows.Chain(TestFlows.NewId("draft-only"), TestFlows.Manual(), TestFlows.Record());
+        Assert.True((await admin.PostAsJsonAsync("/api/flows/import", draft)).IsSuccessStatusCode);
+
+        var notLive = await admin.PostAsJsonAsync($"/api/flows/{draft["id"]}/start", new { });
+        var missing = await admin.PostAsJsonAsync($"/api/flows/{TestFlows.NewId("nowhere")}/start", new { });
+
+        Assert.Equal(HttpStatusCode.Conflict, notLive.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -67,5 +67,9 @@ internal sealed class FlowVersionConfiguration : IEntityTypeConfiguration<FlowVe
         builder.Property(v => v.FlowId).HasMaxLength(100);
         builder.Property(v => v.CreatedBy).HasMaxLength(256);
         builder.Property(v => v.PublishedBy).HasMaxLength(256);
+        // A draft is replaced, and a version published, only as it was read: a save or publish in between makes the
+        // later one fail (FlowDefinitions answers a conflict) instead of overwriting a published version or a newer draft.
+        builder.Property(v => v.Json).IsConcurrencyToken();
+        builder.Property(v => v.Status).IsConcurrencyToken();
     }
 }

@@ -19,7 +19,8 @@ public sealed record FlowRunCounts(int Active, int Faulted);
 public sealed record FlowVersionSummary(int Version, FlowVersionState Status, DateTime CreatedAt, string? CreatedBy, DateTime? PublishedAt, string? PublishedBy);
 
 /// <summary>A flow with its versions and the document of the latest one (the draft being edited, or the published one).</summary>
-public sealed record FlowDetails(FlowSummary Flow, IReadOnlyList<FlowVersionSummary> Versions, JsonElement Definition);
+/// <param name="Revision">The flow's revision (<see cref="FlowRevision"/>): what an edit of it is based on.</param>
+public sealed record FlowDetails(FlowSummary Flow, IReadOnlyList<FlowVersionSummary> Versions, JsonElement Definition, string Revision);
 
 public sealed class FlowDefinitionQueries(IDbContextFactory<FlowsDbContext> dbs)
 {
@@ -60,7 +61,7 @@ public sealed class FlowDefinitionQueries(IDbContextFactory<FlowsDbContext> dbs)
         var versions = await VersionsAsync(db, id, cancellationToken);
         var latest = await db.FlowVersions.AsNoTracking().Where(v => v.FlowId == id && v.Version == flow.LatestVersion)
             .Select(v => v.Json).FirstAsync(cancellationToken);
-        return new FlowDetails(flow, versions, JsonSerializer.Deserialize<JsonElement>(latest));
+        return new FlowDetails(flow, versions, JsonSerializer.Deserialize<JsonElement>(latest), FlowRevision.Of(flow.LatestVersion, latest));
     }
 
     /// <summary>The flow's versions, newest first, without their documents (empty when there is no such flow).</summary>

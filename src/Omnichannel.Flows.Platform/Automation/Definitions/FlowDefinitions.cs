@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -14,11 +15,38 @@ using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Automation.Definitions;
 
-/// <summary>A version was saved.</summary>
-public sealed record FlowSaved(string Id, int Version, bool Published);
+/// <summary>A version was saved (or published); <paramref name="Revision"/> is the flow's revision now (<see cref="FlowRevision"/>).</summary>
+public sealed record FlowSaved(string Id, int Version, bool Published, string Revision);
 
-/// <summary>Why a save did not happen: the document's errors (each with its JSON pointer), or the flow is missing.</summary>
-public sealed record FlowSaveProblem(IReadOnlyList<FlowValidationError> Errors, bool NotFound = false);
+/// <summary>Why a save or publish did not happen.</summary>
+public enum FlowSaveFailure
+{
+    /// <summary>The document has errors, each with its JSON pointer.</summary>
+    Invalid,
+
+    /// <summary>No such flow, or no such version of it.</summary>
+    NotFound,
+
+    /// <summary>Another save or publish of the same flow came in at the same moment: nothing was saved; try again.</summary>
+    Conflict,
+
+    /// <summary>The flow changed since the revision the change was based on (<c>If-Match</c>): nothing was saved.</summary>
+    Stale,
+}
+
+/// <summary>Why a save did not happen: what failed, with the errors (each with its JSON pointer) or the reason.</summary>
+public sealed record FlowSaveProblem(IReadOnlyList<FlowValidationError> Errors, FlowSaveFailure Failure = FlowSaveFailure.Invalid)
+{
+    /// <summary>The flow's revision now, for <see cref="FlowSaveFailure.Stale"/>.</summary>
+    public string? CurrentRevision { get; init; }
+
+    public bool NotFound => Failure == FlowSaveFailure.NotFound;
+
+    /// <summary>The first error's message: the reason, for a failure that is not about the document.</summary>
+    public string Message => Errors.Count > 0 ? Errors[0].Message : Failure.ToString();
+
+    internal static FlowSaveProblem Missing(string message) => new([new FlowValidationError("", message)], FlowSaveFailure.NotFound);
+}
 
 /// <summary>
 /// The lifecycle of flow definitions: import and draft edits (validated against the schema and the activity catalog,
@@ -48,7 +76,7 @@ public sealed partial class FlowDefinitions(
             ? given
             : await NewIdAsync(db, document["name"] is JsonValue name && name.TryGetValue<string>(out var text) ? text : null, cancellationToken);
         document["id"] = id;
-        return await SaveVersionAsync(db, id, document, replaceDraft: false, publish, user, cancellationToken);
+        return await SaveVersionAsync(db, id, document, replaceDraft: false, publish, user, basedOn: null, cancellationToken);
     }
 
     /// <summary>The errors <see cref="ImportAsync"/> would answer for <paramref name="json"/>, saving nothing (a folder is checked whole first).</summary>
@@ -72,7 +100,12 @@ public sealed partial class FlowDefinitions(
     }
 
     /// <summary>Saves the draft of an existing flow (PUT): replaces its current draft, or starts one after the published version.</summary>
-    public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> SaveDraftAsync(string id, string json, string? user, CancellationToken cancellationToken)
+    /// <param name="basedOn">
+    /// The <c>If-Match</c> of the request: the revision the edit is based on (<see cref="FlowRevision"/>). A flow saved
+    /// since is left as it is (<see cref="FlowSaveFailure.Stale"/>). Null saves whatever the flow holds now.
+    /// </param>
+    public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> SaveDraftAsync(
+        string id, string json, string? user, CancellationToken cancellationToken, string? basedOn = null)
     {
         if (!TryParse(json, "body", out var document, out var problem))
         {
@@ -87,30 +120,41 @@ public sealed partial class FlowDefinitions(
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         if (!await db.Flows.AnyAsync(f => f.Id == id, cancellationToken))
         {
-            return (null, new FlowSaveProblem([], NotFound: true));
+            return (null, FlowSaveProblem.Missing($"No flow '{id}'."));
         }
 
         document["id"] = id;
-        return await SaveVersionAsync(db, id, document, replaceDraft: true, publish: false, user, cancellationToken);
+        return await SaveVersionAsync(db, id, document, replaceDraft: true, publish: false, user, basedOn, cancellationToken);
     }
 
     /// <summary>Publishes <paramref name="version"/> (default: the latest) and makes the flow active.</summary>
-    public async Task<FlowSaved?> PublishAsync(string id, int? version, string? user, CancellationToken cancellationToken)
+    /// <param name="basedOn">As for <see cref="SaveDraftAsync"/>: the revision the editor reviewed, or null.</param>
+    public async Task<(FlowSaved? Saved, FlowSaveProblem? Problem)> PublishAsync(
+        string id, int? version, string? user, CancellationToken cancellationToken, string? basedOn = null)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var flow = await db.Flows.Include(f => f.Versions).FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
         var target = flow?.Versions.Where(v => version is null || v.Version == version).MaxBy(v => v.Version);
         if (flow is null || target is null)
         {
-            return null;
+            return (null, FlowSaveProblem.Missing(flow is null || version is null ? $"No flow '{id}'." : $"Flow '{id}' has no version {version}."));
+        }
+
+        if (StaleProblem(flow, basedOn) is { } stale)
+        {
+            return (null, stale);
         }
 
         Publish(flow, target, user);
         flow.Status = FlowState.Active;
-        await db.SaveChangesAsync(cancellationToken);
+        if (await CollisionAsync(db, id, target.Version, cancellationToken) is { } collision)
+        {
+            return (null, collision);
+        }
+
         timers.Wake(DateTime.MinValue); // arm its schedules now
         logger.LogInformation("Flow {FlowId} v{Version} published by {User}", id, target.Version, user);
-        return new FlowSaved(id, target.Version, true);
+        return (new FlowSaved(id, target.Version, true, FlowRevision.Of(flow.Versions.MaxBy(v => v.Version)!)), null);
     }
 
     /// <summary>
@@ -150,10 +194,15 @@ public sealed partial class FlowDefinitions(
         return await versions.Select(v => v.Json).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task<(FlowSaved?, FlowSaveProblem?)> SaveVersionAsync(
-        FlowsDbContext db, string id, JsonObject document, bool replaceDraft, bool publish, string? user, CancellationToken cancellationToken)
+    private async Task<(FlowSaved?, FlowSaveProblem?)> SaveVersionAsync(FlowsDbContext db, string id, JsonObject document, bool replaceDraft,
+        bool publish, string? user, string? basedOn, CancellationToken cancellationToken)
     {
         var flow = await db.Flows.Include(f => f.Versions).FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        if (flow is not null && StaleProblem(flow, basedOn) is { } stale)
+        {
+            return (null, stale);
+        }
+
         var latest = flow?.Versions.MaxBy(v => v.Version);
         var draft = replaceDraft && latest is { Status: FlowVersionState.Draft } ? latest : null;
         var number = draft?.Version ?? (latest?.Version ?? 0) + 1;
@@ -190,14 +239,9 @@ public sealed partial class FlowDefinitions(
             Publish(flow, draft, user);
         }
 
-        try
+        if (await CollisionAsync(db, id, number, cancellationToken) is { } collision)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException exception)
-        {
-            logger.LogWarning(exception, "Saving flow {FlowId} v{Version} collided with another save", id, number);
-            return (null, Invalid("/version", $"Version {number} of flow '{id}' was saved by someone else at the same time; try again."));
+            return (null, collision);
         }
 
         if (publish)
@@ -206,7 +250,46 @@ public sealed partial class FlowDefinitions(
         }
 
         logger.LogInformation("Flow {FlowId} v{Version} saved by {User}{Published}", id, number, user, publish ? " and published" : "");
-        return (new FlowSaved(id, number, publish), null);
+        return (new FlowSaved(id, number, publish, FlowRevision.Of(draft)), null);
+    }
+
+    /// <summary>
+    /// Why a change based on <paramref name="basedOn"/> must not be made to <paramref name="flow"/>: it was saved since
+    /// (null: it may, or the change is not based on a revision).
+    /// </summary>
+    private static FlowSaveProblem? StaleProblem(Flow flow, string? basedOn)
+    {
+        var latest = flow.Versions.MaxBy(v => v.Version);
+        if (latest is null || FlowRevision.Allows(basedOn, FlowRevision.Of(latest)))
+        {
+            return null;
+        }
+
+        var message = string.Create(CultureInfo.InvariantCulture,
+            $"Flow '{flow.Id}' changed since you read it: version {latest.Version} was saved by {latest.CreatedBy ?? "someone"} at " +
+            $"{latest.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC. Read it again, then redo your change on top of it.");
+        return new FlowSaveProblem([new FlowValidationError("", message)], FlowSaveFailure.Stale) { CurrentRevision = FlowRevision.Of(latest) };
+    }
+
+    /// <summary>
+    /// Saves, and answers a conflict when another save or publish of the flow came in between its read and this save: the
+    /// same new version number taken, or the version this one replaces or publishes changed (its saved time and state
+    /// are concurrency tokens). Nothing of this save is kept then.
+    /// </summary>
+    private async Task<FlowSaveProblem?> CollisionAsync(FlowsDbContext db, string id, int version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException exception)
+        {
+            logger.LogWarning(exception, "Saving flow {FlowId} v{Version} collided with another save", id, version);
+            return new FlowSaveProblem(
+                [new FlowValidationError("/version", $"Version {version} of flow '{id}' was saved or published by someone else at the same time; nothing was saved. Try again.")],
+                FlowSaveFailure.Conflict);
+        }
     }
 
     private void Publish(Flow flow, FlowVersion version, string? user)
