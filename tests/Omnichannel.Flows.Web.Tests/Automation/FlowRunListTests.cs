@@ -114,6 +114,26 @@ public sealed class FlowRunListTests(AutomationAppFactory app) : IClassFixture<A
     }
 
     [Fact]
+    public async Task EachRun_NamesTheContactItIsFor_InTheListAndInItsJournal()
+    {
+        using var admin = await app.CreateAdminClientAsync();
+        var id = await app.PublishWaitingFlowAsync(admin, "named");
+        var contact = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "whose run is this?");
+        var name = (await admin.GetFromJsonAsync<JsonElement>($"/api/contacts/{contact}")).GetProperty("displayName").GetString();
+        var forContact = await StartAsync(admin, id, contact);
+        var forNobody = await StartAsync(admin, id);
+
+        var names = (await admin.GetFromJsonAsync<JsonElement>($"/api/flows/{id}/runs")).GetProperty("items").EnumerateArray()
+            .ToDictionary(run => run.GetProperty("id").GetString()!, run => run.GetProperty("contactName").GetString());
+        var journal = await admin.GetFromJsonAsync<JsonElement>($"/api/flow-runs/{forContact}");
+
+        Assert.False(string.IsNullOrEmpty(name));
+        Assert.Equal(name, names[forContact]);
+        Assert.Null(names[forNobody]);
+        Assert.Equal(name, journal.GetProperty("run").GetProperty("contactName").GetString());
+    }
+
+    [Fact]
     public async Task TheRunsOfAFlowThatDoesNotExist_Answer404()
     {
         using var admin = await app.CreateAdminClientAsync();

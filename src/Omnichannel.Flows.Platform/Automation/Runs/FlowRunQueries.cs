@@ -8,8 +8,10 @@ using Omnichannel.Flows.Platform.Data;
 namespace Omnichannel.Flows.Platform.Automation.Runs;
 
 /// <summary>A run in a list.</summary>
+/// <param name="ContactName">The display name of the contact the run is for; null for a run for no contact, or one erased since.</param>
 public sealed record FlowRunSummary(
-    string Id, string FlowId, int Version, string? ContactId, FlowStatus Status, string? Error, DateTime CreatedAt, DateTime UpdatedAt);
+    string Id, string FlowId, int Version, string? ContactId, FlowStatus Status, string? Error, DateTime CreatedAt, DateTime UpdatedAt,
+    string? ContactName = null);
 
 /// <summary>One journal entry: when, which node and activity, the inputs it resolved, how it ended.</summary>
 public sealed record FlowRunStep(
@@ -56,8 +58,9 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
 
         var take = Math.Clamp(limit, 1, MaxPageSize);
         var page = await Newest(await MatchingAsync(db, flowId, filter, cancellationToken), after).Take(take + 1)
-            .Select(i => new FlowRunSummary(i.Id, i.FlowId, i.Version, i.SubjectId, i.Status, i.Error, i.CreatedAt, i.UpdatedAt))
+            .Select(i => new FlowRunSummary(i.Id, i.FlowId, i.Version, i.SubjectId, i.Status, i.Error, i.CreatedAt, i.UpdatedAt, null))
             .ToListAsync(cancellationToken);
+        page = await WithContactNamesAsync(db, page, cancellationToken);
         return page.Count > take
             ? new FlowRunPage(page[..take], new FlowRunCursor(page[take - 1].CreatedAt, page[take - 1].Id).Encode())
             : new FlowRunPage(page, null);
@@ -149,9 +152,22 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
         var waits = await db.FlowBookmarks.AsNoTracking().Where(b => b.InstanceId == runId).OrderBy(b => b.CreatedAt)
             .Select(b => new FlowRunWait(b.NodeId, b.Kind.ToString(), b.DueAt, b.EventName))
             .ToListAsync(cancellationToken);
-        return new FlowRunDetails(
-            new FlowRunSummary(run.Id, run.FlowId, run.Version, run.SubjectId, run.Status, run.Error, run.CreatedAt, run.UpdatedAt),
-            run.TriggerEventId, journal.Select(ToStep).ToList(), waits);
+        var summary = new FlowRunSummary(run.Id, run.FlowId, run.Version, run.SubjectId, run.Status, run.Error, run.CreatedAt, run.UpdatedAt);
+        return new FlowRunDetails((await WithContactNamesAsync(db, [summary], cancellationToken))[0], run.TriggerEventId, journal.Select(ToStep).ToList(), waits);
+    }
+
+    /// <summary><paramref name="runs"/> with the names of the contacts they are for, read in one query.</summary>
+    private static async Task<List<FlowRunSummary>> WithContactNamesAsync(FlowsDbContext db, List<FlowRunSummary> runs, CancellationToken cancellationToken)
+    {
+        Guid[] ids = [.. runs.Select(r => Guid.TryParse(r.ContactId, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct()];
+        if (ids.Length == 0)
+        {
+            return runs;
+        }
+
+        var names = await db.Contacts.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.DisplayName })
+            .ToDictionaryAsync(c => c.Id, c => c.DisplayName, cancellationToken);
+        return [.. runs.Select(r => Guid.TryParse(r.ContactId, out var id) && names.TryGetValue(id, out var name) ? r with { ContactName = name } : r)];
     }
 
     private static FlowRunStep ToStep(FlowJournalRecord row) => new(
