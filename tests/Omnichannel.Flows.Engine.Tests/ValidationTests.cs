@@ -62,6 +62,46 @@ public sealed class ValidationTests
         Assert.Null(result.Definition);
     }
 
+    [Fact]
+    public void Validate_BrokenFlow_NamesTheNodeOfEachErrorInsideOne_AndNoneForTheRest()
+    {
+        var errors = harness.Validator.Validate(Broken).Errors;
+
+        Assert.Equal(
+        [
+            ("/colour", null),
+            ("/nodes/1/type", "mystery"),
+            ("/nodes/2/inputs/duration", "wait"),
+            ("/nodes/3/inputs/chanel", "send"),
+            ("/nodes/3/inputs/text", "send"),
+            ("/nodes/4/inputs/condition/all/0/operator", "check"),
+            ("/nodes/7/id", "wait"),
+            ("/connections/5/source/port", null),
+            ("/connections/6/target/node", null),
+            ("/connections/7/source/port", null),
+            ("/connections/7/target/port", null),
+            ("/nodes/6", "island"),
+            ("/nodes/7", "wait"),
+        ], errors.Select(e => (e.Path, e.Node)));
+    }
+
+    [Theory]
+    [InlineData("""{ "id": 7, "type": "flow.end" }""")]
+    [InlineData("""[ "not a node" ]""")]
+    public void Validate_ANodeWithoutATextId_NamesNoNode(string node)
+    {
+        var json = $$"""
+            { "schemaVersion": 1, "id": "odd", "name": "Odd", "version": 1,
+              "nodes": [ { "id": "start", "type": "flow.manualTrigger", "inputs": {}, "position": { "x": 0, "y": 0 } }, {{node}} ],
+              "connections": [] }
+            """;
+
+        var errors = harness.Validator.Validate(json).Errors;
+
+        Assert.Contains(errors, e => e.Path.StartsWith("/nodes/1", StringComparison.Ordinal));
+        Assert.All(errors, e => Assert.Null(e.Node));
+    }
+
     [Theory]
     [InlineData("/nodes/1/type", "Unknown activity type 'acme.teleport'")]
     [InlineData("/nodes/2/inputs/duration", "not an ISO 8601 duration")]
@@ -97,7 +137,7 @@ public sealed class ValidationTests
     {
         var result = AfterAManualStart(harness.Validator, "flow.waitUntil", """{ "until": "businessHours", "days": ["mon", "tue", "MON"] }""");
 
-        Assert.Equal([new FlowValidationError("/nodes/1/inputs/days/2", "'mon' is already in the list.")], result.Errors);
+        Assert.Equal([new FlowValidationError("/nodes/1/inputs/days/2", "'mon' is already in the list.") { Node = "n" }], result.Errors);
     }
 
     [Fact]
@@ -105,7 +145,7 @@ public sealed class ValidationTests
     {
         var result = AfterAManualStart(ValidatorWith(new SilentlyRefusingActivity()), "test.silent", """{ "value": 1 }""");
 
-        Assert.Equal([new FlowValidationError("/nodes/1/inputs/value", "Not a valid value for 'value'.")], result.Errors);
+        Assert.Equal([new FlowValidationError("/nodes/1/inputs/value", "Not a valid value for 'value'.") { Node = "n" }], result.Errors);
     }
 
     [Fact]
@@ -113,7 +153,7 @@ public sealed class ValidationTests
     {
         var result = AfterAManualStart(ValidatorWith(new ThrowingPreparationActivity()), "test.throwing", """{}""");
 
-        Assert.Equal([new FlowValidationError("/nodes/1", "'test.throwing' cannot use these inputs: a bug in the activity")], result.Errors);
+        Assert.Equal([new FlowValidationError("/nodes/1", "'test.throwing' cannot use these inputs: a bug in the activity") { Node = "n" }], result.Errors);
     }
 
     /// <summary>A validator whose catalog is the manual start and <paramref name="activity"/>.</summary>

@@ -33,6 +33,12 @@ public sealed class FlowValidator(FlowSchema schema, FlowCompiler compiler)
 
     public FlowValidationResult Validate(JsonElement document)
     {
+        var result = Check(document);
+        return result.IsValid ? result : result with { Errors = [.. result.Errors.Select(error => InNode(error, document))] };
+    }
+
+    private FlowValidationResult Check(JsonElement document)
+    {
         var errors = new List<FlowValidationError>(schema.Evaluate(document));
         FlowDefinition definition;
         try
@@ -51,5 +57,25 @@ public sealed class FlowValidator(FlowSchema schema, FlowCompiler compiler)
 
         errors.AddRange(compiler.Check(definition));
         return new FlowValidationResult(errors, errors.Count == 0 ? definition : null);
+    }
+
+    /// <summary><paramref name="error"/> with the id of the node its pointer is in (<c>/nodes/{index}</c>…), if that node has a text id.</summary>
+    private static FlowValidationError InNode(FlowValidationError error, JsonElement document)
+    {
+        const string prefix = "/nodes/";
+        if (!error.Path.StartsWith(prefix, StringComparison.Ordinal) || error.Node is not null)
+        {
+            return error;
+        }
+
+        var rest = error.Path.AsSpan(prefix.Length);
+        var end = rest.IndexOf('/');
+        return int.TryParse(end < 0 ? rest : rest[..end], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+               && document.ValueKind == JsonValueKind.Object
+               && document.TryGetProperty("nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array && index < nodes.GetArrayLength()
+               && nodes[index] is { ValueKind: JsonValueKind.Object } node
+               && node.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+            ? error with { Node = id.GetString() }
+            : error;
     }
 }

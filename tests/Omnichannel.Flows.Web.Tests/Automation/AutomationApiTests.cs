@@ -55,9 +55,9 @@ public sealed class AutomationApiTests(AutomationAppFactory app) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray()
-            .Select(e => e.GetProperty("path").GetString()).ToList();
-        Assert.Contains("/nodes/1/type", errors);
-        Assert.Contains("/nodes/2/inputs/duration", errors);
+            .ToDictionary(e => e.GetProperty("path").GetString()!, e => e.TryGetProperty("node", out var node) ? node.GetString() : null);
+        Assert.Equal("send", errors["/nodes/1/type"]);
+        Assert.Contains("/nodes/2/inputs/duration", errors.Keys);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/flows/{id}")).StatusCode);
     }
 

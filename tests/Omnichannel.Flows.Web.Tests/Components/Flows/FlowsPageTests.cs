@@ -37,6 +37,7 @@ public sealed class FlowsPageTests(FlowsAppFactory app) : ComponentTest(app), IC
         page.WaitForAssertion(() => Assert.Contains($"good.json: {good} v1 imported and published", page.Find("[data-testid=flow-import-saved]").TextContent), Eventually);
         var error = Assert.Single(page.FindAll("[data-testid=flow-import-error]"));
         Assert.StartsWith("/nodes/1/type", error.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Equal(broken["nodes"]![1]!["id"]!.GetValue<string>(), error.QuerySelector("[data-testid=flow-import-error-node]")!.TextContent);
         Assert.Contains("broken.json", page.Find("[data-testid=flow-import-refused]").TextContent, StringComparison.Ordinal);
         page.WaitForAssertion(() => Assert.Equal("live", RowOf(page, good).QuerySelector("[data-testid=flow-state]")!.TextContent.Trim()), Eventually);
         Assert.Empty(page.FindAll($"[data-testid=flow-row][data-flow='{bad}']"));
