@@ -7,6 +7,7 @@ using MudBlazor;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Auth;
 using Omnichannel.Flows.Platform.Automation.Runs;
+using Omnichannel.Flows.Web.Components;
 using Omnichannel.Flows.Web.Components.Flows;
 using Omnichannel.Flows.Web.Tests.Automation;
 using Omnichannel.Flows.Web.Tests.Components.Templates;
@@ -121,6 +122,28 @@ public sealed class FlowRunsPageTests(AutomationAppFactory app) : ComponentTest(
         Automation.Clock.Advance(FlowRunsPage.RefreshEvery);
 
         page.WaitForAssertion(() => Assert.Equal("Waiting", RowOf(page, runId).QuerySelector("[data-testid=run-status]")!.TextContent.Trim()), Eventually);
+    }
+
+    [Fact]
+    public async Task ARunStartedElsewhere_ShowsAboutASecondLater_NotAtTheNextTick()
+    {
+        await SignInAsAdminAsync();
+        using var admin = await App.CreateAdminClientAsync();
+        var id = await Automation.PublishWaitingFlowAsync(admin, "page-push");
+        var page = RenderPage(id);
+        page.WaitForElement("[data-testid=runs-empty]", Eventually);
+
+        var runId = await AutomationTimerTests.StartAsync(admin, id);
+        // The clock moves in small steps, giving the page real time between them, until the run shows (or the tick is due).
+        var advanced = TimeSpan.Zero;
+        while (page.FindAll($"[data-testid=run-row][data-run='{runId}']").Count == 0 && advanced < FlowRunsPage.RefreshEvery)
+        {
+            Automation.Clock.Advance(TimeSpan.FromMilliseconds(100));
+            advanced += TimeSpan.FromMilliseconds(100);
+            await Task.Delay(50, Xunit.TestContext.Current.CancellationToken);
+        }
+
+        Assert.InRange(advanced, PageRefresh.Soonest / 2, PageRefresh.Soonest * 2);
     }
 
     [Fact]
