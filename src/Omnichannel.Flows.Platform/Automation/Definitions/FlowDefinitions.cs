@@ -273,8 +273,8 @@ public sealed partial class FlowDefinitions(
 
     /// <summary>
     /// Saves, and answers a conflict when another save or publish of the flow came in between its read and this save: the
-    /// same new version number taken, or the version this one replaces or publishes changed (its saved time and state
-    /// are concurrency tokens). Nothing of this save is kept then.
+    /// same new version number taken, or the version this one replaces or publishes changed (its document and state are
+    /// concurrency tokens). Nothing of this save is kept then.
     /// </summary>
     private async Task<FlowSaveProblem?> CollisionAsync(FlowsDbContext db, string id, int version, CancellationToken cancellationToken)
     {
