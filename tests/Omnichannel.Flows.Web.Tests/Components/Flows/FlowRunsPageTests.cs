@@ -221,6 +221,29 @@ public sealed class FlowRunsPageTests(AutomationAppFactory app) : ComponentTest(
         Assert.Equal((1, FlowStatus.Finished), (run.Version, run.Status));
     }
 
+    [Fact]
+    public async Task AVersionSavedElsewhere_ShowsOnTheOpenPage_AtItsNextRefresh_WhileRefreshesForRunsAloneKeepTheVersions()
+    {
+        await SignInAsAdminAsync();
+        using var admin = await App.CreateAdminClientAsync();
+        var id = await Automation.PublishWaitingFlowAsync(admin, "page-new-version");
+        var page = RenderPage(id);
+        await page.InvokeAsync(() => page.WaitForElement("[data-testid=flow-versions] .mud-expand-panel-header", Eventually).ClickAsync(new()));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=flow-version]")), Eventually);
+
+        // A run changing reloads the runs; the versions stay as they are (the flow did not change).
+        var runId = await AutomationTimerTests.StartAsync(admin, id);
+        Automation.Clock.Advance(FlowRunsPage.RefreshEvery);
+        page.WaitForAssertion(() => RowOf(page, runId), Eventually);
+        Assert.Single(page.FindAll("[data-testid=flow-version]"));
+
+        var draft = TestFlows.Chain(id, TestFlows.Manual(), TestFlows.Wait("PT2H"));
+        (await admin.PostAsync("/api/flows/import", System.Net.Http.Json.JsonContent.Create(draft))).EnsureSuccessStatusCode();
+        Automation.Clock.Advance(FlowRunsPage.RefreshEvery);
+
+        page.WaitForAssertion(() => Assert.Equal("draft", VersionRow(page, 2).QuerySelector("[data-testid=flow-version-state]")!.TextContent.Trim()), Eventually);
+    }
+
     private static IElement VersionRow(IRenderedComponent<FlowRunsPage> page, int version) =>
         page.Find($"[data-testid=flow-version][data-version='{version}']");
 
