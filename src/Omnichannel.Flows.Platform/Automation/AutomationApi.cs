@@ -23,7 +23,9 @@ public sealed record StartFlowRequest(Guid? ContactId, JsonElement? Payload);
 /// <summary>
 /// Flows and their runs: everyone signed in reads them (the designer's schema and activity catalog too); admins and
 /// marketing import, edit, publish, disable, start, retry and cancel. Invalid documents answer 400 problem+json with
-/// an <c>errors</c> array of <c>{ path, message }</c> (JSON pointers into the submitted document); nothing is saved.
+/// an <c>errors</c> array of <c>{ path, message, node }</c> (JSON pointers into the submitted document, and the id of
+/// the node a pointer is in); nothing is saved. A flow's <c>ETag</c> is its revision: a save or publish sent with it as
+/// <c>If-Match</c> answers 412 if the flow was saved since, and saves colliding at the same moment answer 409.
 /// </summary>
 public static class AutomationApi
 {
