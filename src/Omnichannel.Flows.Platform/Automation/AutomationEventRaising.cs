@@ -9,7 +9,18 @@ public static class AutomationEventRaising
     public static AutomationEvent RaiseAutomationEvent(this FlowsDbContext db, string type, Guid? contactId, object? payload,
         bool causedByAutomation, DateTime occurredAt)
     {
-        var raised = new AutomationEvent
+        var raised = NewEvent(type, contactId, payload, causedByAutomation, occurredAt);
+        db.AutomationEvents.Add(raised);
+        Dispatch.AutomationEventsCommitted.RaisedIn(db);
+        return raised;
+    }
+
+    /// <summary>
+    /// The event, not added to any context: for writers that store rows without change tracking. They call
+    /// <see cref="Dispatch.AutomationEventsCommitted.RaisedIn"/> themselves, so it is dispatched once committed.
+    /// </summary>
+    public static AutomationEvent NewEvent(string type, Guid? contactId, object? payload, bool causedByAutomation, DateTime occurredAt) =>
+        new()
         {
             Type = type,
             ContactId = contactId,
@@ -18,8 +29,4 @@ public static class AutomationEventRaising
             OccurredAt = occurredAt,
             State = AutomationEventState.Pending,
         };
-        db.AutomationEvents.Add(raised);
-        Dispatch.AutomationEventsCommitted.RaisedIn(db);
-        return raised;
-    }
 }

@@ -57,6 +57,9 @@ public sealed class InboundConsentHandler(ConsentKeywords keywords, ConsentLedge
     /// <summary>SMS keywords are the carriers' and stop everything; WhatsApp's stop marketing (Meta's own opt-out's scope).</summary>
     private static ConsentScope KeywordScope(ChannelKind channel) => channel == ChannelKind.Sms ? ConsentScope.All : ConsentScope.Marketing;
 
+    /// <summary>Whether <paramref name="message"/> is a consent keyword (an opt-out, an opt-in or a request for help).</summary>
+    public bool IsKeyword(Message message) => Recognize(message).Keyword != ConsentKeyword.None;
+
     private (ConsentKeyword Keyword, ConsentSource Source) Recognize(Message message) => (message.Channel, message.Kind) switch
     {
         (ChannelKind.Sms, _) => (keywords.Classify(ChannelKind.Sms, message.Text), ConsentSource.Keyword),

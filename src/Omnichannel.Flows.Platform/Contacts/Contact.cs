@@ -22,6 +22,20 @@ public sealed class Contact
     public List<ContactTag> Tags { get; } = [];
     public List<ContactField> Fields { get; } = [];
     public List<ChannelIdentity> Identities { get; } = [];
+
+    /// <summary>
+    /// Fills the names this profile lacks from what a channel says of the customer, and replaces a placeholder display
+    /// name (a phone number, "… visitor") with the customer's own.
+    /// </summary>
+    public void FillNamesFrom(CustomerIdentity customer)
+    {
+        FirstName ??= customer.FirstName;
+        LastName ??= customer.LastName;
+        if (customer.DisplayName is { } name && (DisplayName.StartsWith('+') || DisplayName.EndsWith(" visitor", StringComparison.Ordinal)))
+        {
+            DisplayName = name;
+        }
+    }
 }
 
 /// <summary>A phone number in E.164. <see cref="MatchKey"/> folds the forms one number takes across channels.</summary>
@@ -77,4 +91,25 @@ public sealed class ChannelIdentity
 
     /// <summary>That last message came from a free entry point (click-to-WhatsApp ad, page button): a longer free window.</summary>
     public bool LastInboundFromFreeEntryPoint { get; set; }
+
+    /// <summary>The customer was seen on this identity now (a message either way): the names the channel gives win.</summary>
+    public void Seen(CustomerIdentity customer, DateTime now)
+    {
+        LastSeenAt = now;
+        DisplayName = customer.DisplayName ?? DisplayName;
+        Handle = customer.Handle ?? Handle;
+    }
+
+    /// <summary>
+    /// The customer wrote from this identity at <paramref name="sentAt"/>: the service window runs from their latest
+    /// message, by the provider's clock (deliveries can arrive late and out of order).
+    /// </summary>
+    public void CustomerWrote(DateTime sentAt, bool fromFreeEntryPoint)
+    {
+        if (LastInboundAt is null || sentAt >= LastInboundAt)
+        {
+            LastInboundAt = sentAt;
+            LastInboundFromFreeEntryPoint = fromFreeEntryPoint;
+        }
+    }
 }

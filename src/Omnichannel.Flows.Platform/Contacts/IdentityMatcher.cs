@@ -113,10 +113,8 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
             identity ??= added;
         }
 
-        identity!.LastSeenAt = now;
-        identity.DisplayName = customer.DisplayName ?? identity.DisplayName;
-        identity.Handle = customer.Handle ?? identity.Handle;
-        FillNames(contact, customer);
+        identity!.Seen(customer, now);
+        contact.FillNamesFrom(customer);
 
         if (phone is not null)
         {
@@ -255,16 +253,6 @@ public sealed class IdentityMatcher(PhoneNumberNormalizer phoneNumbers, MergeSug
         };
         db.Contacts.Add(contact);
         return contact;
-    }
-
-    private static void FillNames(Contact contact, CustomerIdentity customer)
-    {
-        contact.FirstName ??= customer.FirstName;
-        contact.LastName ??= customer.LastName;
-        if (customer.DisplayName is { } name && (contact.DisplayName.StartsWith('+') || contact.DisplayName.EndsWith(" visitor", StringComparison.Ordinal)))
-        {
-            contact.DisplayName = name;
-        }
     }
 }
 

@@ -19,6 +19,36 @@ public sealed class Conversation
     /// <summary>When the customer's latest message was sent (provider time) and on which channel.</summary>
     public DateTime? LastCustomerMessageAt { get; set; }
     public ChannelKind? LastCustomerChannel { get; set; }
+
+    /// <summary>A message of either side, sent at <paramref name="sentAt"/>, joined the thread now.</summary>
+    public void MessageAdded(DateTime sentAt, DateTime now)
+    {
+        LastMessageAt = LastMessageAt is { } last && last > sentAt ? last : sentAt;
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// The customer wrote on <paramref name="channel"/> at <paramref name="sentAt"/> (provider time): their latest message
+    /// is remembered, and a resolved thread opens again.
+    /// </summary>
+    /// <returns>Whether the thread was resolved and is open again.</returns>
+    public bool CustomerWrote(ChannelKind channel, DateTime sentAt)
+    {
+        if (LastCustomerMessageAt is null || sentAt >= LastCustomerMessageAt)
+        {
+            LastCustomerMessageAt = sentAt;
+            LastCustomerChannel = channel;
+        }
+
+        if (Status != ConversationStatus.Resolved)
+        {
+            return false;
+        }
+
+        Status = ConversationStatus.Open;
+        ResolvedAt = null;
+        return true;
+    }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ConversationStatus>))]

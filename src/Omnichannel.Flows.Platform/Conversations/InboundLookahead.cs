@@ -34,10 +34,7 @@ public sealed class InboundLookahead
         foreach (var channel in messages.GroupBy(m => m.Channel, m => m.Message))
         {
             string[] messageIds = [.. channel.Select(m => m.ExternalId).Distinct()];
-            var stored = await db.Messages
-                .Where(m => m.Channel == channel.Key && messageIds.Contains(m.ExternalId))
-                .Select(m => m.ExternalId!)
-                .ToListAsync(cancellationToken);
+            var stored = await StoredAsync(db, channel.Key, messageIds, cancellationToken);
             foreach (var id in messageIds)
             {
                 lookahead.messagesChecked.Add((channel.Key, id));
@@ -86,6 +83,13 @@ public sealed class InboundLookahead
 
         return lookahead;
     }
+
+    /// <summary>Which of the messages <paramref name="externalIds"/> of <paramref name="channel"/> are stored.</summary>
+    public static Task<List<string>> StoredAsync(FlowsDbContext db, ChannelKind channel, string[] externalIds, CancellationToken cancellationToken) =>
+        db.Messages
+            .Where(m => m.Channel == channel && externalIds.Contains(m.ExternalId))
+            .Select(m => m.ExternalId!)
+            .ToListAsync(cancellationToken);
 
     /// <returns>Whether the message is stored (or recorded in this unit of work); null when not known here.</returns>
     public bool? IsStored(ChannelKind channel, string externalId) =>

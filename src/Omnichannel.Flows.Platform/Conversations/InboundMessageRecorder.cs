@@ -44,28 +44,8 @@ public sealed class InboundMessageRecorder(
 
         var now = time.GetUtcNow().UtcDateTime;
         var (contact, identity) = await matcher.ResolveAsync(db, channel, item.Customer, lookahead.ProfileOf(channel, item.Customer), cancellationToken);
-        var message = new Message
-        {
-            ContactId = contact.Id,
-            Channel = channel,
-            ChannelIdentityId = identity.Id,
-            Direction = item.Direction,
-            Origin = item.Direction == MessageDirection.Inbound ? MessageOrigin.Customer : MessageOrigin.Agent,
-            AuthorName = item.Direction == MessageDirection.Outbound ? "Sent outside Omnichannel.Flows" : null,
-            Kind = item.Kind,
-            Text = item.Text,
-            Details = item.Details,
-            ExternalId = item.ExternalId,
-            SentAt = item.SentAt,
-            CreatedAt = now,
-            Status = item.Direction == MessageDirection.Inbound ? DeliveryStatus.Received : DeliveryStatus.Sent,
-            StatusAt = now,
-            EmailSubject = item.EmailSubject,
-            EmailMessageId = item.EmailMessageId,
-            EmailInReplyTo = item.EmailInReplyTo,
-            ReplyToMessageId = await FindRepliedToAsync(db, channel, contact.Id, item, lookahead, cancellationToken),
-            InboundEventId = delivery.Id,
-        };
+        var replyTo = await FindRepliedToAsync(db, channel, contact.Id, item, lookahead, cancellationToken);
+        var message = NewMessage(delivery, item, contact.Id, identity.Id, replyTo, now);
         db.Messages.Add(message);
         if (item.Direction == MessageDirection.Outbound)
         {
@@ -78,8 +58,7 @@ public sealed class InboundMessageRecorder(
         // A profile this message created has no thread yet, stored or recorded: it is started without asking.
         var conversation = lookahead.ConversationOf(contact.Id)
             ?? (createdHere ? db.StartConversation(contact.Id, now) : await db.ForContactAsync(contact.Id, now, cancellationToken));
-        conversation.LastMessageAt = Max(conversation.LastMessageAt, message.SentAt);
-        conversation.UpdatedAt = now;
+        conversation.MessageAdded(message.SentAt, now);
         if (createdHere)
         {
             db.RaiseAutomationEvent(AutomationEventTypes.ContactCreated, contact.Id, new { channel }, causedByAutomation: false, now);
@@ -87,34 +66,11 @@ public sealed class InboundMessageRecorder(
 
         if (item.Direction == MessageDirection.Inbound)
         {
-            db.RaiseAutomationEvent(AutomationEventTypes.MessageReceived, contact.Id, new
+            db.RaiseAutomationEvent(AutomationEventTypes.MessageReceived, contact.Id,
+                MessageReceivedPayload(message, firstMessage: conversation.LastCustomerMessageAt is null), causedByAutomation: false, now);
+            identity.CustomerWrote(message.SentAt, item.FromFreeEntryPoint);
+            if (conversation.CustomerWrote(channel, message.SentAt))
             {
-                messageId = message.Id,
-                channel,
-                text = message.Text,
-                kind = message.Kind,
-                sentAt = message.SentAt,
-                firstMessage = conversation.LastCustomerMessageAt is null,
-            }, causedByAutomation: false, now);
-
-            // The service window runs from the customer's latest message on this identity, by the provider's clock
-            // (deliveries can arrive late and out of order).
-            if (identity.LastInboundAt is null || message.SentAt >= identity.LastInboundAt)
-            {
-                identity.LastInboundAt = message.SentAt;
-                identity.LastInboundFromFreeEntryPoint = item.FromFreeEntryPoint;
-            }
-
-            if (conversation.LastCustomerMessageAt is null || message.SentAt >= conversation.LastCustomerMessageAt)
-            {
-                conversation.LastCustomerMessageAt = message.SentAt;
-                conversation.LastCustomerChannel = channel;
-            }
-
-            if (conversation.Status == ConversationStatus.Resolved)
-            {
-                conversation.Status = ConversationStatus.Open;
-                conversation.ResolvedAt = null;
                 logger.LogInformation("Conversation of contact {ContactId} reopened by a new {Channel} message", contact.Id, channel);
             }
 
@@ -150,5 +106,39 @@ public sealed class InboundMessageRecorder(
             .Select(c => (Guid?)c.Id).FirstOrDefault();
     }
 
-    private static DateTime Max(DateTime? a, DateTime b) => a is { } value && value > b ? value : b;
+    /// <summary>The message <paramref name="item"/> of <paramref name="delivery"/> as it is stored, from the matched sender.</summary>
+    internal static Message NewMessage(InboundEvent delivery, InboundMessage item, Guid contactId, Guid identityId, Guid? replyTo, DateTime now) => new()
+    {
+        ContactId = contactId,
+        Channel = delivery.Channel,
+        ChannelIdentityId = identityId,
+        Direction = item.Direction,
+        Origin = item.Direction == MessageDirection.Inbound ? MessageOrigin.Customer : MessageOrigin.Agent,
+        AuthorName = item.Direction == MessageDirection.Outbound ? "Sent outside Omnichannel.Flows" : null,
+        Kind = item.Kind,
+        Text = item.Text,
+        Details = item.Details,
+        ExternalId = item.ExternalId,
+        SentAt = item.SentAt,
+        CreatedAt = now,
+        Status = item.Direction == MessageDirection.Inbound ? DeliveryStatus.Received : DeliveryStatus.Sent,
+        StatusAt = now,
+        EmailSubject = item.EmailSubject,
+        EmailMessageId = item.EmailMessageId,
+        EmailInReplyTo = item.EmailInReplyTo,
+        ReplyToMessageId = replyTo,
+        InboundEventId = delivery.Id,
+    };
+
+    /// <summary>What a <see cref="AutomationEventTypes.MessageReceived"/> event says of the customer's message.</summary>
+    /// <param name="firstMessage">Whether it is the customer's first message in their thread.</param>
+    internal static object MessageReceivedPayload(Message message, bool firstMessage) => new
+    {
+        messageId = message.Id,
+        channel = message.Channel,
+        text = message.Text,
+        kind = message.Kind,
+        sentAt = message.SentAt,
+        firstMessage,
+    };
 }

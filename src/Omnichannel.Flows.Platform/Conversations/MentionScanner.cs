@@ -16,7 +16,7 @@ public sealed partial class MentionScanner(IdentityMatcher matcher, MergeSuggest
 
     public async Task ScanAsync(FlowsDbContext db, Guid contactId, string? text, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 10_000 || !MayMention(text))
+        if (!MayMention(text))
         {
             return;
         }
@@ -41,8 +41,12 @@ public sealed partial class MentionScanner(IdentityMatcher matcher, MergeSuggest
         }
     }
 
-    // Most messages mention nothing: no '@' and too few digits for a phone number. Skip the costly scans for them.
-    private static bool MayMention(string text) => text.Contains('@') || text.Count(char.IsAsciiDigit) >= 6;
+    /// <summary>
+    /// Whether <paramref name="text"/> is worth scanning. Most messages mention nothing: no '@' and too few digits for a
+    /// phone number. The costly scans skip them.
+    /// </summary>
+    internal static bool MayMention([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? text) =>
+        !string.IsNullOrWhiteSpace(text) && text.Length <= 10_000 && (text.Contains('@') || text.Count(char.IsAsciiDigit) >= 6);
 
     [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex EmailPattern();
