@@ -30,6 +30,7 @@ public static class ChannelsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<InboundEventPump>());
         services.AddScoped<InboundEventProcessor>();
         services.AddScoped<CustomerMessageSlices>();
+        services.AddSingleton<ReturningCustomerMessages>();
         services.AddScoped<WebhookIngestion>();
         services.AddSingleton<WebhookNonces>();
         services.AddScoped<InboundEventRetention>();

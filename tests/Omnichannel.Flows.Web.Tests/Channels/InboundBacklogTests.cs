@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -234,6 +235,140 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
 
         static bool Reads(string sql, string table) =>
             sql.TrimStart().StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains($"FROM \"{table}\"", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKnownWhatsAppSenderWritingAgain_IsRecordedWithoutLoadingTheProfile_AsTheTrackedWayWould()
+    {
+        var phone = TestData.NewGermanMobile().TrimStart('+');
+        var now = WholeSecondsNow();
+        await StoreAsync(ChannelKind.WhatsApp, WhatsAppPayloads.Text(phone, $"wamid.{Guid.NewGuid():N}", now, "hello", name: "Anna Example"));
+        await ProcessAsync();
+        var contactId = await ContactOfPhoneAsync(phone);
+        await ResolveThreadAsync(contactId);
+
+        // The later message first (deliveries arrive out of order), under a new profile name, from an ad (a free entry point).
+        var (later, earlier) = ($"wamid.{Guid.NewGuid():N}", $"wamid.{Guid.NewGuid():N}");
+        var deliveries = await StoreAsync(ChannelKind.WhatsApp,
+            WhatsAppPayloads.Message(phone, later, now.AddMinutes(2), """
+                "type": "text", "text": { "body": "from the ad" }, "referral": { "source_type": "ad", "source_id": "ad-1" }
+                """, name: "Anna B."),
+            WhatsAppPayloads.Text(phone, earlier, now.AddMinutes(1), "written before, arrived after", name: "Anna B."));
+        using (app.Commands.Record())
+        {
+            await ProcessAsync();
+        }
+
+        // The tracked way loads the profile with its phones, emails and identities; the plain way reads only verified phones.
+        Assert.DoesNotContain(app.Commands.Recorded, sql => sql.Contains("\"ContactEmails\"", StringComparison.Ordinal));
+        Assert.Empty(FallBacks());
+        var recordedAt = app.Clock.GetUtcNow().UtcDateTime;
+        await using var db = await app.CreateDbContextAsync();
+        var identity = await db.ChannelIdentities.SingleAsync(i => i.Channel == ChannelKind.WhatsApp && i.ExternalId == phone);
+        Assert.Equal((contactId, "Anna B.", recordedAt), (identity.ContactId, identity.DisplayName, identity.LastSeenAt));
+        Assert.Equal((now.AddMinutes(2).UtcDateTime, true), (identity.LastInboundAt, identity.LastInboundFromFreeEntryPoint));
+        var thread = await db.Conversations.SingleAsync(c => c.ContactId == contactId);
+        Assert.Equal((ConversationStatus.Open, (DateTime?)null, recordedAt), (thread.Status, thread.ResolvedAt, thread.UpdatedAt));
+        Assert.Equal((now.AddMinutes(2).UtcDateTime, now.AddMinutes(2).UtcDateTime, ChannelKind.WhatsApp),
+            (thread.LastMessageAt, thread.LastCustomerMessageAt, thread.LastCustomerChannel));
+        Assert.Equal("Anna Example", (await db.Contacts.SingleAsync(c => c.Id == contactId)).DisplayName);
+
+        var messages = await db.Messages.Where(m => m.ContactId == contactId && m.Direction == MessageDirection.Inbound).OrderBy(m => m.SentAt).ToListAsync();
+        Assert.Equal(["hello", "written before, arrived after", "from the ad"], messages.Select(m => m.Text));
+        var (second, third) = (messages[1], messages[2]);
+        Assert.Equal((earlier, deliveries[1], identity.Id), (second.ExternalId, second.InboundEventId, second.ChannelIdentityId));
+        Assert.Equal((later, deliveries[0], identity.Id), (third.ExternalId, third.InboundEventId, third.ChannelIdentityId));
+        Assert.All(messages.Skip(1), m => Assert.Equal(
+            (MessageOrigin.Customer, DeliveryStatus.Received, recordedAt, recordedAt, MessageKind.Text, (Guid?)null),
+            (m.Origin, m.Status, m.CreatedAt, m.StatusAt, m.Kind, m.ReplyToMessageId)));
+
+        var received = await db.AutomationEvents.Where(e => e.ContactId == contactId && e.Type == AutomationEventTypes.MessageReceived)
+            .OrderBy(e => e.Id).Skip(1).ToListAsync();
+        Assert.Equal([third.Id, second.Id], received.Select(e => JsonDocument.Parse(e.Payload!).RootElement.GetProperty("messageId").GetGuid()));
+        Assert.All(received, e =>
+        {
+            // Signalled on commit: the dispatcher may have taken them already.
+            Assert.Equal((false, recordedAt), (e.CausedByAutomation, e.OccurredAt));
+            Assert.NotEqual(AutomationEventState.Failed, e.State);
+            Assert.False(JsonDocument.Parse(e.Payload!).RootElement.GetProperty("firstMessage").GetBoolean());
+        });
+        Assert.Equal(2, await db.InboundEvents.CountAsync(e => deliveries.Contains(e.Id) && e.State == InboundEventState.Processed));
+    }
+
+    [Fact]
+    public async Task OneCustomerWritingAgainOnWhatsAppAndSms_InOneBatch_UpdatesTheirOneThreadOnce()
+    {
+        var phone = TestData.NewGermanMobile();
+        var now = WholeSecondsNow();
+        await StoreAsync(ChannelKind.WhatsApp, WhatsAppPayloads.Text(phone.TrimStart('+'), $"wamid.{Guid.NewGuid():N}", now.AddMinutes(-10), "on WhatsApp"));
+        await ProcessAsync();
+        await StoreAsync(ChannelKind.Sms, Sms(phone, "and by SMS"));
+        await ProcessAsync();
+        var contactId = await ContactOfPhoneAsync(phone.TrimStart('+'));
+
+        await StoreAsync(ChannelKind.WhatsApp, WhatsAppPayloads.Text(phone.TrimStart('+'), $"wamid.{Guid.NewGuid():N}", now.AddMinutes(-1), "WhatsApp again"));
+        await StoreAsync(ChannelKind.Sms, Sms(phone, "SMS again"));
+        using (app.Commands.Record())
+        {
+            await ProcessAsync();
+        }
+
+        Assert.DoesNotContain(app.Commands.Recorded, sql => sql.Contains("\"ContactEmails\"", StringComparison.Ordinal));
+        Assert.Empty(FallBacks());
+        await using var db = await app.CreateDbContextAsync();
+        Assert.Equal(4, await db.Messages.CountAsync(m => m.ContactId == contactId && m.Direction == MessageDirection.Inbound));
+        var thread = await db.Conversations.SingleAsync(c => c.ContactId == contactId);
+        Assert.Equal(ChannelKind.Sms, thread.LastCustomerChannel);
+        var identities = await db.ChannelIdentities.Where(i => i.ContactId == contactId).ToDictionaryAsync(i => i.Channel);
+        Assert.Equal(now.AddMinutes(-1).UtcDateTime, identities[ChannelKind.WhatsApp].LastInboundAt);
+        Assert.Equal(thread.LastCustomerMessageAt, identities[ChannelKind.Sms].LastInboundAt);
+    }
+
+    [Fact]
+    public async Task AKnownSendersMessagesThatChangeMore_AmongPlainOnes_AreRecordedTheTrackedWay_InOrder()
+    {
+        var (chat, other) = (TelegramPayloads.NewUserId(), TestData.NewGermanMobile());
+        var now = WholeSecondsNow();
+        await StoreAsync(TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now, "first"));
+        await StoreAsync(ChannelKind.WhatsApp, WhatsAppPayloads.Text(other.TrimStart('+'), $"wamid.{Guid.NewGuid():N}", now, "someone else"));
+        await ProcessAsync();
+        var (contactId, otherId) = (await ContactOfAsync(chat), await ContactOfPhoneAsync(other.TrimStart('+')));
+
+        await StoreAsync(
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddMinutes(1), "plain"),
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddMinutes(2), $"my other number is {other}"),
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddMinutes(3), "plain again"));
+        await ProcessAsync();
+
+        Assert.Empty(FallBacks());
+        await using var db = await app.CreateDbContextAsync();
+        Assert.Equal(["first", "plain", $"my other number is {other}", "plain again"],
+            await db.Messages.Where(m => m.ContactId == contactId).OrderBy(m => m.SentAt).Select(m => m.Text).ToListAsync());
+        // The mention is scanned: only the tracked way does.
+        Assert.True(await db.MergeSuggestions.AnyAsync(s => s.Reason == MergeSuggestionReason.MentionedInMessage
+            && ((s.ContactId == contactId && s.CandidateContactId == otherId) || (s.ContactId == otherId && s.CandidateContactId == contactId))));
+        Assert.Equal(now.AddMinutes(3).UtcDateTime, (await db.Conversations.SingleAsync(c => c.ContactId == contactId)).LastCustomerMessageAt);
+    }
+
+    private async Task<Guid> ContactOfPhoneAsync(string phoneWithoutPlus)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.ContactPhones.Where(p => p.Number == "+" + phoneWithoutPlus && p.Verified).Select(p => p.ContactId).SingleAsync();
+    }
+
+    private async Task ResolveThreadAsync(Guid contactId)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        await db.Conversations.Where(c => c.ContactId == contactId).ExecuteUpdateAsync(set => set
+            .SetProperty(c => c.Status, ConversationStatus.Resolved)
+            .SetProperty(c => c.ResolvedAt, app.Clock.GetUtcNow().UtcDateTime));
+    }
+
+    /// <summary>A Twilio message from <paramref name="phone"/>, as the SMS channel stores it.</summary>
+    private static string Sms(string phone, string body)
+    {
+        var form = new FormUrlEncodedContent(SmsPayloads.Message(phone, $"SM{Guid.NewGuid():N}", body)).ReadAsStringAsync().GetAwaiter().GetResult();
+        return Encoding.UTF8.GetString(new Platform.Channels.Sms.TwilioDelivery(Platform.Channels.Sms.SmsChannel.MessagePath, form).ToPayload());
     }
 
     private async Task<Guid> ContactOfAsync(long chat)

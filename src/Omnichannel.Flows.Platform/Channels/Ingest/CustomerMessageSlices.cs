@@ -18,6 +18,7 @@ public sealed class CustomerMessageSlices(
     DatabaseWriteGate gate,
     DeferredLogSync deferredSync,
     InboundItemHandler handler,
+    ReturningCustomerMessages returning,
     ConversationEvents events,
     TimeProvider time,
     ILogger<CustomerMessageSlices> logger)
@@ -36,8 +37,72 @@ public sealed class CustomerMessageSlices(
     /// </summary>
     private TimeSpan savePerDelivery;
 
+    /// <summary>The same, for slices of customers writing again recorded without change tracking (<see cref="ReturningCustomerMessages"/>).</summary>
+    private TimeSpan plainSavePerDelivery;
+
     /// <summary>
-    /// Records customer messages in one transaction with one save: the senders' profiles and conversations and the
+    /// Records the deliveries at the start of <paramref name="run"/> in one transaction. Customers writing again (what a
+    /// backlog is made of) are recorded without change tracking (<see cref="ReturningCustomerMessages"/>); the deliveries
+    /// before the first of those go the tracked way (<see cref="ProcessTrackedAsync"/>), as do the plain ones if a row they
+    /// read changed before their write.
+    /// </summary>
+    /// <param name="budget">The slice's time budget as it stands (the processor's: shorter while webhooks arrive).</param>
+    /// <returns>How many deliveries were processed, or null when they must be processed one by one.</returns>
+    internal async Task<int?> ProcessAsync(List<CustomerMessageDelivery> run, Func<TimeSpan> budget, CancellationToken cancellationToken)
+    {
+        int tracked;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            ReturningCustomerMessages.Slice? plain = null;
+            try
+            {
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                var senders = await ReturningCustomerMessages.ReadAsync(db, run, cancellationToken);
+                plain = returning.Record(senders, run, count => plainSavePerDelivery * count < budget());
+                tracked = plain.Processed.Count == 0 ? returning.CountNotPlain(senders, run) : 0;
+                if (plain.Processed.Count > 0 && await SavePlainlyAsync(db, plain, cancellationToken))
+                {
+                    plain.Notifications.ForEach(events.Publish);
+                    return plain.Processed.Count;
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Recording {Count} messages of customers writing again failed; recording them one by one", plain?.Processed.Count ?? run.Count);
+                return null;
+            }
+
+            if (plain.Processed.Count > 0)
+            {
+                logger.LogDebug("{Count} messages of customers writing again are recorded the tracked way: a row they read changed", plain.Processed.Count);
+                tracked = plain.Processed.Count;
+            }
+        }
+
+        return await ProcessTrackedAsync(run[..tracked], budget, cancellationToken);
+    }
+
+    /// <summary>Writes a slice recorded plainly in its write turn, and commits it if no row it read changed meanwhile.</summary>
+    private async Task<bool> SavePlainlyAsync(FlowsDbContext db, ReturningCustomerMessages.Slice plain, CancellationToken cancellationToken)
+    {
+        await using var deferred = await deferredSync.BeginAsync(db, cancellationToken);
+        using var turn = await gate.EnterAsync(cancellationToken);
+        var saving = time.GetTimestamp();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await ReturningCustomerMessages.WriteAsync(db, plain, cancellationToken))
+        {
+            // Disposing the transaction rolls it back.
+            return false;
+        }
+
+        await InboundEventProcessor.MarkProcessedAsync(db, plain.Processed, time.GetUtcNow().UtcDateTime, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        plainSavePerDelivery = time.GetElapsedTime(saving) / plain.Processed.Count;
+        return true;
+    }
+
+    /// <summary>
+    /// Records customer messages the tracked way, in one transaction with one save: the senders' profiles and conversations and the
     /// stored message ids are loaded for all of them first (<see cref="InboundLookahead"/>). Reading and recording happen
     /// before the slice takes its turn at the write gate, so other writers (the flow store, webhook commits) use the gate
     /// meanwhile; in its turn, the slice checks that the profiles, identities and conversations it read are unchanged
@@ -47,9 +112,8 @@ public sealed class CustomerMessageSlices(
     /// so the turn lasts about the slice's time budget. If anything fails, nothing of it is kept and the caller processes
     /// the same deliveries one by one, where a failing delivery is isolated and recorded.
     /// </summary>
-    /// <param name="budget">The slice's time budget as it stands (the processor's: shorter while webhooks arrive).</param>
     /// <returns>How many deliveries were processed, or null when they must be processed one by one.</returns>
-    internal async Task<int?> ProcessAsync(List<CustomerMessageDelivery> run, Func<TimeSpan> budget, CancellationToken cancellationToken)
+    private async Task<int?> ProcessTrackedAsync(List<CustomerMessageDelivery> run, Func<TimeSpan> budget, CancellationToken cancellationToken)
     {
         SliceRecord recorded;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
