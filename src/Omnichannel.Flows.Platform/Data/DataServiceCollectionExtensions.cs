@@ -21,6 +21,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(new DataFolder(dataPath));
         services.AddSingleton<DatabaseWriteGate>();
         services.AddSingleton<DeferredLogSync>();
+        services.AddSingleton<PlainReads>();
         services.AddSingleton<WriterPageCache>();
 
         var connectionString = configuration.GetConnectionString("Default");

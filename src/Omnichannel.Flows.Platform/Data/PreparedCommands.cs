@@ -16,7 +16,7 @@ namespace Omnichannel.Flows.Platform.Data;
 /// prepared (on SQLite a write runs as a <see cref="SqliteNativeStatement"/>, its values bound by position); each
 /// execution joins the context's current transaction. Dispose it before the context.
 /// </summary>
-internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
+public sealed class PreparedCommands(FlowsDbContext db) : IDisposable
 {
     private readonly Dictionary<string, Statement> statements = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, IProperty[]> insertColumns = [];
@@ -156,6 +156,23 @@ internal sealed class PreparedCommands(FlowsDbContext db) : IDisposable
         var rows = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// <see cref="QueryAsync"/>, synchronously: for reads made where no await is possible (a flow's facts, read inside a
+    /// condition).
+    /// </summary>
+    public List<T> Query<T>(string key, Func<(string Text, IProperty[] Parameters)> build, object?[] values, Func<DbDataReader, T> read)
+    {
+        var command = Get(key, build).Bind(values);
+        var rows = new List<T>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
             rows.Add(read(reader));
         }

@@ -5,6 +5,7 @@ using Omnichannel.Flows.Engine.Activities;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
+using TeamRow = Omnichannel.Flows.Platform.Conversations.Team;
 
 namespace Omnichannel.Flows.Platform.Automation.Activities;
 
@@ -23,14 +24,6 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
     private static readonly Func<FlowsDbContext, string, Guid, CancellationToken, Task<Guid?>> TeamIdOf =
         EF.CompileAsyncQuery((FlowsDbContext db, string team, Guid byId, CancellationToken _) =>
             db.Teams.AsNoTracking().Where(t => t.Name == team || t.Id == byId).Select(t => (Guid?)t.Id).FirstOrDefault());
-
-    // Compiled: who handles the contact's thread now, and the id of the team the step names, in one query per run.
-    private static readonly Func<FlowsDbContext, Guid, string, Guid, CancellationToken, Task<Handling?>> HandlingOf =
-        EF.CompileAsyncQuery((FlowsDbContext db, Guid contactId, string team, Guid teamById, CancellationToken _) =>
-            db.Conversations.AsNoTracking().Where(c => c.ContactId == contactId)
-                .Select(c => new Handling(c.Id, c.AssignedUserId, c.AssignedTeamId,
-                    db.Teams.Where(t => t.Name == team || t.Id == teamById).Select(t => (Guid?)t.Id).FirstOrDefault()))
-                .FirstOrDefault());
 
     public ActivityDescriptor Descriptor { get; } = new(
         "conversation.assign", "Conversations", "Assign conversation",
@@ -68,19 +61,19 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
         using var redoable = StepWritesInTurn.Redoable();
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
+        // The step's context, leased only when the step needs more than the plain read of who handles the thread (most
+        // runs of a flow that keeps a thread with its team end there).
+        FlowsDbContext Db() => services.GetRequiredService<FlowsDbContext>();
         if (await AutomationSteps.ContactAsync(context, services) is not { } contactId)
         {
             return AutomationSteps.NoContact(context);
         }
 
-        var db = services.GetRequiredService<FlowsDbContext>();
-        // One open for the step's reads and its save, not one per statement.
-        await db.Database.OpenConnectionAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var mode = context.Input<string>("assignTo");
         var team = mode == Agent ? "" : context.Input<string>("team");
         var teamById = Guid.TryParse(team, out var parsed) ? parsed : Guid.Empty;
-        var handling = await HandlingOf(db, contactId, team, teamById, cancellationToken);
+        var handling = await HandlingOfAsync(services.GetRequiredService<PlainReads>(), contactId, team, teamById, cancellationToken);
         if (context.Input<bool>("onlyIfUnassigned") && handling is { AssignedUserId: not null } or { AssignedTeamId: not null })
         {
             context.Record("assigned", $"unchanged: already assigned ({handling.AssignedUserId ?? "no agent"}, team {handling.AssignedTeamId?.ToString() ?? "none"})");
@@ -89,8 +82,8 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
 
         var (userId, teamId, problem) = mode switch
         {
-            Agent => await AgentAsync(db, context.Input<string>("agent"), cancellationToken),
-            _ => await TeamAsync(services, context, team, handling is null ? await TeamIdOf(db, team, teamById, cancellationToken) : handling.TeamId,
+            Agent => await AgentAsync(Db(), context.Input<string>("agent"), cancellationToken),
+            _ => await TeamAsync(services, context, team, handling is null ? await TeamIdOf(Db(), team, teamById, cancellationToken) : handling.TeamId,
                 mode == RoundRobinMode, cancellationToken),
         };
         if (problem is not null)
@@ -104,6 +97,7 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
             return ActivityOutcome.Done;
         }
 
+        var db = Db();
         var conversation = handling is null ? await db.ForContactAsync(contactId, now, cancellationToken) : Attached(db, handling.ConversationId, contactId);
         conversation.AssignedUserId = userId;
         conversation.AssignedTeamId = teamId;
@@ -164,6 +158,30 @@ public sealed class AssignConversationActivity(IServiceScopeFactory scopes, Time
         }
 
         return (member, teamId, null);
+    }
+
+    /// <summary>
+    /// Who handles the contact's thread now, and the id of the team the step names, in one plain read per run
+    /// (<see cref="PlainReads"/>): no thread, no row. Should a name and an id name two teams, the first row read counts.
+    /// </summary>
+    private static async Task<Handling?> HandlingOfAsync(PlainReads reads, Guid contactId, string team, Guid teamById, CancellationToken cancellationToken)
+    {
+        var rows = await reads.QueryAsync("assign:handling", commands =>
+        {
+            var (conversations, teams) = (commands.Entity(typeof(Conversation)), commands.Entity(typeof(TeamRow)));
+            var id = PreparedCommands.Property(conversations, nameof(Conversation.Id));
+            var contact = PreparedCommands.Property(conversations, nameof(Conversation.ContactId));
+            var user = PreparedCommands.Property(conversations, nameof(Conversation.AssignedUserId));
+            var assignedTeam = PreparedCommands.Property(conversations, nameof(Conversation.AssignedTeamId));
+            var (teamId, teamName) = (PreparedCommands.Property(teams, nameof(TeamRow.Id)), PreparedCommands.Property(teams, nameof(TeamRow.Name)));
+            return ($"SELECT c.{commands.Column(id)}, c.{commands.Column(user)}, c.{commands.Column(assignedTeam)}, t.{commands.Column(teamId)} " +
+                    $"FROM {commands.Table(conversations)} AS c LEFT JOIN {commands.Table(teams)} AS t " +
+                    $"ON t.{commands.Column(teamName)} = {commands.Parameter(1)} OR t.{commands.Column(teamId)} = {commands.Parameter(2)} " +
+                    $"WHERE c.{commands.Column(contact)} = {commands.Parameter(0)}", [contact, teamName, teamId]);
+        }, [contactId, team, teamById], row => new Handling(
+            row.GetFieldValue<Guid>(0), row.IsDBNull(1) ? null : row.GetString(1), row.IsDBNull(2) ? null : row.GetFieldValue<Guid>(2),
+            row.IsDBNull(3) ? null : row.GetFieldValue<Guid>(3)), cancellationToken);
+        return rows.FirstOrDefault();
     }
 
     /// <summary>Who handles a contact's thread, and the id of the team a step names (null: no such team).</summary>

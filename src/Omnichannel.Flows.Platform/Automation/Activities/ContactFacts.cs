@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Omnichannel.Flows.Engine.Expressions;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.ServiceWindows;
@@ -35,12 +36,14 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
 
     // Fields, not primary-constructor parameters: the facts class below reads them for the groups it loads later.
     private readonly IDbContextFactory<FlowsDbContext> dbs;
+    private readonly PlainReads reads;
     private readonly ServiceWindowPolicy windows;
     private readonly TimeProvider time;
 
-    public ContactFactsFactory(IDbContextFactory<FlowsDbContext> dbs, ServiceWindowPolicy windows, TimeProvider time)
+    public ContactFactsFactory(IDbContextFactory<FlowsDbContext> dbs, PlainReads reads, ServiceWindowPolicy windows, TimeProvider time)
     {
         this.dbs = dbs;
+        this.reads = reads;
         this.windows = windows;
         this.time = time;
     }
@@ -48,17 +51,19 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
     public Task<IFlowFacts> CreateAsync(Guid? contactId, CancellationToken cancellationToken) =>
         Task.FromResult(contactId is { } requested ? new ContactFacts(this, requested) : DictionaryFlowFacts.Empty);
 
-    // Compiled: every run with a contact finds it (and its tags) with this; the profile only when a flow reads it.
-    // Flat, a row per tag (one without a tag for an untagged contact): a list in the projection would have EF fill a
-    // collection, which costs more than the query, on every run.
-    private static readonly Func<FlowsDbContext, Guid, IEnumerable<TaggedContactRow>> TaggedContactOf =
-        EF.CompileQuery((FlowsDbContext db, Guid id) =>
-            from contact in db.Contacts.AsNoTracking()
-            where contact.Id == id
-            from tag in db.ContactTags.AsNoTracking().Where(t => t.ContactId == contact.Id).DefaultIfEmpty()
-            // In SQL, the left join's row without a tag reads NULL (no null reference is dereferenced).
-            orderby tag!.Tag
-            select new TaggedContactRow(contact.MergedIntoId, tag!.Tag));
+    /// <summary>
+    /// Every run with a contact finds it (and its tags) with this, a plain read (<see cref="PlainReads"/>); the profile
+    /// only when a flow reads it. Flat, a row per tag, ordered by tag (one row without a tag for an untagged contact).
+    /// </summary>
+    private List<TaggedContactRow> TaggedContactOf(Guid id) => reads.Query("facts:tagged-contact", commands =>
+    {
+        var (contacts, tags) = (commands.Entity(typeof(Contact)), commands.Entity(typeof(ContactTag)));
+        var (contactId, merged) = (PreparedCommands.Property(contacts, nameof(Contact.Id)), PreparedCommands.Property(contacts, nameof(Contact.MergedIntoId)));
+        var (tagContact, tag) = (PreparedCommands.Property(tags, nameof(ContactTag.ContactId)), PreparedCommands.Property(tags, nameof(ContactTag.Tag)));
+        return ($"SELECT c.{commands.Column(merged)}, t.{commands.Column(tag)} FROM {commands.Table(contacts)} AS c " +
+                $"LEFT JOIN {commands.Table(tags)} AS t ON t.{commands.Column(tagContact)} = c.{commands.Column(contactId)} " +
+                $"WHERE c.{commands.Column(contactId)} = {commands.Parameter(0)} ORDER BY t.{commands.Column(tag)}", [contactId]);
+    }, [id], row => new TaggedContactRow(row.IsDBNull(0) ? null : row.GetFieldValue<Guid>(0), row.IsDBNull(1) ? null : row.GetString(1)));
 
     private static readonly Func<FlowsDbContext, Guid, ContactRow?> ProfileOf =
         EF.CompileQuery((FlowsDbContext db, Guid id) => db.Contacts.AsNoTracking().Where(c => c.Id == id)
@@ -83,14 +88,14 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
             {
                 if (GroupOf(path) is { } group && !loaded.Contains(group))
                 {
-                    using var db = factory.dbs.CreateDbContext();
                     if (loaded.Add(FactGroup.Contact))
                     {
-                        Find(db);
+                        Find();
                     }
 
                     if (found is { } id && loaded.Add(group))
                     {
+                        using var db = factory.dbs.CreateDbContext();
                         Load(db, id, group);
                     }
                 }
@@ -100,12 +105,12 @@ public sealed class ContactFactsFactory : IFlowFactsFactory
         }
 
         /// <summary>Follows merges to the surviving contact, whose id and tags come with the same query.</summary>
-        private void Find(FlowsDbContext db)
+        private void Find()
         {
             var id = requested;
             for (var hops = 0; hops < MaxMergeHops; hops++)
             {
-                if (TaggedContactOf(db, id).ToList() is not [var first, ..] rows)
+                if (factory.TaggedContactOf(id) is not [var first, ..] rows)
                 {
                     return;
                 }
