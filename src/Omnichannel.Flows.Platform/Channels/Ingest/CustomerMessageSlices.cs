@@ -53,29 +53,31 @@ public sealed class CustomerMessageSlices(
         int tracked;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
-            ReturningCustomerMessages.Slice? plain = null;
             try
             {
                 await db.Database.OpenConnectionAsync(cancellationToken);
                 var senders = await ReturningCustomerMessages.ReadAsync(db, run, cancellationToken);
-                plain = returning.Record(senders, run, count => plainSavePerDelivery * count < budget());
-                tracked = plain.Processed.Count == 0 ? returning.CountNotPlain(senders, run) : 0;
-                if (plain.Processed.Count > 0 && await SavePlainlyAsync(db, plain, cancellationToken))
+                var plain = returning.Record(senders, run, count => plainSavePerDelivery * count < budget());
+                if (plain.Processed.Count == 0)
+                {
+                    tracked = returning.CountNotPlain(senders, run);
+                }
+                else if (await SavePlainlyAsync(db, plain, cancellationToken))
                 {
                     plain.Notifications.ForEach(events.Publish);
                     return plain.Processed.Count;
                 }
+                else
+                {
+                    logger.LogDebug("{Count} messages of customers writing again are recorded the tracked way: a row they read changed", plain.Processed.Count);
+                    tracked = plain.Processed.Count;
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                logger.LogWarning(exception, "Recording {Count} messages of customers writing again failed; recording them one by one", plain?.Processed.Count ?? run.Count);
+                // The processor records the whole run one by one then, which isolates a delivery that fails.
+                logger.LogWarning(exception, "Recording {Count} customer messages without change tracking failed; recording them one by one", run.Count);
                 return null;
-            }
-
-            if (plain.Processed.Count > 0)
-            {
-                logger.LogDebug("{Count} messages of customers writing again are recorded the tracked way: a row they read changed", plain.Processed.Count);
-                tracked = plain.Processed.Count;
             }
         }
 

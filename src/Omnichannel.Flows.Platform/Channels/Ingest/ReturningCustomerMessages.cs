@@ -40,13 +40,13 @@ public sealed class ReturningCustomerMessages(PhoneNumberNormalizer phoneNumbers
     }
 
     /// <summary>A row read to be updated, with the values its conditional update compares with.</summary>
-    internal sealed class ReadRow<TRow>(TRow row, Columns columns) : IReadRow
+    internal sealed class ReadRow<TRow>(TRow row, MappedColumns columns) : IReadRow
         where TRow : class
     {
         public TRow Row => row;
         object IReadRow.Row => row;
-        public Columns Columns => columns;
-        public object?[] AsRead { get; } = columns.ComparedValues(row);
+        public MappedColumns Columns => columns;
+        public object?[] AsRead { get; } = MappedColumns.Values(columns.Compared, row);
 
         /// <summary>Whether a message of the slice changed it (it is written then).</summary>
         public bool Touched { get; set; }
@@ -55,19 +55,34 @@ public sealed class ReturningCustomerMessages(PhoneNumberNormalizer phoneNumbers
     internal interface IReadRow
     {
         object Row { get; }
-        Columns Columns { get; }
+        MappedColumns Columns { get; }
         object?[] AsRead { get; }
     }
 
     /// <summary>The columns of a row type a message changes, and those its conditional update compares with what was read.</summary>
     internal sealed class Columns(Type type, string[] written, string[] compared)
     {
-        private readonly System.Reflection.PropertyInfo[] comparedProperties = [.. compared.Select(name => type.GetProperty(name)!)];
+        private MappedColumns? mapped;
 
-        public string[] Written => written;
-        public string[] Compared => compared;
+        /// <summary>These columns in <paramref name="model"/>: looked up once, not for every row a slice updates.</summary>
+        public MappedColumns In(IModel model)
+        {
+            if (mapped is { } known && known.Entity.Model == model)
+            {
+                return known;
+            }
 
-        public object?[] ComparedValues(object row) => [.. comparedProperties.Select(p => p.GetValue(row))];
+            var entity = model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
+            return mapped = new MappedColumns(entity, entity.FindPrimaryKey()!.Properties[0],
+                [.. written.Select(name => PreparedCommands.Property(entity, name))], [.. compared.Select(name => PreparedCommands.Property(entity, name))]);
+        }
+    }
+
+    /// <summary><see cref="Columns"/> as properties of one model: their column names, type mappings and getters.</summary>
+    internal sealed record MappedColumns(IEntityType Entity, IProperty Key, IProperty[] Written, IProperty[] Compared)
+    {
+        public static object?[] Values(IEnumerable<IProperty> properties, object row) =>
+            [.. properties.Select(p => p.GetGetter().GetClrValueUsingContainingEntity(row))];
     }
 
     /// <summary>The rows a plain slice writes, and what to tell once it is committed.</summary>
@@ -122,12 +137,12 @@ public sealed class ReturningCustomerMessages(PhoneNumberNormalizer phoneNumbers
             {
                 if (!threads.TryGetValue(row.conversation.Id, out var thread))
                 {
-                    threads[row.conversation.Id] = thread = new ReadRow<Conversation>(row.conversation, ThreadColumns);
+                    threads[row.conversation.Id] = thread = new ReadRow<Conversation>(row.conversation, ThreadColumns.In(db.Model));
                 }
 
                 var names = new Contact { Id = row.identity.ContactId, DisplayName = row.DisplayName, FirstName = row.FirstName, LastName = row.LastName };
                 senders.Known[(channel.Key, row.identity.ExternalId)] =
-                    new ReturningSender(new ReadRow<ChannelIdentity>(row.identity, IdentityColumns), thread, names);
+                    new ReturningSender(new ReadRow<ChannelIdentity>(row.identity, IdentityColumns.In(db.Model)), thread, names);
             }
         }
 
@@ -318,11 +333,8 @@ public sealed class ReturningCustomerMessages(PhoneNumberNormalizer phoneNumbers
     private static async Task<bool> UpdateAsync(PreparedCommands prepared, IReadRow read, CancellationToken cancellationToken)
     {
         var (row, asRead) = (read.Row, read.AsRead);
-        var entity = prepared.Entity(row.GetType());
-        var key = entity.FindPrimaryKey()!.Properties[0];
-        IProperty[] sets = [.. read.Columns.Written.Select(name => PreparedCommands.Property(entity, name))];
-        IProperty[] wheres = [.. read.Columns.Compared.Select(name => PreparedCommands.Property(entity, name))];
-        object?[] values = [.. sets.Select(p => p.GetGetter().GetClrValueUsingContainingEntity(row)), key.GetGetter().GetClrValueUsingContainingEntity(row),
+        var (entity, key, sets, wheres) = read.Columns;
+        object?[] values = [.. MappedColumns.Values(sets, row), key.GetGetter().GetClrValueUsingContainingEntity(row),
             .. wheres.SelectMany((p, i) => p.IsNullable ? new[] { asRead[i], asRead[i] } : [asRead[i]])];
         var updated = await prepared.ExecuteAsync($"update-if-unchanged:{entity.Name}", () =>
         {
