@@ -37,7 +37,7 @@ public static class DataServiceCollectionExtensions
         else
         {
             connectionString = SqliteConnectionString(connectionString, dataPath);
-            var settings = new SqliteConnectionSettings(TimeSpan.FromSeconds(30), options.CheckpointInBackground);
+            var settings = new SqliteConnectionSettings(TimeSpan.FromSeconds(30), options);
             // A list a query filters by (ids.Contains(row.Id)) goes as one JSON parameter (json_each), not as one
             // parameter per item: SQLite looks each named parameter up among all of the statement's, so binding n of them
             // costs n² comparisons, and every list length is another statement text to prepare.

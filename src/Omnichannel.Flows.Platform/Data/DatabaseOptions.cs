@@ -39,6 +39,22 @@ public sealed class DatabaseOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// SQLite: when a background checkpoint leaves the log holding more pages than this, the checkpointer takes the write
+    /// turn and restarts the log, so the next commit writes at its front again (<see cref="WalCheckpointer"/>). Passive
+    /// checkpoints alone never catch up with writers that commit back to back, and the log then grows for as long as they
+    /// do. 0 never restarts it.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int CheckpointRestartPages { get; set; } = 1_000;
+
+    /// <summary>
+    /// SQLite: the size the log is cut back to when it starts over from its front (PRAGMA journal_size_limit); a burst
+    /// may grow it past this meanwhile.
+    /// </summary>
+    [Range(1, 4096)]
+    public int LogSizeLimitMegabytes { get; set; } = 64;
+
     /// <summary>Apply pending migrations when the app starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

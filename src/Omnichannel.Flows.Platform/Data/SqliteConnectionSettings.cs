@@ -11,12 +11,18 @@ namespace Omnichannel.Flows.Platform.Data;
 /// <list type="bullet">
 /// <item>A busy timeout. SQLite has one writer; without it, a connection that finds the database locked gets SQLITE_BUSY
 /// and Microsoft.Data.Sqlite retries in 150 ms sleeps; with it, SQLite waits inside the call in millisecond steps.</item>
-/// <item>With <paramref name="checkpointInBackground"/>, no automatic WAL checkpoints: <see cref="WalCheckpointer"/> runs
-/// them on a connection of its own, so no commit pays for one.</item>
+/// <item>With <see cref="DatabaseOptions.CheckpointInBackground"/>, no automatic WAL checkpoints: <see cref="WalCheckpointer"/>
+/// runs them on a connection of its own, so no commit pays for one.</item>
+/// <item>The size the log is cut back to when it starts over (<see cref="DatabaseOptions.LogSizeLimitMegabytes"/>): the
+/// first commit after a restart truncates it, and only a connection with the limit set does.</item>
 /// </list>
 /// </summary>
-internal sealed class SqliteConnectionSettings(TimeSpan busyTimeout, bool checkpointInBackground) : DbConnectionInterceptor
+internal sealed class SqliteConnectionSettings(TimeSpan busyTimeout, DatabaseOptions options) : DbConnectionInterceptor
 {
+    private readonly string pragmas = $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};" +
+        (options.CheckpointInBackground ? " PRAGMA wal_autocheckpoint = 0;" : "") +
+        $" PRAGMA journal_size_limit = {options.LogSizeLimitMegabytes * 1024L * 1024};";
+
     private readonly ConditionalWeakTable<object, object> configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
@@ -37,7 +43,7 @@ internal sealed class SqliteConnectionSettings(TimeSpan busyTimeout, bool checkp
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};" + (checkpointInBackground ? " PRAGMA wal_autocheckpoint = 0;" : "");
+        command.CommandText = pragmas;
         command.ExecuteNonQuery();
         if (handle is not null)
         {

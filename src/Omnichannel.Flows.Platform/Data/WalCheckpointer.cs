@@ -17,15 +17,35 @@ namespace Omnichannel.Flows.Platform.Data;
 /// Passive checkpoints never wait for readers or the writer: they copy what no reader still needs, and SQLite starts the
 /// log over from the front once all of it is copied. What is committed is in the log either way, so a crash loses
 /// nothing: the next open replays the log.
+/// <para>
+/// Passive checkpoints alone never let the log start over while writers commit back to back: by the time one has copied
+/// the log, more has been appended, and the log grows for as long as the burst lasts (hundreds of megabytes, each new
+/// page of it a file extension). So when one leaves more than <see cref="DatabaseOptions.CheckpointRestartPages"/> in the
+/// log, the checkpointer takes the write turn (<see cref="DatabaseWriteGate"/>) and restarts the log: it copies the few
+/// pages appended meanwhile and waits for readers still reading the log, briefly (<see cref="ReaderWait"/>; a reader
+/// that takes longer leaves the restart to a later tick), so the next commit writes at the log's front.
+/// </para>
 /// </summary>
-public sealed class WalCheckpointer(IDbContextFactory<FlowsDbContext> dbs, IOptions<DatabaseOptions> options, ILogger<WalCheckpointer> logger)
+public sealed class WalCheckpointer(
+    IDbContextFactory<FlowsDbContext> dbs, DatabaseWriteGate gate, IOptions<DatabaseOptions> options, ILogger<WalCheckpointer> logger)
     : BackgroundService
 {
+    /// <summary>
+    /// How long a restart waits for readers, with the write turn held: a query takes milliseconds, and every writer
+    /// waits for as long as this.
+    /// </summary>
+    internal static readonly TimeSpan ReaderWait = TimeSpan.FromMilliseconds(100);
+
+    private long restarts;
+
     private long checkpoints;
     private WalCheckpoint? last;
 
     /// <summary>Checkpoints made so far (tests wait for one).</summary>
     public long Checkpoints => Interlocked.Read(ref checkpoints);
+
+    /// <summary>Restarts of the log so far (tests wait for one).</summary>
+    public long Restarts => Interlocked.Read(ref restarts);
 
     /// <summary>What the latest checkpoint found: the log's frames and how many of them are in the database file.</summary>
     public WalCheckpoint? Last => Volatile.Read(ref last);
@@ -41,12 +61,25 @@ public sealed class WalCheckpointer(IDbContextFactory<FlowsDbContext> dbs, IOpti
         await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
         await db.Database.OpenConnectionAsync(CancellationToken.None);
         var connection = db.Database.GetDbConnection();
+        // Only a restart waits (for readers); passive checkpoints never do.
+        await using (var wait = connection.CreateCommand())
+        {
+            wait.CommandText = $"PRAGMA busy_timeout = {(int)ReaderWait.TotalMilliseconds};";
+            await wait.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+
         using var interval = new PeriodicTimer(options.Value.CheckpointInterval);
         try
         {
             while (await interval.WaitForNextTickAsync(stoppingToken))
             {
-                Checkpoint(connection);
+                if (Checkpoint(connection, "PASSIVE") is { } passive && LogToRestart(passive))
+                {
+                    using (await gate.EnterAsync(stoppingToken))
+                    {
+                        Checkpoint(connection, "RESTART");
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -54,33 +87,45 @@ public sealed class WalCheckpointer(IDbContextFactory<FlowsDbContext> dbs, IOpti
             // Stopping: one more for what the last writes left (the writers stop before this does).
         }
 
-        Checkpoint(connection);
+        Checkpoint(connection, "PASSIVE");
     }
 
-    /// <summary>One passive checkpoint; a failure is logged and the next tick tries again.</summary>
-    private void Checkpoint(DbConnection connection)
+    private bool LogToRestart(WalCheckpoint passive) =>
+        options.Value.CheckpointRestartPages > 0 && passive.LogFrames > options.Value.CheckpointRestartPages;
+
+    /// <summary>One checkpoint in <paramref name="mode"/>; a failure is logged and the next tick tries again.</summary>
+    private WalCheckpoint? Checkpoint(DbConnection connection, string mode)
     {
         try
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            command.CommandText = $"PRAGMA wal_checkpoint({mode});";
             using var reader = command.ExecuteReader();
             if (!reader.Read())
             {
-                return;
+                return null;
             }
 
             var done = new WalCheckpoint(Busy: reader.GetInt64(0) != 0, LogFrames: reader.GetInt64(1), CopiedFrames: reader.GetInt64(2));
             Volatile.Write(ref last, done);
             Interlocked.Increment(ref checkpoints);
+            if (mode == "RESTART" && !done.Busy)
+            {
+                Interlocked.Increment(ref restarts);
+            }
+
             if (done.LogFrames > 0)
             {
-                logger.LogDebug("WAL checkpoint: {CopiedFrames} of {LogFrames} log frames in the database file", done.CopiedFrames, done.LogFrames);
+                logger.LogDebug("WAL checkpoint ({Mode}): {CopiedFrames} of {LogFrames} log frames in the database file{Busy}",
+                    mode, done.CopiedFrames, done.LogFrames, done.Busy ? ", readers or the writer busy" : "");
             }
+
+            return done;
         }
         catch (SqliteException exception)
         {
-            logger.LogWarning(exception, "A WAL checkpoint failed; the next one tries again");
+            logger.LogWarning(exception, "A WAL checkpoint ({Mode}) failed; the next one tries again", mode);
+            return null;
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Omnichannel.Flows.Platform.Tests.Data;
 public sealed class SqliteConnectionSettingsTests : IDisposable
 {
     private readonly string path = Path.Combine(Path.GetTempPath(), "omnichannel-platform-tests", $"{Guid.NewGuid():N}.db");
-    private readonly SqliteConnectionSettings settings = new(TimeSpan.FromSeconds(30), checkpointInBackground: true);
+    private readonly SqliteConnectionSettings settings = new(TimeSpan.FromSeconds(30), new DatabaseOptions());
 
     public SqliteConnectionSettingsTests() => Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
@@ -45,11 +45,22 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
     public async Task CheckpointingInBackground_TurnsSqlitesAutomaticCheckpointsOff_OtherwiseTheyStayOnAtAThousandPages()
     {
         await using var background = Context(pooling: false);
-        await using var automatic = Context(pooling: false, new SqliteConnectionSettings(TimeSpan.FromSeconds(30), checkpointInBackground: false));
+        await using var automatic = Context(pooling: false, new SqliteConnectionSettings(TimeSpan.FromSeconds(30), new DatabaseOptions { CheckpointInBackground = false }));
 
         Assert.Equal(0, await PragmaAsync(background, "wal_autocheckpoint"));
         Assert.Equal(1000, await PragmaAsync(automatic, "wal_autocheckpoint"));
         Assert.Equal(30_000, await PragmaAsync(automatic, "busy_timeout"));
+    }
+
+    [Fact]
+    public async Task TheSizeTheLogIsCutBackTo_IsTheConfiguredOne()
+    {
+        await using var defaults = Context(pooling: false);
+        await using var configured = Context(pooling: false,
+            new SqliteConnectionSettings(TimeSpan.FromSeconds(30), new DatabaseOptions { LogSizeLimitMegabytes = 16 }));
+
+        Assert.Equal(64L * 1024 * 1024, await PragmaAsync(defaults, "journal_size_limit"));
+        Assert.Equal(16L * 1024 * 1024, await PragmaAsync(configured, "journal_size_limit"));
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -42,9 +43,86 @@ public sealed class WalCheckpointerTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task WhileWritersCommitBackToBack_TheLogStartsOverAtItsFront_AndIsCutBackToItsLimit()
+    {
+        var options = new DatabaseOptions { CheckpointInterval = TimeSpan.FromMilliseconds(50), CheckpointRestartPages = 200, LogSizeLimitMegabytes = 1 };
+        var factory = new SettingsFactory(database, options);
+        await using var open = await OpenAsync(factory);
+        var gate = new DatabaseWriteGate();
+        var checkpointer = new WalCheckpointer(factory, gate, Options.Create(options), NullLogger<WalCheckpointer>.Instance);
+        var log = new FileInfo(database.DataSource + "-wal");
+        long largest = 0;
+
+        await checkpointer.StartAsync(CancellationToken.None);
+        try
+        {
+            // 8 MB of commits, 40 KB each, taking the write turn as the app's writers do: no gap a passive checkpoint could finish in.
+            for (var commit = 0; commit < 200 || checkpointer.Restarts < 2; commit++)
+            {
+                var restarted = checkpointer.Restarts > 0; // the log may have been any size before (this class shares its database)
+                using (await gate.EnterAsync(CancellationToken.None))
+                {
+                    await WriteAsync(factory, pages: 10);
+                }
+
+                log.Refresh();
+                largest = restarted ? Math.Max(largest, log.Length) : 0;
+                Assert.True(commit < 2_000, $"No restart in 2,000 commits: {checkpointer.Last}");
+            }
+        }
+        finally
+        {
+            await checkpointer.StopAsync(CancellationToken.None);
+        }
+
+        // Cut back to 1 MB at the first commit after a restart, then restarted again about 200 pages in (plus what a tick lets through).
+        Assert.InRange(largest, 1, 4 * 1024 * 1024);
+    }
+
+    [Fact]
+    public async Task ARestart_GivesWayToAReaderStillReadingTheLog_AndLeavesTheWriteTurnFree()
+    {
+        var options = new DatabaseOptions { CheckpointInterval = TimeSpan.FromMilliseconds(50), CheckpointRestartPages = 10 };
+        var factory = new SettingsFactory(database, options);
+        await using var open = await OpenAsync(factory);
+        var gate = new DatabaseWriteGate();
+        var checkpointer = new WalCheckpointer(factory, gate, Options.Create(options), NullLogger<WalCheckpointer>.Instance);
+        await WriteAsync(factory, pages: 100);
+        await using var reader = factory.CreateDbContext();
+        await reader.Database.OpenConnectionAsync();
+        var connection = (SqliteConnection)reader.Database.GetDbConnection();
+        await using var reading = connection.BeginTransaction(deferred: true); // no write lock: the read below starts a read transaction
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT COUNT(*) FROM Scratch;";
+            await read.ExecuteScalarAsync(); // on the log as it is now, until the transaction ends
+        }
+
+        await WriteAsync(factory, pages: 100);
+
+        await checkpointer.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitAsync(() => checkpointer.Checkpoints >= 6);
+            Assert.Equal(0, checkpointer.Restarts);
+            using (await gate.EnterAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(1)))
+            {
+                // The turn was handed back after each try.
+            }
+
+            await reading.CommitAsync();
+            await WaitAsync(() => checkpointer.Restarts > 0);
+        }
+        finally
+        {
+            await checkpointer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task LeftToSqlite_ItDoesNothing()
     {
-        var checkpointer = new WalCheckpointer(new SettingsFactory(database),
+        var checkpointer = new WalCheckpointer(new SettingsFactory(database), new DatabaseWriteGate(),
             Options.Create(new DatabaseOptions { CheckpointInBackground = false, CheckpointInterval = TimeSpan.FromMilliseconds(50) }),
             NullLogger<WalCheckpointer>.Instance);
 
@@ -56,7 +134,7 @@ public sealed class WalCheckpointerTests(TestDatabase database) : IClassFixture<
     }
 
     private static WalCheckpointer Checkpointer(IDbContextFactory<FlowsDbContext> factory, TimeSpan interval) =>
-        new(factory, Options.Create(new DatabaseOptions { CheckpointInterval = interval }), NullLogger<WalCheckpointer>.Instance);
+        new(factory, new DatabaseWriteGate(), Options.Create(new DatabaseOptions { CheckpointInterval = interval }), NullLogger<WalCheckpointer>.Instance);
 
     /// <summary>
     /// A connection held open through the test, as the app always holds some: when the last connection to a database
@@ -88,9 +166,9 @@ public sealed class WalCheckpointerTests(TestDatabase database) : IClassFixture<
     }
 
     /// <summary>Contexts on the test database with the app's per-connection settings (automatic checkpoints off).</summary>
-    private sealed class SettingsFactory(TestDatabase database) : IDbContextFactory<FlowsDbContext>
+    private sealed class SettingsFactory(TestDatabase database, DatabaseOptions? options = null) : IDbContextFactory<FlowsDbContext>
     {
-        private readonly SqliteConnectionSettings settings = new(TimeSpan.FromSeconds(30), checkpointInBackground: true);
+        private readonly SqliteConnectionSettings settings = new(TimeSpan.FromSeconds(30), options ?? new DatabaseOptions());
 
         public FlowsDbContext CreateDbContext() => new SqliteFlowsDbContext(new DbContextOptionsBuilder<SqliteFlowsDbContext>()
             .UseSqlite($"Data Source={database.DataSource};Pooling=False").AddInterceptors(settings).Options);
