@@ -382,6 +382,65 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
 
     private static string Id(long chat) => chat.ToString(CultureInfo.InvariantCulture);
 
+    [Fact]
+    public async Task Claims_LookForTheOldestPendingInTheStateIndex_AndForTheClaimedRows_ByTheirIds_NotAmongTheWholeBacklog()
+    {
+        var chat = TelegramPayloads.NewUserId();
+        var now = WholeSecondsNow();
+        await StoreAsync(
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now, "hello"),
+            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddSeconds(1), "again"));
+
+        using (app.Commands.Record())
+        {
+            await ProcessAsync();
+            await app.Services.GetRequiredService<Platform.Automation.Dispatch.AutomationEventDispatcher>()
+                .DispatchPendingAsync(() => { }, CancellationToken.None);
+        }
+
+        foreach (var (table, stateIndex) in new[] { ("InboundEvents", "IX_InboundEvents_State_ReceivedAt"), ("AutomationEvents", "IX_AutomationEvents_State_OccurredAt") })
+        {
+            var leases = app.Commands.RecordedCommands.Where(c => c.Text.Contains($"\"{table}\"", StringComparison.Ordinal) && c.Text.Contains("\"Locked", StringComparison.Ordinal)).ToList();
+            var plans = new List<(LoggedCommand Command, string Plan)>();
+            foreach (var command in leases)
+            {
+                plans.Add((command, await PlanAsync(command)));
+            }
+
+            // The search for the oldest is the one statement that may walk the index (LIMIT stops it); the update of the
+            // lease and the read back go by id. Found by owner and state instead, they walk every pending row.
+            Assert.Contains(plans, p => p.Plan.Contains(stateIndex, StringComparison.Ordinal));
+            Assert.Contains(plans, p => !p.Command.Text.Contains("LIMIT", StringComparison.Ordinal));
+            Assert.All(plans.Where(p => !p.Command.Text.Contains("LIMIT", StringComparison.Ordinal)),
+                p => Assert.DoesNotContain(stateIndex, p.Plan, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>What SQLite's planner does with <paramref name="command"/> (EXPLAIN QUERY PLAN, its parameters bound).</summary>
+    private async Task<string> PlanAsync(LoggedCommand command)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        await using var explain = db.Database.GetDbConnection().CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + command.Text;
+        foreach (var (name, value) in command.Parameters)
+        {
+            var parameter = explain.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            explain.Parameters.Add(parameter);
+        }
+
+        var steps = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(3));
+        }
+
+        return string.Join(" | ", steps);
+    }
+
     private Task<Guid[]> StoreAsync(params string[] bodies) => StoreAsync(ChannelKind.Telegram, bodies);
 
     private async Task<Guid[]> StoreAsync(ChannelKind channel, params string[] bodies)
@@ -433,13 +492,19 @@ public sealed class HeldInboundAppFactory : PoisonedTelegramAppFactory
     }
 }
 
-/// <summary>The text of every command that reads rows, of any context, while <see cref="Record"/> is in force.</summary>
+/// <summary>A command as it was run: its text and its parameters' values.</summary>
+public sealed record LoggedCommand(string Text, IReadOnlyList<(string Name, object? Value)> Parameters);
+
+/// <summary>Every command of any context, its parameters' values with it, while <see cref="Record"/> is in force.</summary>
 public sealed class CommandLog : DbCommandInterceptor
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> recorded = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<LoggedCommand> recorded = new();
     private volatile bool recording;
 
-    public IReadOnlyCollection<string> Recorded => recorded;
+    /// <summary>The text of each command recorded.</summary>
+    public IReadOnlyCollection<string> Recorded => [.. recorded.Select(c => c.Text)];
+
+    public IReadOnlyCollection<LoggedCommand> RecordedCommands => recorded;
 
     /// <summary>Clears what was recorded and records until disposed.</summary>
     public IDisposable Record()
@@ -452,12 +517,29 @@ public sealed class CommandLog : DbCommandInterceptor
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
+        Log(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Log(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Log(command);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Log(DbCommand command)
+    {
         if (recording)
         {
-            recorded.Enqueue(command.CommandText);
+            recorded.Enqueue(new LoggedCommand(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, (object?)p.Value))]));
         }
-
-        return ValueTask.FromResult(result);
     }
 
     private sealed class Stop(CommandLog log) : IDisposable

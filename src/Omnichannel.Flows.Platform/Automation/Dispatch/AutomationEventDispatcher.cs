@@ -96,13 +96,14 @@ public sealed class AutomationEventDispatcher(
             return claim.Events;
         }
 
+        List<Guid> claimed = [.. claim.Events.Select(e => e.Id)];
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         using (await gate.EnterAsync(db, cancellationToken))
         {
-            await HeldWith(db, claim.Token).ExecuteUpdateAsync(set => set.SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
+            await HeldWith(db, claim.Token, claimed).ExecuteUpdateAsync(set => set.SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
         }
 
-        var held = (await HeldWith(db, claim.Token).Select(e => e.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var held = (await HeldWith(db, claim.Token, claimed).Select(e => e.Id).ToListAsync(cancellationToken)).ToHashSet();
         if (held.Count < claim.Events.Count)
         {
             logger.LogWarning("{Count} of {Claimed} automation events waited past their lease and another instance claimed them; left to it",
@@ -215,33 +216,50 @@ public sealed class AutomationEventDispatcher(
         }
     }
 
+    /// <summary>
+    /// Leases the oldest claimable events: their ids first, then the lease on exactly those (conditional: one another
+    /// instance leased or settled meanwhile is left alone), then the rows read back by id — not by their new owner, which
+    /// no index holds: that would look among every pending event, the whole backlog, for every batch. Past the first
+    /// statement no condition names <see cref="AutomationEvent.State"/>: SQLite would walk its index, all pending events,
+    /// rather than look the ids up; an event is settled when it has <see cref="AutomationEvent.DispatchedAt"/>
+    /// (dispatched or failed for good).
+    /// </summary>
     private async Task<Claim> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        List<Guid> oldest;
         int count;
         // A claim is a lease: one a power cut rolls back leaves the events pending, as they were, to be claimed again.
         await using (await deferredSync.BeginAsync(db, cancellationToken))
         using (await gate.EnterAsync(db, cancellationToken))
         {
-            count = await db.AutomationEvents
+            oldest = await db.AutomationEvents
                 .Where(e => e.State == AutomationEventState.Pending && (e.LockedUntil == null || e.LockedUntil < now))
                 .OrderBy(e => e.OccurredAt)
                 .Take(options.Value.EventBatchSize)
-                .ExecuteUpdateAsync(set => set
+                .Select(e => e.Id)
+                .ToListAsync(cancellationToken);
+            count = oldest.Count == 0
+                ? 0
+                : await db.AutomationEvents.Where(e => oldest.Contains(e.Id) && e.DispatchedAt == null && (e.LockedUntil == null || e.LockedUntil < now))
+                    .ExecuteUpdateAsync(set => set
                     .SetProperty(e => e.LockedBy, token)
                     .SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
         }
 
         return new Claim(token, now, count == 0
             ? []
-            : await HeldWith(db, token).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).ToListAsync(cancellationToken));
+            : await HeldWith(db, token, oldest).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).ToListAsync(cancellationToken));
     }
 
-    /// <summary>The pending events a claim made with <paramref name="token"/> holds (read untracked).</summary>
-    private static IQueryable<AutomationEvent> HeldWith(FlowsDbContext db, Guid token) =>
-        db.AutomationEvents.AsNoTracking().Where(e => e.LockedBy == token && e.State == AutomationEventState.Pending);
+    /// <summary>
+    /// Those of <paramref name="ids"/> a claim made with <paramref name="token"/> still holds (read untracked): pending, as
+    /// marking an event dispatched or failed clears its owner.
+    /// </summary>
+    private static IQueryable<AutomationEvent> HeldWith(FlowsDbContext db, Guid token, List<Guid> ids) =>
+        db.AutomationEvents.AsNoTracking().Where(e => ids.Contains(e.Id) && e.LockedBy == token);
 
     /// <summary>Backs off (the lease becomes the retry time, with no owner) or, after the last attempt, keeps it as failed.</summary>
     private async Task RecordFailureAsync(AutomationEvent automationEvent, Exception exception, CancellationToken cancellationToken)

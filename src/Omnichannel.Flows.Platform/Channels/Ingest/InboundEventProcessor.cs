@@ -100,21 +100,35 @@ public sealed class InboundEventProcessor(
         return claimed.Count;
     }
 
+    /// <summary>
+    /// Leases the oldest claimable deliveries: their ids first, then the lease on exactly those (conditional: one another
+    /// instance leased or settled meanwhile is left alone), then the rows read back by id. Found by their new owner
+    /// instead, they would be looked for among every pending delivery (no index holds the owner): the whole backlog, for
+    /// every batch. Past the first statement no condition names <see cref="InboundEvent.State"/>: SQLite would walk its
+    /// index, all pending deliveries, rather than look the ids up; a delivery is settled when it has
+    /// <see cref="InboundEvent.ProcessedAt"/> (processed or failed for good).
+    /// </summary>
     private async Task<List<InboundEvent>> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        List<Guid> oldest;
         int count;
         // A claim is a lease: one a power cut rolls back leaves the deliveries pending, as they were, to be claimed again.
         await using (await deferredSync.BeginAsync(db, cancellationToken))
         using (await gate.EnterAsync(db, cancellationToken))
         {
-            count = await db.InboundEvents
+            oldest = await db.InboundEvents
                 .Where(e => e.State == InboundEventState.Pending && (e.LockedUntil == null || e.LockedUntil < now))
                 .OrderBy(e => e.ReceivedAt)
                 .Take(options.Value.ProcessingBatchSize)
-                .ExecuteUpdateAsync(set => set
+                .Select(e => e.Id)
+                .ToListAsync(cancellationToken);
+            count = oldest.Count == 0
+                ? 0
+                : await db.InboundEvents.Where(e => oldest.Contains(e.Id) && e.ProcessedAt == null && (e.LockedUntil == null || e.LockedUntil < now))
+                    .ExecuteUpdateAsync(set => set
                     .SetProperty(e => e.LockedBy, token)
                     .SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
         }
@@ -122,7 +136,7 @@ public sealed class InboundEventProcessor(
         return count == 0
             ? []
             : await db.InboundEvents.AsNoTracking()
-                .Where(e => e.LockedBy == token && e.State == InboundEventState.Pending)
+                .Where(e => oldest.Contains(e.Id) && e.LockedBy == token)
                 .OrderBy(e => e.ReceivedAt)
                 .ToListAsync(cancellationToken);
     }
