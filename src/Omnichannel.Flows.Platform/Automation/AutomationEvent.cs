@@ -28,6 +28,7 @@ public sealed class AutomationEvent
     public int Attempts { get; set; }
     public DateTime? LockedUntil { get; set; }
     public Guid? LockedBy { get; set; }
+    /// <summary>When it was settled, dispatched or failed for good; null while pending (claims go by this, not by <see cref="State"/>).</summary>
     public DateTime? DispatchedAt { get; set; }
     public string? Error { get; set; }
 }

@@ -150,7 +150,10 @@ public sealed class AutomationDispatchTests(AutomationAppFactory app) : IClassFi
         await using (var db = await app.CreateDbContextAsync())
         {
             await db.AutomationEvents.Where(e => e.ContactId == contactId)
-                .ExecuteUpdateAsync(set => set.SetProperty(e => e.State, AutomationEventState.Pending).SetProperty(e => e.LockedUntil, (DateTime?)null));
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(e => e.State, AutomationEventState.Pending)
+                    .SetProperty(e => e.DispatchedAt, (DateTime?)null)
+                    .SetProperty(e => e.LockedUntil, (DateTime?)null));
         }
 
         await app.WaitForEventsDispatchedAsync(contactId);

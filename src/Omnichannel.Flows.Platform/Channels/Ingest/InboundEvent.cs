@@ -20,6 +20,7 @@ public sealed class InboundEvent
     public int Attempts { get; set; }
     public DateTime? LockedUntil { get; set; }
     public Guid? LockedBy { get; set; }
+    /// <summary>When it was settled, processed or failed for good; null while pending (claims go by this, not by <see cref="State"/>).</summary>
     public DateTime? ProcessedAt { get; set; }
     public string? Error { get; set; }
 }
