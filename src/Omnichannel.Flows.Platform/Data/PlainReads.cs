@@ -32,37 +32,19 @@ public sealed class PlainReads(IDbContextFactory<FlowsDbContext> dbs) : IDisposa
     public async Task<List<T>> QueryAsync<T>(string key, Func<PreparedCommands, (string Text, IProperty[] Parameters)> build, object?[] values,
         Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        var session = Rent();
-        Interlocked.Increment(ref executed);
-        try
-        {
-            var rows = await session.Commands.QueryAsync(key, () => build(session.Commands), values, read, cancellationToken);
-            GiveBack(session);
-            return rows;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        using var lease = Rent();
+        var rows = await lease.Commands.QueryAsync(key, () => build(lease.Commands), values, read, cancellationToken);
+        lease.Succeeded();
+        return rows;
     }
 
     /// <summary><see cref="QueryAsync"/>, synchronously (a flow's facts are read inside a condition).</summary>
     public List<T> Query<T>(string key, Func<PreparedCommands, (string Text, IProperty[] Parameters)> build, object?[] values, Func<DbDataReader, T> read)
     {
-        var session = Rent();
-        Interlocked.Increment(ref executed);
-        try
-        {
-            var rows = session.Commands.Query(key, () => build(session.Commands), values, read);
-            GiveBack(session);
-            return rows;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        using var lease = Rent();
+        var rows = lease.Commands.Query(key, () => build(lease.Commands), values, read);
+        lease.Succeeded();
+        return rows;
     }
 
     public void Dispose()
@@ -74,10 +56,12 @@ public sealed class PlainReads(IDbContextFactory<FlowsDbContext> dbs) : IDisposa
         }
     }
 
-    private Session Rent()
+    /// <summary>A session for one read: given back once the read succeeded, closed if it failed (its state is unknown).</summary>
+    private Lease Rent()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        return idle.TryTake(out var session) ? session : new Session(dbs.CreateDbContext());
+        Interlocked.Increment(ref executed);
+        return new Lease(this, idle.TryTake(out var session) ? session : new Session(dbs.CreateDbContext()));
     }
 
     private void GiveBack(Session session)
@@ -92,6 +76,27 @@ public sealed class PlainReads(IDbContextFactory<FlowsDbContext> dbs) : IDisposa
         if (disposed && idle.TryTake(out var late))
         {
             late.Dispose();
+        }
+    }
+
+    private sealed class Lease(PlainReads reads, Session session) : IDisposable
+    {
+        private bool succeeded;
+
+        public PreparedCommands Commands => session.Commands;
+
+        public void Succeeded() => succeeded = true;
+
+        public void Dispose()
+        {
+            if (succeeded)
+            {
+                reads.GiveBack(session);
+            }
+            else
+            {
+                session.Dispose();
+            }
         }
     }
 
