@@ -16,23 +16,17 @@ public sealed partial class MentionScanner(IdentityMatcher matcher, MergeSuggest
 
     public async Task ScanAsync(FlowsDbContext db, Guid contactId, string? text, CancellationToken cancellationToken)
     {
-        if (!MayMention(text))
+        foreach (var email in MentionedEmails(text))
         {
-            return;
-        }
-
-        foreach (Match match in EmailPattern().Matches(text))
-        {
-            var owner = await matcher.FindByEmailAsync(db, EmailAddresses.Normalize(match.Value), cancellationToken);
+            var owner = await matcher.FindByEmailAsync(db, EmailAddresses.Normalize(email), cancellationToken);
             if (owner is not null && owner.Id != contactId)
             {
-                await suggestions.RaiseAsync(db, contactId, owner.Id, MergeSuggestionReason.MentionedInMessage, match.Value, cancellationToken);
+                await suggestions.RaiseAsync(db, contactId, owner.Id, MergeSuggestionReason.MentionedInMessage, email, cancellationToken);
             }
         }
 
-        foreach (var found in Util.FindNumbers(text, phoneOptions.Value.DefaultRegion))
+        foreach (var e164 in MentionedPhones(text))
         {
-            var e164 = Util.Format(found.Number, PhoneNumberFormat.E164);
             var owner = await matcher.FindByPhoneAsync(db, e164, cancellationToken);
             if (owner is not null && owner.Id != contactId)
             {
@@ -40,6 +34,21 @@ public sealed partial class MentionScanner(IdentityMatcher matcher, MergeSuggest
             }
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> mentions an email address or a phone number, which <see cref="ScanAsync"/> looks
+    /// up. An order number or a date does not: most texts with digits mention nothing.
+    /// </summary>
+    internal bool Mentions(string? text) => MentionedEmails(text).Any() || MentionedPhones(text).Any();
+
+    private static IEnumerable<string> MentionedEmails(string? text) =>
+        MayMention(text) && text.Contains('@') ? EmailPattern().Matches(text).Select(match => match.Value) : [];
+
+    /// <summary>The phone numbers <paramref name="text"/> mentions, in E.164, as read in the default region.</summary>
+    private IEnumerable<string> MentionedPhones(string? text) =>
+        MayMention(text)
+            ? Util.FindNumbers(text, phoneOptions.Value.DefaultRegion).Select(found => Util.Format(found.Number, PhoneNumberFormat.E164))
+            : [];
 
     /// <summary>
     /// Whether <paramref name="text"/> is worth scanning. Most messages mention nothing: no '@' and too few digits for a

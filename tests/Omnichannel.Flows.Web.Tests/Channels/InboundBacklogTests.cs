@@ -297,6 +297,30 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task AKnownSenderWritingAnOrderNumberAndADate_IsRecordedWithoutLoadingTheProfile_ForTheyMentionNoPhone()
+    {
+        var phone = TestData.NewGermanMobile().TrimStart('+');
+        var now = WholeSecondsNow();
+        await StoreAsync(ChannelKind.WhatsApp, WhatsAppPayloads.Text(phone, $"wamid.{Guid.NewGuid():N}", now, "hello"));
+        await ProcessAsync();
+        var contactId = await ContactOfPhoneAsync(phone);
+
+        const string Question = "Load test message 104257: where is order 2026-118834, placed 28.11.2026?";
+        await StoreAsync(ChannelKind.WhatsApp, WhatsAppPayloads.Text(phone, $"wamid.{Guid.NewGuid():N}", now.AddMinutes(1), Question));
+        using (app.Commands.Record())
+        {
+            await ProcessAsync();
+        }
+
+        Assert.DoesNotContain(app.Commands.Recorded, sql => sql.Contains("\"ContactEmails\"", StringComparison.Ordinal));
+        Assert.Empty(FallBacks());
+        await using var db = await app.CreateDbContextAsync();
+        Assert.Equal(["hello", Question],
+            await db.Messages.Where(m => m.ContactId == contactId).OrderBy(m => m.SentAt).Select(m => m.Text).ToListAsync());
+        Assert.False(await db.MergeSuggestions.AnyAsync(s => s.ContactId == contactId || s.CandidateContactId == contactId));
+    }
+
+    [Fact]
     public async Task OneCustomerWritingAgainOnWhatsAppAndSms_InOneBatch_UpdatesTheirOneThreadOnce()
     {
         var phone = TestData.NewGermanMobile();

@@ -19,7 +19,8 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 /// prepared statements, each update conditional on the values it was computed from. Anything else, or a row another
 /// writer changed meanwhile, is recorded by the tracked path.
 /// </summary>
-public sealed class ReturningCustomerMessages(PhoneNumberNormalizer phoneNumbers, InboundConsentHandler consent, TimeProvider time)
+public sealed class ReturningCustomerMessages(
+    PhoneNumberNormalizer phoneNumbers, MentionScanner mentions, InboundConsentHandler consent, TimeProvider time)
 {
     /// <summary>What the read found of the run's senders, and of its messages stored already.</summary>
     internal sealed class Senders
@@ -255,7 +256,7 @@ public sealed class ReturningCustomerMessages(PhoneNumberNormalizer phoneNumbers
             if (item.ReplyToExternalId is not null || item.EmailInReplyTo is not null || item.EmailReferences.Count > 0
                 || customer.AlternateIds.Any(id => !string.IsNullOrEmpty(id))
                 || senders.StoredMessages.Contains((channel, item.ExternalId)) || messages.Any(m => m.Item1.ExternalId == item.ExternalId)
-                || MentionScanner.MayMention(item.Text)
+                || mentions.Mentions(item.Text)
                 || !senders.Known.TryGetValue((channel, customer.ExternalId), out var sender)
                 || !ProvenAlready(senders, sender, customer)
                 || !NamesAsGiven(sender.Names, customer))
