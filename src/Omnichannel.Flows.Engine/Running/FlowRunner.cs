@@ -49,7 +49,7 @@ public sealed class FlowRunner
         var now = time.GetUtcNow();
         var instance = new FlowInstance
         {
-            Id = Guid.CreateVersion7(now).ToString("N"),
+            Id = Guids.NewVersion7(now).ToString("N"),
             FlowId = flowId,
             Version = version,
             SubjectId = trigger.SubjectId,

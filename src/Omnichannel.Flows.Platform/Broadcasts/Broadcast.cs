@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Omnichannel.Flows.Engine;
 
 namespace Omnichannel.Flows.Platform.Broadcasts;
 
@@ -9,7 +10,7 @@ namespace Omnichannel.Flows.Platform.Broadcasts;
 /// </summary>
 public sealed class Broadcast
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public required string Name { get; set; }
     public MessagePurpose Purpose { get; set; }
     public BroadcastState State { get; set; } = BroadcastState.Draft;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Broadcasts;
@@ -15,7 +16,7 @@ public sealed class BroadcastLeases(IDbContextFactory<FlowsDbContext> dbs, Broad
     public async Task<BroadcastLease?> TryAcquireAsync(Guid broadcastId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var token = Guid.NewGuid();
+        var token = Guids.NewRandom();
         var until = now + options.Value.LeaseDuration;
         var me = instance.Id;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -57,5 +58,5 @@ public sealed record BroadcastLease(Guid BroadcastId, Guid Token);
 /// <summary>This app instance, as lease holders are named: machine, process and a per-start id.</summary>
 public sealed class BroadcastInstance
 {
-    public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guids.NewRandom():N}";
 }

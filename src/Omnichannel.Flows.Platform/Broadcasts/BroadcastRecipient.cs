@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Channels;
 
 namespace Omnichannel.Flows.Platform.Broadcasts;
@@ -10,7 +11,7 @@ namespace Omnichannel.Flows.Platform.Broadcasts;
 /// </summary>
 public sealed class BroadcastRecipient
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid BroadcastId { get; init; }
     public Guid ContactId { get; init; }
     public ChannelKind? Channel { get; init; }

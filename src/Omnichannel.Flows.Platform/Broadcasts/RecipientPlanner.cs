@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Omnichannel.Flows.Platform.Consent;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Consent;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.ServiceWindows;
 using Omnichannel.Flows.Platform.Templates;
@@ -154,7 +155,7 @@ public sealed class RecipientPlanner(ChannelRegistry channels, ServiceWindowPoli
                 // held.Add: a number two profiles share reaches neither on a derived identity (nor would a reply).
                 if (held.Add(externalId))
                 {
-                    result[(contactId, channel)] = new PlannedIdentity(Guid.CreateVersion7(), externalId, null, false, IsNew: true);
+                    result[(contactId, channel)] = new PlannedIdentity(Guids.NewVersion7(), externalId, null, false, IsNew: true);
                 }
             }
         }

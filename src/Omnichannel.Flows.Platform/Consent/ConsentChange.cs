@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Channels;
 
 namespace Omnichannel.Flows.Platform.Consent;
@@ -12,7 +13,7 @@ public sealed class ConsentChange
 {
     public const int MaxDetailLength = 500;
 
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid ContactId { get; set; }
     public ChannelKind Channel { get; init; }
     public ConsentScope Scope { get; init; }

@@ -1,3 +1,4 @@
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Channels;
 
 namespace Omnichannel.Flows.Platform.Contacts;
@@ -5,7 +6,7 @@ namespace Omnichannel.Flows.Platform.Contacts;
 /// <summary>One customer, whatever channels they write on.</summary>
 public sealed class Contact
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public string DisplayName { get; set; } = "";
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
@@ -41,7 +42,7 @@ public sealed class Contact
 /// <summary>A phone number in E.164. <see cref="MatchKey"/> folds the forms one number takes across channels.</summary>
 public sealed class ContactPhone
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid ContactId { get; set; }
     public required string Number { get; set; }
     public required string MatchKey { get; set; }
@@ -53,7 +54,7 @@ public sealed class ContactPhone
 
 public sealed class ContactEmail
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid ContactId { get; set; }
     public required string Address { get; set; }
     public bool Verified { get; set; }
@@ -77,7 +78,7 @@ public sealed class ContactField
 /// <summary>Who the customer is on one channel: a WhatsApp id, a page-scoped id, a phone, an address.</summary>
 public sealed class ChannelIdentity
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid ContactId { get; set; }
     public ChannelKind Channel { get; init; }
     public required string ExternalId { get; init; }

@@ -1,9 +1,10 @@
+using Omnichannel.Flows.Engine;
 namespace Omnichannel.Flows.Platform.Contacts;
 
 /// <summary>Why the platform thinks two profiles may be one person. Agents accept (merge) or dismiss it.</summary>
 public sealed class MergeSuggestion
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid ContactId { get; set; }
     public Guid CandidateContactId { get; set; }
     public MergeSuggestionReason Reason { get; init; }
@@ -31,7 +32,7 @@ public enum MergeSuggestionStatus { Pending, Accepted, Dismissed }
 /// <summary>Audit of a merge: who folded which profile into which, and what moved.</summary>
 public sealed class ContactMergeRecord
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid TargetContactId { get; init; }
     public Guid SourceContactId { get; init; }
     public required string SourceDisplayName { get; init; }
@@ -46,7 +47,7 @@ public sealed class ContactMergeRecord
 /// <summary>What is left of an erased profile: counts without anything that identifies the person.</summary>
 public sealed class ContactErasureRecord
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public DateTime ErasedAt { get; init; }
     public string? ErasedByUserId { get; init; }
     public int MessageCount { get; init; }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Channels;
 
 namespace Omnichannel.Flows.Platform.Conversations;
@@ -6,7 +7,7 @@ namespace Omnichannel.Flows.Platform.Conversations;
 /// <summary>The state of a customer's one thread: open or resolved, and who handles it.</summary>
 public sealed class Conversation
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid ContactId { get; set; }
     public ConversationStatus Status { get; set; } = ConversationStatus.Open;
     public string? AssignedUserId { get; set; }
@@ -60,7 +61,7 @@ public enum ConversationStatus
 
 public sealed class Team
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public required string Name { get; set; }
     public DateTime CreatedAt { get; init; }
     public List<TeamMember> Members { get; } = [];

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Contacts;
 
 namespace Omnichannel.Flows.Platform.Conversations;
@@ -14,7 +15,7 @@ public sealed class ConversationNote
 {
     public const int MaxLength = 4000;
 
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid ContactId { get; set; }
     public required string Text { get; init; }
 

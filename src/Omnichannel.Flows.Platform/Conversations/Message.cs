@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Channels;
 
 namespace Omnichannel.Flows.Platform.Conversations;
@@ -9,7 +10,7 @@ namespace Omnichannel.Flows.Platform.Conversations;
 /// </summary>
 public sealed class Message
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid ContactId { get; set; }
     public ChannelKind Channel { get; init; }
     public Guid? ChannelIdentityId { get; set; }
@@ -130,7 +131,7 @@ public enum DeliveryStatus
 /// <summary>A provider status that arrived before we knew which message it is about (before the send's answer).</summary>
 public sealed class PendingDeliveryStatus
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public ChannelKind Channel { get; init; }
     public required string ExternalId { get; init; }
     public DeliveryStatus Status { get; init; }

@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using Omnichannel.Flows.Engine;
 
 namespace Omnichannel.Flows.Platform.Data;
 
 /// <summary>
 /// Version 7 GUIDs that increase strictly within this process (RFC 9562, method 1: a 12-bit counter after the
-/// millisecond). <see cref="Guid.CreateVersion7()"/> fills those bits at random, so two ids of one millisecond sort
+/// millisecond). <see cref="Guids.NewVersion7()"/> fills those bits at random, so two ids of one millisecond sort
 /// either way — for rows raised in one transaction (a contact's first message: contact created, then message
 /// received) that order is the order they must be handled in.
 /// </summary>
@@ -39,7 +39,7 @@ public static class OrderedGuid
         }
 
         Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes[8..]);
+        Guids.FillRandom(bytes[8..]);
         BinaryPrimitives.WriteInt64BigEndian(bytes, milliseconds << 16);
         bytes[6] = (byte)(0x70 | (sequence >> 8));
         bytes[7] = (byte)sequence;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Omnichannel.Flows.Engine;
 
 namespace Omnichannel.Flows.Platform.Pricing;
 
@@ -117,7 +118,7 @@ public sealed record VolumeTier(long FromMonthlyVolume, decimal Rate);
 /// <summary>A rate card an admin uploaded (newer dated cards replace the shipped one from their date on).</summary>
 public sealed class RateCardVersion
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public required string Channel { get; init; }
     public DateOnly EffectiveFrom { get; init; }
 

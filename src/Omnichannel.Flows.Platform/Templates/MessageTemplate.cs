@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Api;
 using Omnichannel.Flows.Platform.Channels;
 
@@ -10,7 +11,7 @@ namespace Omnichannel.Flows.Platform.Templates;
 /// </summary>
 public sealed class MessageTemplate
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public ChannelKind Channel { get; init; } = ChannelKind.WhatsApp;
 
     /// <summary>Meta's template id.</summary>

@@ -1,3 +1,4 @@
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Channels;
 
 namespace Omnichannel.Flows.Platform.Templates;
@@ -9,7 +10,7 @@ namespace Omnichannel.Flows.Platform.Templates;
 /// </summary>
 public sealed class SavedReply
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public required string Name { get; set; }
     public required string Text { get; set; }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 
@@ -12,7 +13,7 @@ namespace Omnichannel.Flows.Platform.Automation.Activities;
 /// </summary>
 public sealed class RoundRobinTurn
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public Guid TeamId { get; init; }
 
     /// <summary>1, 2, 3… per team.</summary>

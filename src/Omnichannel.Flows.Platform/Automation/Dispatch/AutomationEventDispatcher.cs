@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Runs;
@@ -227,7 +228,7 @@ public sealed class AutomationEventDispatcher(
     private async Task<Claim> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var token = Guid.NewGuid();
+        var token = Guids.NewRandom();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         List<Guid> oldest;
         int count;

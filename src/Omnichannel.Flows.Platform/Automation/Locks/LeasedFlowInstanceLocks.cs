@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Data;
 
@@ -27,7 +28,7 @@ public sealed class LeasedFlowInstanceLocks(
 {
     private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(500);
     private readonly LocalFlowInstanceLocks local = new();
-    private readonly Guid owner = Guid.NewGuid();
+    private readonly Guid owner = Guids.NewRandom();
 
     public async ValueTask<IAsyncDisposable> AcquireAsync(string instanceId, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
 using Omnichannel.Flows.Platform.Contacts;
@@ -54,7 +55,7 @@ public sealed class ManualRunStarts(TriggerIndex triggers, FlowRuns runs, Contac
         }
 
         var started = await runs.StartAsync(trigger,
-            new TriggerEvent($"manual:{Guid.CreateVersion7():N}", profile?.ToString(), payload is { ValueKind: JsonValueKind.Object } ? payload : null), cancellationToken);
+            new TriggerEvent($"manual:{Guids.NewVersion7():N}", profile?.ToString(), payload is { ValueKind: JsonValueKind.Object } ? payload : null), cancellationToken);
         return new ManualStart(started.Outcome switch
         {
             StartOutcome.Started => ManualStartOutcome.Started,

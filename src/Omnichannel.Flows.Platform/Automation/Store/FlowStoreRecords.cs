@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Engine.Activities;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Data;
@@ -65,7 +66,7 @@ public sealed class FlowTriggerEventRecord
 /// <summary>One step of a run as the engine journaled it (<see cref="JournalEntry"/>): the run history.</summary>
 public sealed class FlowJournalRecord
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public required string InstanceId { get; init; }
     public FlowJournalKind Kind { get; init; }
     public long Sequence { get; init; }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Definitions;
@@ -133,7 +134,7 @@ public sealed class FlowTimerJob(
                 {
                     await claimed.ExecuteUpdateAsync(set => set
                         .SetProperty(t => t.DueAt, dueAt)
-                        .SetProperty(t => t.EventId, row.Kind == TimeTriggerKind.Schedule ? Guid.CreateVersion7(time.GetUtcNow()) : row.EventId)
+                        .SetProperty(t => t.EventId, row.Kind == TimeTriggerKind.Schedule ? Guids.NewVersion7(time.GetUtcNow()) : row.EventId)
                         .SetProperty(t => t.FiringUntil, (DateTime?)null)
                         .SetProperty(t => t.FiringBy, (Guid?)null), cancellationToken);
                     pump.Wake(dueAt);

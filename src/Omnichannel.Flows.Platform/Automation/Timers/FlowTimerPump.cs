@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Engine.Activities;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
@@ -143,7 +144,7 @@ public sealed class FlowTimerPump(
 
     private async Task<int> ClaimBookmarksAsync(DateTime now, int batch, CancellationToken cancellationToken)
     {
-        var claim = Guid.NewGuid();
+        var claim = Guids.NewRandom();
         var horizon = now + options.Value.TimerLookahead;
         var until = horizon + options.Value.TimerLease;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -172,7 +173,7 @@ public sealed class FlowTimerPump(
 
     private async Task<int> ClaimTriggerTimersAsync(DateTime now, int batch, CancellationToken cancellationToken)
     {
-        var claim = Guid.NewGuid();
+        var claim = Guids.NewRandom();
         var until = now + options.Value.TimerLease;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         using var turn = await writeGate.EnterAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Engine.Activities.BuiltIn;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
 using Omnichannel.Flows.Platform.Data;
@@ -47,7 +48,7 @@ public sealed class ScheduleTriggerSync(IDbContextFactory<FlowsDbContext> dbs, T
             }
 
             row.Version = trigger.Version;
-            row.EventId = Guid.CreateVersion7(now);
+            row.EventId = Guids.NewVersion7(now);
             row.DueAt = next.UtcDateTime;
             row.FiringBy = null;
             row.FiringUntil = null;

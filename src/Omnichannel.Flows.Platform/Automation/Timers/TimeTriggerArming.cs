@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Automation.Dispatch;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Data;
@@ -87,7 +88,7 @@ public sealed class TimeTriggerArming(
 
         row.Kind = kind;
         row.Version = trigger.Version;
-        row.EventId = Guid.CreateVersion7(time.GetUtcNow());
+        row.EventId = Guids.NewVersion7(time.GetUtcNow());
         row.DueAt = due;
         row.MessageId = messageId;
         row.MessageSentAt = sentAt;

@@ -4,6 +4,7 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Engine.Definitions;
 using Omnichannel.Flows.Engine.Running;
 using Omnichannel.Flows.Engine.Serialization;
@@ -93,7 +94,7 @@ public sealed class FlowWarmUp(
                 async (run, ct) =>
                 {
                     var payload = JsonSerializer.SerializeToElement(new { url = url.AbsoluteUri, run });
-                    var start = await runner.StartAsync(FlowId, Version, "start", new TriggerEvent($"warm-up:{Guid.NewGuid():N}", null, payload), noContact, ct);
+                    var start = await runner.StartAsync(FlowId, Version, "start", new TriggerEvent($"warm-up:{Guids.NewRandom():N}", null, payload), noContact, ct);
                     if (start.Instance is { } instance)
                     {
                         started.Enqueue(instance.Id);

@@ -1,3 +1,4 @@
+using Omnichannel.Flows.Engine;
 namespace Omnichannel.Flows.Platform.Channels.Ingest;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 /// </summary>
 public sealed class InboundEvent
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public ChannelKind Channel { get; init; }
 
     /// <summary>SHA-256 of the body: a provider's redelivery of the same payload is stored once.</summary>

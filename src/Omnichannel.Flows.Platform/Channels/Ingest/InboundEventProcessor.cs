@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Platform.Observability;
@@ -111,7 +112,7 @@ public sealed class InboundEventProcessor(
     private async Task<List<InboundEvent>> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var token = Guid.NewGuid();
+        var token = Guids.NewRandom();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         List<Guid> oldest;
         int count;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Platform.Channels.Ingest;
@@ -12,7 +13,7 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 /// </summary>
 public sealed class WebhookNonce
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Guids.NewVersion7();
     public ChannelKind Channel { get; init; }
 
     /// <summary>SHA-256 (hex) of the nonce: one length whatever the provider's format.</summary>

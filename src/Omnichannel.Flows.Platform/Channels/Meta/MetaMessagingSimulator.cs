@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Simulator;
 
 namespace Omnichannel.Flows.Platform.Channels.Meta;
@@ -40,7 +41,7 @@ public abstract class MetaMessagingSimulator<TOptions>(IOptions<TOptions> option
                             sender = new { id = ExternalIdOf(message) },
                             recipient = new { id = account },
                             timestamp = now,
-                            message = new { mid = $"m_SIM{Guid.NewGuid():N}", text = message.Text },
+                            message = new { mid = $"m_SIM{Guids.NewRandom():N}", text = message.Text },
                         },
                     },
                 },

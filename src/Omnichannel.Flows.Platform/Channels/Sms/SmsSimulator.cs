@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Simulator;
 
@@ -20,7 +21,7 @@ public sealed class SmsSimulator(IOptions<SmsOptions> options, PhoneNumberNormal
         var settings = options.Value;
         var form = TwilioForm.Of(new Dictionary<string, string>
         {
-            ["MessageSid"] = $"SM{Guid.NewGuid():N}",
+            ["MessageSid"] = $"SM{Guids.NewRandom():N}",
             ["AccountSid"] = settings.AccountSid ?? "",
             ["From"] = Phone(message),
             ["To"] = settings.FromNumber ?? "",

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Simulator;
 
 namespace Omnichannel.Flows.Platform.Channels.TikTok;
@@ -23,7 +24,7 @@ public sealed class TikTokSimulator(IOptions<TikTokOptions> options, TimeProvide
         var content = new
         {
             conversation_id = ExternalIdOf(message),
-            message_id = $"sim-{Guid.NewGuid():N}",
+            message_id = $"sim-{Guids.NewRandom():N}",
             timestamp = now.ToUnixTimeMilliseconds(),
             type = "text",
             text = new { body = message.Text },

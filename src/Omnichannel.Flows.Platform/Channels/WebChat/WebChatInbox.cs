@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Data;
 
@@ -17,7 +18,7 @@ public sealed class WebChatInbox(WebhookIngestion ingestion, FlowsDbContext db, 
     public async Task<string?> PostAsync(Guid sessionId, string text, string? clientMessageId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var messageId = clientMessageId ?? Guid.CreateVersion7().ToString("N");
+        var messageId = clientMessageId ?? Guids.NewVersion7().ToString("N");
         var body = JsonSerializer.SerializeToUtf8Bytes(new WebChatDelivery(sessionId, messageId, text, now), JsonSerializerOptions.Web);
         var dedupeKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(WebChatDelivery.ExternalIdOf(sessionId, messageId))));
         if (!await ingestion.StoreAsync(ChannelKind.WebChat, body, "application/json", dedupeKey, cancellationToken))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Data;
 
@@ -52,7 +53,7 @@ public sealed class WebChatSessions(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var sessionId = Guid.CreateVersion7();
+        var sessionId = Guids.NewVersion7();
         var (token, tokenHash) = WebChatTokens.Issue(sessionId);
         var session = new WebChatSession { Id = sessionId, TokenHash = tokenHash, CreatedAt = now, LastSeenAt = now };
         var customer = new CustomerIdentity(session.Id.ToString())

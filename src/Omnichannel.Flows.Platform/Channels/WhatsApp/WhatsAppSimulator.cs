@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Engine;
 using Omnichannel.Flows.Platform.Channels.Meta;
 using Omnichannel.Flows.Platform.Contacts;
 using Omnichannel.Flows.Platform.Simulator;
@@ -43,7 +44,7 @@ public sealed class WhatsAppSimulator(IOptions<WhatsAppOptions> options, PhoneNu
                                     new
                                     {
                                         from = waId,
-                                        id = $"wamid.SIM{Guid.NewGuid():N}",
+                                        id = $"wamid.SIM{Guids.NewRandom():N}",
                                         timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
                                         type = "text",
                                         text = new { body = message.Text },
