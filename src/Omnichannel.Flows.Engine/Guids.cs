@@ -12,7 +12,7 @@ namespace Omnichannel.Flows.Engine;
 /// </summary>
 public static class Guids
 {
-    /// <summary>How many random bytes one refill reads: the random bits of 256 GUIDs.</summary>
+    /// <summary>How many random bytes one refill reads: enough for 256 random GUIDs, or 409 version 7 ones.</summary>
     internal const int BufferSize = 4096;
 
     [ThreadStatic]
@@ -30,8 +30,9 @@ public static class Guids
         var milliseconds = timestamp.ToUnixTimeMilliseconds();
         ArgumentOutOfRangeException.ThrowIfNegative(milliseconds, nameof(timestamp));
         Span<byte> bytes = stackalloc byte[16];
-        FillRandom(bytes[6..]);
         BinaryPrimitives.WriteInt64BigEndian(bytes, milliseconds << 16);
+        // After the timestamp, whose write zeroes bytes 6 and 7: twelve of their bits are random (rand_a).
+        FillRandom(bytes[6..]);
         bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
         bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
         return new Guid(bytes, bigEndian: true);
