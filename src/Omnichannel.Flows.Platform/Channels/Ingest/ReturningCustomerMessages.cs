@@ -256,10 +256,11 @@ public sealed class ReturningCustomerMessages(
             if (item.ReplyToExternalId is not null || item.EmailInReplyTo is not null || item.EmailReferences.Count > 0
                 || customer.AlternateIds.Any(id => !string.IsNullOrEmpty(id))
                 || senders.StoredMessages.Contains((channel, item.ExternalId)) || messages.Any(m => m.Item1.ExternalId == item.ExternalId)
-                || mentions.Mentions(item.Text)
                 || !senders.Known.TryGetValue((channel, customer.ExternalId), out var sender)
                 || !ProvenAlready(senders, sender, customer)
-                || !NamesAsGiven(sender.Names, customer))
+                || !NamesAsGiven(sender.Names, customer)
+                // Last: the only costly check (a phone number search, for texts with enough digits).
+                || mentions.Mentions(item.Text))
             {
                 return null;
             }
