@@ -16,6 +16,11 @@ public sealed partial class MentionScanner(IdentityMatcher matcher, MergeSuggest
 
     public async Task ScanAsync(FlowsDbContext db, Guid contactId, string? text, CancellationToken cancellationToken)
     {
+        if (!MayMention(text))
+        {
+            return;
+        }
+
         foreach (var email in MentionedEmails(text))
         {
             var owner = await matcher.FindByEmailAsync(db, EmailAddresses.Normalize(email), cancellationToken);
@@ -39,16 +44,14 @@ public sealed partial class MentionScanner(IdentityMatcher matcher, MergeSuggest
     /// Whether <paramref name="text"/> mentions an email address or a phone number, which <see cref="ScanAsync"/> looks
     /// up. An order number or a date does not: most texts with digits mention nothing.
     /// </summary>
-    internal bool Mentions(string? text) => MentionedEmails(text).Any() || MentionedPhones(text).Any();
+    internal bool Mentions(string? text) => MayMention(text) && (MentionedEmails(text).Any() || MentionedPhones(text).Any());
 
-    private static IEnumerable<string> MentionedEmails(string? text) =>
-        MayMention(text) && text.Contains('@') ? EmailPattern().Matches(text).Select(match => match.Value) : [];
+    private static IEnumerable<string> MentionedEmails(string text) =>
+        text.Contains('@') ? EmailPattern().Matches(text).Select(match => match.Value) : [];
 
     /// <summary>The phone numbers <paramref name="text"/> mentions, in E.164, as read in the default region.</summary>
-    private IEnumerable<string> MentionedPhones(string? text) =>
-        MayMention(text)
-            ? Util.FindNumbers(text, phoneOptions.Value.DefaultRegion).Select(found => Util.Format(found.Number, PhoneNumberFormat.E164))
-            : [];
+    private IEnumerable<string> MentionedPhones(string text) =>
+        Util.FindNumbers(text, phoneOptions.Value.DefaultRegion).Select(found => Util.Format(found.Number, PhoneNumberFormat.E164));
 
     /// <summary>
     /// Whether <paramref name="text"/> is worth scanning. Most messages mention nothing: no '@' and too few digits for a
