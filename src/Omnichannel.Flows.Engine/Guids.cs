@@ -33,9 +33,7 @@ public static class Guids
         BinaryPrimitives.WriteInt64BigEndian(bytes, milliseconds << 16);
         // After the timestamp, whose write zeroes bytes 6 and 7: twelve of their bits are random (rand_a).
         FillRandom(bytes[6..]);
-        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
-        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
-        return new Guid(bytes, bigEndian: true);
+        return Stamped(bytes, version: 7);
     }
 
     /// <summary>A version 4 GUID (all random but its version and variant), as <see cref="Guid.NewGuid"/>: for tokens and names.</summary>
@@ -43,7 +41,13 @@ public static class Guids
     {
         Span<byte> bytes = stackalloc byte[16];
         FillRandom(bytes);
-        bytes[6] = (byte)(0x40 | (bytes[6] & 0x0F));
+        return Stamped(bytes, version: 4);
+    }
+
+    /// <summary>The GUID of <paramref name="bytes"/> (big-endian) with RFC 9562's version nibble and variant bits set over them.</summary>
+    private static Guid Stamped(Span<byte> bytes, int version)
+    {
+        bytes[6] = (byte)((version << 4) | (bytes[6] & 0x0F));
         bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
         return new Guid(bytes, bigEndian: true);
     }

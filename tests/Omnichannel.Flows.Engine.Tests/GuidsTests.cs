@@ -92,24 +92,13 @@ public sealed class GuidsTests
     public void ATimestampBeforeTheUnixEpoch_IsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => Guids.NewVersion7(DateTimeOffset.UnixEpoch.AddMilliseconds(-1)));
 
-    private static long Milliseconds(Guid id)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
-        return BinaryPrimitives.ReadInt64BigEndian(bytes) >>> 16;
-    }
+    private static long Milliseconds(Guid id) => BinaryPrimitives.ReadInt64BigEndian(id.ToByteArray(bigEndian: true)) >>> 16;
 
     private static int RandA(Guid id)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        var bytes = id.ToByteArray(bigEndian: true);
         return ((bytes[6] & 0x0F) << 8) | bytes[7];
     }
 
-    private static ulong RandomPart(Guid id)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
-        return BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
-    }
+    private static ulong RandomPart(Guid id) => BinaryPrimitives.ReadUInt64BigEndian(id.ToByteArray(bigEndian: true).AsSpan(8));
 }
