@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -38,6 +39,9 @@ public sealed class WalCheckpointer(
 
     private long restarts;
 
+    /// <summary>The frames the last restart left in the log (all copied), reported as they are until the next commit.</summary>
+    private long restartLeft = -1;
+
     private long checkpoints;
     private WalCheckpoint? last;
 
@@ -75,10 +79,7 @@ public sealed class WalCheckpointer(
             {
                 if (Checkpoint(connection, "PASSIVE") is { } passive && LogToRestart(passive))
                 {
-                    using (await gate.EnterAsync(stoppingToken))
-                    {
-                        Checkpoint(connection, "RESTART");
-                    }
+                    await RestartAsync(connection, stoppingToken);
                 }
             }
         }
@@ -90,8 +91,30 @@ public sealed class WalCheckpointer(
         Checkpoint(connection, "PASSIVE");
     }
 
+    /// <summary>
+    /// Whether the log holds more than <see cref="DatabaseOptions.CheckpointRestartPages"/> — unless nothing was committed
+    /// since the last restart: SQLite reports the frames a restart left until the next commit writes at the front.
+    /// </summary>
     private bool LogToRestart(WalCheckpoint passive) =>
-        options.Value.CheckpointRestartPages > 0 && passive.LogFrames > options.Value.CheckpointRestartPages;
+        options.Value.CheckpointRestartPages > 0 && passive.LogFrames > options.Value.CheckpointRestartPages
+        && !(passive.CopiedFrames == passive.LogFrames && passive.LogFrames == restartLeft);
+
+    /// <summary>Restarts the log in the write turn; every writer waits meanwhile, so how long that took is logged.</summary>
+    private async Task RestartAsync(DbConnection connection, CancellationToken stoppingToken)
+    {
+        var waiting = Stopwatch.GetTimestamp();
+        using (await gate.EnterAsync(stoppingToken))
+        {
+            var holding = Stopwatch.GetTimestamp();
+            if (Checkpoint(connection, "RESTART") is { Busy: false } done)
+            {
+                restartLeft = done.LogFrames;
+            }
+
+            logger.LogDebug("WAL restart: waited {WaitedMs:F1} ms for the write turn, held it {HeldMs:F1} ms",
+                Stopwatch.GetElapsedTime(waiting, holding).TotalMilliseconds, Stopwatch.GetElapsedTime(holding).TotalMilliseconds);
+        }
+    }
 
     /// <summary>One checkpoint in <paramref name="mode"/>; a failure is logged and the next tick tries again.</summary>
     private WalCheckpoint? Checkpoint(DbConnection connection, string mode)

@@ -120,6 +120,33 @@ public sealed class WalCheckpointerTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task ALogRestartedWithNothingCommittedSince_IsNotRestartedAgainOnEveryTick()
+    {
+        var options = new DatabaseOptions { CheckpointInterval = TimeSpan.FromMilliseconds(50), CheckpointRestartPages = 10 };
+        var factory = new SettingsFactory(database, options);
+        await using var open = await OpenAsync(factory);
+        var checkpointer = new WalCheckpointer(factory, new DatabaseWriteGate(), Options.Create(options), NullLogger<WalCheckpointer>.Instance);
+        await WriteAsync(factory, pages: 100);
+
+        await checkpointer.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitAsync(() => checkpointer.Restarts > 0);
+            var (restarts, checkpoints) = (checkpointer.Restarts, checkpointer.Checkpoints);
+            // SQLite still reports the restarted log's frames, all copied, until the next commit writes at its front.
+            await WaitAsync(() => checkpointer.Checkpoints >= checkpoints + 6);
+            Assert.Equal(restarts, checkpointer.Restarts);
+
+            await WriteAsync(factory, pages: 150); // not the first write's size: the log's frame count is what tells commits happened
+            await WaitAsync(() => checkpointer.Restarts > restarts);
+        }
+        finally
+        {
+            await checkpointer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task LeftToSqlite_ItDoesNothing()
     {
         var checkpointer = new WalCheckpointer(new SettingsFactory(database), new DatabaseWriteGate(),
