@@ -37,20 +37,16 @@ public sealed class AutomationEventDispatcher(
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Claims and dispatches batches while batches come full. A full batch's successor is claimed while it is dispatched
-    /// and starts dispatching before it is done (<see cref="ContactLanes"/>: a contact's events still go in order, across
-    /// batches too), so the runs of a batch's last contacts do not leave the rest of the pass idle; at most
-    /// <see cref="BatchesInFlight"/> batches are dispatched at once. A batch is marked dispatched once all its events are
-    /// and the batch before it is marked. A batch whose events waited past half its lease has the lease renewed before they are
-    /// dispatched (<see cref="StillHeldAsync"/>).
+    /// Claims and dispatches batches while batches come full. A full batch's successor is claimed while it is dispatched,
+    /// and a batch is marked dispatched while the next one is, so runs do not wait for those turns at the write gate;
+    /// batches are still dispatched one after the other (a contact's events stay in order). A batch that waited past half
+    /// its lease has the lease renewed before it is dispatched (<see cref="StillHeldAsync"/>).
     /// </summary>
     /// <param name="batchDone">Called after each batch is dispatched and marked.</param>
     /// <returns>How many events were claimed (0 when there was nothing to do).</returns>
     public async Task<int> DispatchPendingAsync(Action batchDone, CancellationToken cancellationToken)
     {
         var total = 0;
-        var lanes = new ContactLanes(options.Value.DispatchParallelism);
-        var dispatching = new Queue<(Guid Token, Task<List<Guid>> Done)>();
         var claiming = ClaimAsync(cancellationToken);
         Task? marking = null;
         try
@@ -59,97 +55,48 @@ public sealed class AutomationEventDispatcher(
             {
                 total += claim.Events.Count;
                 claiming = claim.Events.Count < options.Value.EventBatchSize ? Task.FromResult(NothingClaimed) : ClaimAsync(cancellationToken);
-                lanes.Prune();
-                dispatching.Enqueue((claim.Token, DispatchClaimedAsync(claim, lanes, cancellationToken)));
-                if (dispatching.Count == BatchesInFlight)
-                {
-                    marking = await MarkOldestAsync(dispatching, marking, batchDone, cancellationToken);
-                }
-            }
-
-            while (dispatching.Count > 0)
-            {
-                marking = await MarkOldestAsync(dispatching, marking, batchDone, cancellationToken);
+                var done = await DispatchClaimedAsync(await StillHeldAsync(claim, cancellationToken), cancellationToken);
+                await MarkedAsync(marking, batchDone);
+                marking = MarkDispatchedAsync(claim.Token, done, cancellationToken);
             }
         }
         finally
         {
-            // Stopping, or a batch failed: nothing this pass started runs on after it. What was claimed and not dispatched
-            // waits for its lease to run out and is claimed again.
-            foreach (var (_, done) in dispatching)
-            {
-                await ((Task)done).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-
             await MarkedAsync(marking, batchDone);
-            await ((Task)claiming).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Claimed but not dispatched (the app is stopping, or a batch failed): the lease runs out and they are claimed again.
+            await claiming.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         return total;
-    }
 
-    /// <summary>Batches dispatched at once: one finishing its last runs while the next one's fill the free slots.</summary>
-    private const int BatchesInFlight = 2;
-
-    /// <summary>Waits for the oldest batch in flight and the marking before it, then starts marking it.</summary>
-    private async Task<Task> MarkOldestAsync(Queue<(Guid Token, Task<List<Guid>> Done)> dispatching, Task? marking, Action batchDone,
-        CancellationToken cancellationToken)
-    {
-        var (token, done) = dispatching.Peek();
-        var dispatched = await done;
-        dispatching.Dequeue();
-        await MarkedAsync(marking, batchDone);
-        return MarkDispatchedAsync(token, dispatched, cancellationToken);
-    }
-
-    private static async Task MarkedAsync(Task? marking, Action batchDone)
-    {
-        if (marking is not null)
+        static async Task MarkedAsync(Task? marking, Action batchDone)
         {
-            await marking;
-            batchDone();
+            if (marking is not null)
+            {
+                await marking;
+                batchDone();
+            }
         }
     }
 
     /// <summary>A claimed batch: the token its rows are locked with, when it was claimed, and the events, in order.</summary>
-    private sealed record Claim(Guid Token, DateTime ClaimedAt, List<AutomationEvent> Events)
-    {
-        private readonly Lock renewing = new();
-        private Task<HashSet<Guid>>? renewal;
-
-        /// <summary>The batch's lease renewed once, however many of its contacts ask: the ids it still holds.</summary>
-        public Task<HashSet<Guid>> RenewedOnce(Func<Claim, Task<HashSet<Guid>>> renew)
-        {
-            lock (renewing)
-            {
-                return renewal ??= renew(this);
-            }
-        }
-    }
+    private sealed record Claim(Guid Token, DateTime ClaimedAt, List<AutomationEvent> Events);
 
     private static readonly Claim NothingClaimed = new(Guid.Empty, DateTime.MinValue, []);
 
     /// <summary>
-    /// Those of a contact's <paramref name="events"/> in <paramref name="claim"/> this instance still holds, as their
-    /// dispatch begins. A batch's events may have waited (the batch is claimed while the one before it is dispatched, and a
-    /// contact's events wait for its earlier ones): once past half its lease, the batch's lease is renewed, and events whose
-    /// lease ran out and another instance claimed meanwhile are left to that instance, which dispatches them.
+    /// The events of <paramref name="claim"/> this instance still holds. A batch claimed while the one before it was
+    /// dispatched may have waited: once past half its lease, the lease is renewed first, and events whose lease ran out
+    /// and another instance claimed meanwhile are left to that instance, which dispatches them.
     /// </summary>
-    private async Task<IEnumerable<AutomationEvent>> StillHeldAsync(Claim claim, IEnumerable<AutomationEvent> events, CancellationToken cancellationToken)
-    {
-        if (time.GetUtcNow().UtcDateTime - claim.ClaimedAt < Lease / 2)
-        {
-            return events;
-        }
-
-        var held = await claim.RenewedOnce(waited => RenewAsync(waited, cancellationToken));
-        return events.Where(e => held.Contains(e.Id));
-    }
-
-    /// <returns>The ids of the batch's events this instance still holds, their lease renewed.</returns>
-    private async Task<HashSet<Guid>> RenewAsync(Claim claim, CancellationToken cancellationToken)
+    private async Task<List<AutomationEvent>> StillHeldAsync(Claim claim, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        if (now - claim.ClaimedAt < Lease / 2)
+        {
+            return claim.Events;
+        }
+
         List<Guid> claimed = [.. claim.Events.Select(e => e.Id)];
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         using (await gate.EnterAsync(db, cancellationToken))
@@ -164,46 +111,40 @@ public sealed class AutomationEventDispatcher(
                 claim.Events.Count - held.Count, claim.Events.Count);
         }
 
-        return held;
+        return [.. claim.Events.Where(e => held.Contains(e.Id))];
     }
 
     /// <returns>The ids of the events dispatched (the others' failures are recorded).</returns>
-    private async Task<List<Guid>> DispatchClaimedAsync(Claim claim, ContactLanes lanes, CancellationToken cancellationToken)
+    private async Task<List<Guid>> DispatchClaimedAsync(List<AutomationEvent> claimed, CancellationToken cancellationToken)
     {
-        var claimed = claim.Events;
         var live = await triggers.GetAsync(cancellationToken);
         // The runs waiting for these customers' replies, read once for the batch. A wait that begins while the batch is
-        // dispatched is not resumed by a message of the same batch anyway: that message was recorded before it began. A
-        // contact whose events of the batch before are still being dispatched may begin a wait meanwhile that one of
-        // these messages, recorded after it, must resume: that contact's waits are read again, after those events.
-        List<string> writers = [.. claimed.Where(e => e.Type == AutomationEventTypes.MessageReceived && e.ContactId is not null).Select(e => e.ContactId!.Value.ToString()).Distinct()];
-        var stillDispatching = writers.Where(contact => lanes.IsBusy(Guid.Parse(contact))).ToHashSet();
-        var waiting = await store.FindEventBookmarksAsync(WaitForReplyActivity.MessageReceived, writers, cancellationToken);
+        // dispatched is not resumed by a message of the same batch anyway: that message was recorded before it began.
+        var waiting = await store.FindEventBookmarksAsync(WaitForReplyActivity.MessageReceived,
+            [.. claimed.Where(e => e.Type == AutomationEventTypes.MessageReceived && e.ContactId is not null).Select(e => e.ContactId!.Value.ToString()).Distinct()],
+            cancellationToken);
         var dispatched = new ConcurrentBag<Guid>();
-        await Task.WhenAll(claimed.GroupBy(e => e.ContactId).Select(contactEvents => lanes.RunAsync(contactEvents.Key, async () =>
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var runs = scope.ServiceProvider.GetRequiredService<FlowRuns>();
-            var arming = scope.ServiceProvider.GetRequiredService<TimeTriggerArming>();
-            var contactWaiting = contactEvents.Key?.ToString() is { } contact && stillDispatching.Contains(contact)
-                ? new Dictionary<string, IReadOnlyList<Bookmark>>
-                {
-                    [contact] = await store.FindEventBookmarksAsync(WaitForReplyActivity.MessageReceived, contact, cancellationToken),
-                }
-                : waiting;
-            foreach (var automationEvent in await StillHeldAsync(claim, contactEvents, cancellationToken))
+        await Parallel.ForEachAsync(
+            claimed.GroupBy(e => e.ContactId),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.DispatchParallelism, CancellationToken = cancellationToken },
+            async (contactEvents, ct) =>
             {
-                try
+                await using var scope = scopes.CreateAsyncScope();
+                var runs = scope.ServiceProvider.GetRequiredService<FlowRuns>();
+                var arming = scope.ServiceProvider.GetRequiredService<TimeTriggerArming>();
+                foreach (var automationEvent in contactEvents)
                 {
-                    await DispatchAsync(automationEvent, live, contactWaiting, runs, arming, cancellationToken);
-                    dispatched.Add(automationEvent.Id);
+                    try
+                    {
+                        await DispatchAsync(automationEvent, live, waiting, runs, arming, ct);
+                        dispatched.Add(automationEvent.Id);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        await RecordFailureAsync(automationEvent, exception, ct);
+                    }
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    await RecordFailureAsync(automationEvent, exception, cancellationToken);
-                }
-            }
-        }, cancellationToken)));
+            });
         return [.. dispatched];
     }
 
