@@ -55,15 +55,6 @@ public sealed class DatabaseOptions
     [Range(1, 4096)]
     public int LogSizeLimitMegabytes { get; set; } = 64;
 
-    /// <summary>
-    /// SQLite: how much of the database file each connection reads through a memory map (PRAGMA mmap_size) instead of
-    /// copying pages in with a read call each. A connection's page cache starts empty again whenever another connection
-    /// has committed, so under a steady stream of commits most reads are such copies. Pages read through the map count
-    /// toward the process's resident memory while the kernel keeps them. 0 reads without a map.
-    /// </summary>
-    [Range(0, 65536)]
-    public int MemoryMapMegabytes { get; set; }
-
     /// <summary>Apply pending migrations when the app starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

@@ -15,15 +15,13 @@ namespace Omnichannel.Flows.Platform.Data;
 /// runs them on a connection of its own, so no commit pays for one.</item>
 /// <item>The size the log is cut back to when it starts over (<see cref="DatabaseOptions.LogSizeLimitMegabytes"/>): the
 /// first commit after a restart truncates it, and only a connection with the limit set does.</item>
-/// <item>Reads through a memory map, when <see cref="DatabaseOptions.MemoryMapMegabytes"/> is set.</item>
 /// </list>
 /// </summary>
 internal sealed class SqliteConnectionSettings(TimeSpan busyTimeout, DatabaseOptions options) : DbConnectionInterceptor
 {
     private readonly string pragmas = $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};" +
         (options.CheckpointInBackground ? " PRAGMA wal_autocheckpoint = 0;" : "") +
-        $" PRAGMA journal_size_limit = {options.LogSizeLimitMegabytes * 1024L * 1024};" +
-        (options.MemoryMapMegabytes > 0 ? $" PRAGMA mmap_size = {options.MemoryMapMegabytes * 1024L * 1024};" : "");
+        $" PRAGMA journal_size_limit = {options.LogSizeLimitMegabytes * 1024L * 1024};";
 
     private readonly ConditionalWeakTable<object, object> configured = [];
 

@@ -63,17 +63,6 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
         Assert.Equal(16L * 1024 * 1024, await PragmaAsync(configured, "journal_size_limit"));
     }
 
-    [Fact]
-    public async Task AMemoryMap_IsTheConfiguredSize_NoneByDefault()
-    {
-        await using var defaults = Context(pooling: false);
-        await using var mapped = Context(pooling: false,
-            new SqliteConnectionSettings(TimeSpan.FromSeconds(30), new DatabaseOptions { MemoryMapMegabytes = 256 }));
-
-        Assert.Equal(0, await PragmaAsync(defaults, "mmap_size"));
-        Assert.Equal(256L * 1024 * 1024, await PragmaAsync(mapped, "mmap_size"));
-    }
-
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
