@@ -138,10 +138,7 @@ done
 
 step "Checking the store against the fake's record; results"
 mkdir -p bench/results
-command="bench/broadcast.sh${1:+ $1}"
-for var in CONTACTS KILL_AFTER FAKE_RATE APP_RATE MESSAGING_LIMIT; do
-  if [[ -n "$(env | grep "^$var=" || true)" ]]; then command="$var=${!var} $command"; fi
-done
+command=$(report_command "bench/broadcast.sh${1:+ $1}" CONTACTS KILL_AFTER FAKE_RATE APP_RATE MESSAGING_LIMIT)
 if [[ $MODE == smoke ]]; then out=bench/results/broadcast-smoke-latest.md; else out=bench/results/broadcast-$STAMP.md; fi
 status=0
 timeout 300 $BENCH report --db "$WORK/data/omnichannel.db" --fake "$FAKE" --run "$WORK/run.json" --timeline "$TIMELINE" \

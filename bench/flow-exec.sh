@@ -127,12 +127,9 @@ fi
 
 step "Results"
 mkdir -p bench/results
-command="bench/flow-exec.sh${1:+ $1}"
-for var in RATES STEP_SECONDS WARMUP_SECONDS WARMUP_RATE PAUSE_SECONDS CONNECTIONS MAX_IN_FLIGHT TIMEOUT_SECONDS SENDERS DRAIN_TIMEOUT_SECONDS \
-  Automation__DispatchParallelism Automation__EventBatchSize Automation__EventPollInterval Jobs__WorkerCount; do
-  if [[ -n "$(env | grep "^$var=" || true)" ]]; then command="$var=${!var} $command"; fi
-done
-if [[ -n "${APP_ENV:-}" ]]; then command="APP_ENV=\"$APP_ENV\" $command"; fi # what the app alone ran with names the report too
+command=$(report_command "bench/flow-exec.sh${1:+ $1}" RATES STEP_SECONDS WARMUP_SECONDS WARMUP_RATE PAUSE_SECONDS CONNECTIONS \
+  MAX_IN_FLIGHT TIMEOUT_SECONDS SENDERS DRAIN_TIMEOUT_SECONDS \
+  Automation__DispatchParallelism Automation__EventBatchSize Automation__EventPollInterval Jobs__WorkerCount)
 if [[ $MODE == smoke ]]; then out=bench/results/flow-exec-smoke-latest.md; else out=bench/results/flow-exec-$STAMP.md; fi
 timeout 60 dotnet "$LOADGEN" flow-report --nodered-run "$WORK/run-nodered.json" --ours-run "$WORK/run-ours.json" \
   --ours-check "$WORK/check-ours.json" --command "$command" --commit "$commit" --sdk "$(dotnet --version)" \

@@ -162,11 +162,8 @@ done
 
 step "Checking the counter's record and the store; results"
 mkdir -p bench/results
-command="bench/flow-timers.sh${1:+ $1}"
-for var in PENDING DUE KILL_AFTER LEAD_SECONDS GAP_SECONDS Automation__TimerBatchSize Automation__TimerParallelism Jobs__WorkerCount; do
-  if [[ -n "$(env | grep "^$var=" || true)" ]]; then command="$var=${!var} $command"; fi
-done
-if [[ -n "${APP_ENV:-}" ]]; then command="APP_ENV=\"$APP_ENV\" $command"; fi # what the app alone ran with names the report too
+command=$(report_command "bench/flow-timers.sh${1:+ $1}" PENDING DUE KILL_AFTER LEAD_SECONDS GAP_SECONDS \
+  Automation__TimerBatchSize Automation__TimerParallelism Jobs__WorkerCount)
 if [[ $MODE == smoke ]]; then out=bench/results/flow-timers-smoke-latest.md; else out=bench/results/flow-timers-$STAMP.md; fi
 status=0
 timeout 600 $BENCH report --db "$WORK/data/omnichannel.db" --arrivals "$WORK/arrivals.tsv" --seeded "$WORK/seeded.json" \

@@ -93,11 +93,8 @@ fi
 
 step "Results"
 mkdir -p bench/results
-command="bench/ingest.sh${1:+ $1}"
-for var in RATES STEP_SECONDS WARMUP_SECONDS WARMUP_RATE PAUSE_SECONDS CONNECTIONS MAX_IN_FLIGHT TIMEOUT_SECONDS SENDERS; do
-  # Name the settings that differ from the defaults of this mode, so the command line reproduces the run.
-  if [[ -n "${!var+x}" && -n "$(env | grep "^$var=" || true)" ]]; then command="$var=${!var} $command"; fi
-done
+command=$(report_command "bench/ingest.sh${1:+ $1}" RATES STEP_SECONDS WARMUP_SECONDS WARMUP_RATE PAUSE_SECONDS CONNECTIONS \
+  MAX_IN_FLIGHT TIMEOUT_SECONDS SENDERS)
 if [[ $MODE == smoke ]]; then out=bench/results/smoke-latest.md; else out=bench/results/ingest-$STAMP.md; fi
 timeout 60 dotnet "$LOADGEN" report \
   --baseline-run "$WORK/run-baseline.json" --baseline-check "$WORK/check-baseline.json" \

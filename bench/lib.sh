@@ -83,4 +83,15 @@ start_app() { # start_app PORT DATA_DIR LOG [NAME=VALUE ...]: launch_app, then w
   wait_ready "the app" "$APP_PID" "$1" "$3"
 }
 
+report_command() { # report_command SCRIPT VAR...: the command line a report names, so it reproduces the run: SCRIPT after
+  # those of the VARs that are set in the environment (settings that differ from the mode's defaults) and APP_ENV, what
+  # the app alone ran with (see launch_app)
+  local command=$1 var; shift
+  for var in "$@"; do
+    if [[ -n "$(env | grep "^$var=" || true)" ]]; then command="$var=${!var} $command"; fi
+  done
+  if [[ -n "${APP_ENV:-}" ]]; then command="APP_ENV=\"$APP_ENV\" $command"; fi
+  echo "$command"
+}
+
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
