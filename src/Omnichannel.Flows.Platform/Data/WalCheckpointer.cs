@@ -109,6 +109,7 @@ public sealed class WalCheckpointer(
             if (Checkpoint(connection, "RESTART") is { Busy: false } done)
             {
                 restartLeft = done.LogFrames;
+                Interlocked.Increment(ref restarts);
             }
 
             logger.LogDebug("WAL restart: waited {WaitedMs:F1} ms for the write turn, held it {HeldMs:F1} ms",
@@ -132,10 +133,6 @@ public sealed class WalCheckpointer(
             var done = new WalCheckpoint(Busy: reader.GetInt64(0) != 0, LogFrames: reader.GetInt64(1), CopiedFrames: reader.GetInt64(2));
             Volatile.Write(ref last, done);
             Interlocked.Increment(ref checkpoints);
-            if (mode == "RESTART" && !done.Busy)
-            {
-                Interlocked.Increment(ref restarts);
-            }
 
             if (done.LogFrames > 0)
             {
