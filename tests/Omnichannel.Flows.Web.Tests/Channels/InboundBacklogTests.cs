@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -490,79 +489,5 @@ public sealed class HeldInboundAppFactory : PoisonedTelegramAppFactory
         services.AddFakeLogging();
         services.AddSingleton<IInterceptor>(BeforeNextTransaction);
         services.AddSingleton<IInterceptor>(Commands);
-    }
-}
-
-/// <summary>The text of every command of any context, reads and writes, while <see cref="Record"/> is in force.</summary>
-public sealed class CommandLog : DbCommandInterceptor
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> recorded = new();
-    private volatile bool recording;
-
-    public IReadOnlyCollection<string> Recorded => recorded;
-
-    /// <summary>Clears what was recorded and records until disposed.</summary>
-    public IDisposable Record()
-    {
-        recorded.Clear();
-        recording = true;
-        return new Stop(this);
-    }
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Log(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        Log(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Log(command);
-        return ValueTask.FromResult(result);
-    }
-
-    private void Log(DbCommand command)
-    {
-        if (recording)
-        {
-            recorded.Enqueue(command.CommandText);
-        }
-    }
-
-    private sealed class Stop(CommandLog log) : IDisposable
-    {
-        public void Dispose() => log.recording = false;
-    }
-}
-
-/// <summary>
-/// Runs an armed action once, just before the next transaction of any context begins: for the processor's together
-/// slice, that is after it read and recorded, when it has its write turn and is about to save.
-/// </summary>
-public sealed class BeforeNextTransaction : DbTransactionInterceptor
-{
-    private Func<Task>? armed;
-
-    public bool IsArmed => Volatile.Read(ref armed) is not null;
-
-    public void Arm(Func<Task> action) => Volatile.Write(ref armed, action);
-
-    public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
-        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
-    {
-        if (Interlocked.Exchange(ref armed, null) is { } action)
-        {
-            await action();
-        }
-
-        return result;
     }
 }
