@@ -65,6 +65,43 @@ public sealed class DeferredLogSyncTests(TestDatabase database) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task FlushLog_AfterACommitThatLeftItsSync_FindsTheLogOfTheContextsDatabase()
+    {
+        var sync = new DeferredLogSync(Options.Create(new DatabaseOptions()));
+        await using var db = database.CreatePooledContext();
+        await using (await sync.BeginAsync(db, CancellationToken.None))
+        {
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE IF NOT EXISTS FlushedRows (Id INTEGER PRIMARY KEY)");
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO FlushedRows DEFAULT VALUES");
+            sync.FlushLog(db);
+        }
+
+        Assert.True(new FileInfo(database.DataSource + "-wal").Length > 0);
+    }
+
+    [Fact]
+    public async Task FlushLog_OnADatabaseWithoutAWriteAheadLog_SaysSo_RatherThanAnswerAsIfDurable()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "omnichannel-platform-tests", $"{Guid.NewGuid():N}-rollback.db");
+        var sync = new DeferredLogSync(Options.Create(new DatabaseOptions()));
+        try
+        {
+            await using var db = new SqliteFlowsDbContext(new DbContextOptionsBuilder<SqliteFlowsDbContext>().UseSqlite($"Data Source={path};Pooling=False").Options);
+            await db.Database.OpenConnectionAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = DELETE; CREATE TABLE Rows (Id INTEGER PRIMARY KEY); INSERT INTO Rows DEFAULT VALUES;");
+
+            var refused = Assert.Throws<InvalidOperationException>(() => sync.FlushLog(db));
+            Assert.Contains("no write-ahead log", refused.Message);
+            // Where every commit syncs itself there is nothing to flush.
+            new DeferredLogSync(Options.Create(new DatabaseOptions { SyncEveryCommit = true })).FlushLog(db);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static async Task<long> SynchronousAsync(FlowsDbContext db)
     {
         await db.Database.OpenConnectionAsync();

@@ -9,10 +9,12 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 /// <summary>
 /// Stores webhook deliveries with group commit: concurrent requests queue their delivery here and one loop writes
 /// whatever has gathered in a single transaction, then releases every waiting request. A request is answered only
-/// after its delivery is durable, yet the database sees one commit per batch instead of one per request.
+/// after its delivery is durable, yet the database sees one commit per batch instead of one per request. The batch
+/// commits in its write turn and is flushed to disk after it (<see cref="DeferredLogSync.FlushLog"/>): the other writers
+/// do not wait for the disk.
 /// </summary>
 public sealed class InboundEventWriter(
-    IDbContextFactory<FlowsDbContext> dbs, DatabaseWriteGate gate, ILogger<InboundEventWriter> logger) : BackgroundService
+    IDbContextFactory<FlowsDbContext> dbs, DatabaseWriteGate gate, DeferredLogSync logSync, ILogger<InboundEventWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
 
@@ -64,8 +66,26 @@ public sealed class InboundEventWriter(
 
     private async Task CommitAsync(List<PendingWrite> batch)
     {
-        using var turn = await gate.EnterForWebhooksAsync(CancellationToken.None);
-        await using var db = await dbs.CreateDbContextAsync();
+        await using (var db = await dbs.CreateDbContextAsync())
+        {
+            await using (await logSync.BeginAsync(db, CancellationToken.None))
+            {
+                using (await gate.EnterForWebhooksAsync(CancellationToken.None))
+                {
+                    await StoreAsync(db, batch);
+                }
+
+                // Durable before any request is answered; the next writer commits meanwhile.
+                logSync.FlushLog(db);
+            }
+        }
+
+        batch.ForEach(p => p.Stored.TrySetResult(!p.Duplicate));
+    }
+
+    /// <summary>Inserts the deliveries of <paramref name="batch"/> not stored before, in one transaction.</summary>
+    private async Task StoreAsync(FlowsDbContext db, List<PendingWrite> batch)
+    {
         db.ChangeTracker.AutoDetectChangesEnabled = false;
 
         var keys = batch.Select(p => p.Delivery.DedupeKey).Distinct().ToList();
@@ -99,8 +119,6 @@ public sealed class InboundEventWriter(
             // Another instance stored one of these in between: fall back to one insert each.
             await CommitOneByOneAsync(fresh);
         }
-
-        batch.ForEach(p => p.Stored.TrySetResult(!p.Duplicate));
     }
 
     private async Task CommitOneByOneAsync(List<PendingWrite> fresh)

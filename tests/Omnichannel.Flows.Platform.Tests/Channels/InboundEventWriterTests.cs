@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Omnichannel.Flows.Platform.Channels;
+using Omnichannel.Flows.Platform.Channels.Ingest;
+using Omnichannel.Flows.Platform.Data;
+
+namespace Omnichannel.Flows.Platform.Tests.Channels;
+
+public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private const long Normal = 1;
+    private const long Full = 2;
+
+    [Fact]
+    public async Task ADelivery_IsCommittedWithoutSyncingInTheWriteTurn_AndStoredOnceWhenDeliveredTwice()
+    {
+        var inserts = new SyncModeOfInserts();
+        var writer = await StartAsync(inserts, new DatabaseOptions());
+        try
+        {
+            var delivery = Delivery("first");
+            Assert.True(await writer.WriteAsync(delivery, TestContext.Current.CancellationToken));
+            Assert.False(await writer.WriteAsync(Delivery("first"), TestContext.Current.CancellationToken));
+
+            // The commit leaves the log's flush to after the turn (DeferredLogSync.FlushLog), where the next writer is not held up.
+            Assert.Equal([Normal], inserts.Seen);
+            await using var db = database.CreateContext();
+            var stored = await db.InboundEvents.AsNoTracking().Where(e => e.DedupeKey == delivery.DedupeKey).ToListAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(Encoding.UTF8.GetBytes("first"), Assert.Single(stored).Payload);
+        }
+        finally
+        {
+            await writer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task WithSyncEveryCommit_TheCommitSyncsItself()
+    {
+        var inserts = new SyncModeOfInserts();
+        var writer = await StartAsync(inserts, new DatabaseOptions { SyncEveryCommit = true });
+        try
+        {
+            Assert.True(await writer.WriteAsync(Delivery("synced"), TestContext.Current.CancellationToken));
+            Assert.Equal([Full], inserts.Seen);
+        }
+        finally
+        {
+            await writer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<InboundEventWriter> StartAsync(SyncModeOfInserts inserts, DatabaseOptions options)
+    {
+        var writer = new InboundEventWriter(new InterceptedContexts(database, inserts), new DatabaseWriteGate(), new DeferredLogSync(Options.Create(options)),
+            NullLogger<InboundEventWriter>.Instance);
+        await writer.StartAsync(TestContext.Current.CancellationToken);
+        return writer;
+    }
+
+    private static InboundEvent Delivery(string body) => new()
+    {
+        Channel = ChannelKind.WhatsApp,
+        DedupeKey = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body))),
+        Payload = Encoding.UTF8.GetBytes(body),
+        ReceivedAt = DateTime.UtcNow,
+    };
+
+    /// <summary>Contexts on the test's database whose inserts into <c>InboundEvents</c> note how their connection syncs commits.</summary>
+    private sealed class InterceptedContexts(TestDatabase database, SyncModeOfInserts inserts) : IDbContextFactory<FlowsDbContext>
+    {
+        public FlowsDbContext CreateDbContext() => new SqliteFlowsDbContext(new DbContextOptionsBuilder<SqliteFlowsDbContext>()
+            .UseSqlite($"Data Source={database.DataSource};Pooling=True").AddInterceptors(inserts).Options);
+    }
+
+    /// <summary>The <c>PRAGMA synchronous</c> of the connection of each insert into <c>InboundEvents</c>, read just before it runs.</summary>
+    private sealed class SyncModeOfInserts : DbCommandInterceptor
+    {
+        private readonly ConcurrentQueue<long> seen = new();
+
+        public IReadOnlyCollection<long> Seen => seen;
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("INSERT INTO \"InboundEvents\"", StringComparison.Ordinal))
+            {
+                await using var pragma = ((SqliteConnection)command.Connection!).CreateCommand();
+                pragma.Transaction = (SqliteTransaction?)command.Transaction;
+                pragma.CommandText = "PRAGMA synchronous;";
+                seen.Enqueue((long)(await pragma.ExecuteScalarAsync(cancellationToken))!);
+            }
+
+            return result;
+        }
+    }
+}
