@@ -23,6 +23,11 @@ namespace Omnichannel.Flows.Platform.Data;
 /// </summary>
 public sealed class DeferredLogSync(IOptions<DatabaseOptions> options)
 {
+    private long logFlushes;
+
+    /// <summary>Log flushes so far (<see cref="FlushLog"/>; tests see a commit made durable before it is told of).</summary>
+    public long LogFlushes => Interlocked.Read(ref logFlushes);
+
     /// <summary>
     /// Until the result is disposed, commits on <paramref name="db"/>'s connection, which this opens, leave syncing the
     /// log to the next synced commit. Nothing on SQL Server or with <c>Database:SyncEveryCommit</c>. Call it, and dispose
@@ -70,5 +75,6 @@ public sealed class DeferredLogSync(IOptions<DatabaseOptions> options)
         // of SQLite's locks (POSIX drops a process's locks on a file when any of its descriptors for it closes).
         using var file = new FileStream(log, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
         file.Flush(flushToDisk: true);
+        Interlocked.Increment(ref logFlushes);
     }
 }

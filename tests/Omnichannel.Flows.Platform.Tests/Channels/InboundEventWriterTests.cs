@@ -21,11 +21,14 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
     public async Task ADelivery_IsCommittedWithoutSyncingInTheWriteTurn_AndStoredOnceWhenDeliveredTwice()
     {
         var inserts = new SyncModeOfInserts();
-        var writer = await StartAsync(inserts, new DatabaseOptions());
+        var logSync = new DeferredLogSync(Options.Create(new DatabaseOptions()));
+        var writer = await StartAsync(inserts, logSync);
         try
         {
             var delivery = Delivery("first");
             Assert.True(await writer.WriteAsync(delivery, TestContext.Current.CancellationToken));
+            // Answered once the log was flushed to disk.
+            Assert.Equal(1, logSync.LogFlushes);
             Assert.False(await writer.WriteAsync(Delivery("first"), TestContext.Current.CancellationToken));
 
             // The commit leaves the log's flush to after the turn (DeferredLogSync.FlushLog), where the next writer is not held up.
@@ -44,11 +47,13 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
     public async Task WithSyncEveryCommit_TheCommitSyncsItself()
     {
         var inserts = new SyncModeOfInserts();
-        var writer = await StartAsync(inserts, new DatabaseOptions { SyncEveryCommit = true });
+        var logSync = new DeferredLogSync(Options.Create(new DatabaseOptions { SyncEveryCommit = true }));
+        var writer = await StartAsync(inserts, logSync);
         try
         {
             Assert.True(await writer.WriteAsync(Delivery("synced"), TestContext.Current.CancellationToken));
             Assert.Equal([Full], inserts.Seen);
+            Assert.Equal(0, logSync.LogFlushes);
         }
         finally
         {
@@ -56,10 +61,9 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
         }
     }
 
-    private async Task<InboundEventWriter> StartAsync(SyncModeOfInserts inserts, DatabaseOptions options)
+    private async Task<InboundEventWriter> StartAsync(SyncModeOfInserts inserts, DeferredLogSync logSync)
     {
-        var writer = new InboundEventWriter(new InterceptedContexts(database, inserts), new DatabaseWriteGate(), new DeferredLogSync(Options.Create(options)),
-            NullLogger<InboundEventWriter>.Instance);
+        var writer = new InboundEventWriter(new InterceptedContexts(database, inserts), new DatabaseWriteGate(), logSync, NullLogger<InboundEventWriter>.Instance);
         await writer.StartAsync(TestContext.Current.CancellationToken);
         return writer;
     }

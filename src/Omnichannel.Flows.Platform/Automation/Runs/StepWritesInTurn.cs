@@ -12,10 +12,12 @@ namespace Omnichannel.Flows.Platform.Automation.Runs;
 /// stall while a backlog of messages is processed. Applies to saves made during a runner call (<see cref="Begin"/>),
 /// outside an explicit transaction (a transaction already holds the database's write lock).
 /// <para>
-/// Saves a step declares redoable (<see cref="Redoable"/>: changes to the platform's own state, which the run does again
-/// if a power cut rolls them back) commit like the run's own steps, leaving the log's sync to the next synced commit
-/// (<see cref="DeferredLogSync"/>). Every other save — a send's outbox row above all, which must be on disk before the
-/// provider is called — syncs as usual.
+/// Every such save commits without syncing the log in its turn (<see cref="DeferredLogSync"/>). Saves a step declares
+/// redoable (<see cref="Redoable"/>: changes to the platform's own state, which the run does again if a power cut rolls
+/// them back) leave the sync to the next synced commit, like the run's own steps. Every other save — a send's outbox row
+/// above all, which must be on disk before the provider is called — flushes the log once its turn is passed on, before
+/// the save returns (<see cref="DeferredLogSync.FlushLog"/>): durable as a synced commit, without the other writers
+/// waiting out the disk.
 /// </para>
 /// </summary>
 internal sealed class StepWritesInTurn(DatabaseWriteGate gate, DeferredLogSync deferredSync) : SaveChangesInterceptor
@@ -40,12 +42,12 @@ internal sealed class StepWritesInTurn(DatabaseWriteGate gate, DeferredLogSync d
     {
         if (InStep.Value && eventData.Context is { } db && db.Database.IsSqlite() && db.Database.CurrentTransaction is null)
         {
-            var deferred = InRedoableStep.Value ? await deferredSync.BeginAsync(db, cancellationToken) : null;
+            var deferred = await deferredSync.BeginAsync(db, cancellationToken);
             try
             {
-                turns.AddOrUpdate(db, new SaveInTurn(await gate.EnterAsync(cancellationToken), deferred));
+                turns.AddOrUpdate(db, new SaveInTurn(await gate.EnterAsync(cancellationToken), deferred, FlushAfter: !InRedoableStep.Value));
             }
-            catch when (deferred is not null)
+            catch
             {
                 await deferred.DisposeAsync();
                 throw;
@@ -57,31 +59,40 @@ internal sealed class StepWritesInTurn(DatabaseWriteGate gate, DeferredLogSync d
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        await ReleaseAsync(eventData.Context);
+        await ReleaseAsync(eventData.Context, saved: true);
         return result;
     }
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default) =>
-        ReleaseAsync(eventData.Context);
+        ReleaseAsync(eventData.Context, saved: false);
 
     public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) =>
-        ReleaseAsync(eventData.Context);
+        ReleaseAsync(eventData.Context, saved: false);
 
-    private async Task ReleaseAsync(DbContext? db)
+    private async Task ReleaseAsync(DbContext? db, bool saved)
     {
         if (db is not null && turns.TryGetValue(db, out var save))
         {
             turns.Remove(db);
-            // The turn first: restoring how the connection syncs is no write, and the writers queued behind need not wait for it.
+            // The turn first: flushing the log and restoring how the connection syncs are no writes, and the writers
+            // queued behind need not wait for them.
             save.Turn.Dispose();
-            if (save.Deferred is not null)
+            try
+            {
+                if (saved && save.FlushAfter)
+                {
+                    deferredSync.FlushLog(db);
+                }
+            }
+            finally
             {
                 await save.Deferred.DisposeAsync();
             }
         }
     }
 
-    private sealed record SaveInTurn(IDisposable Turn, IAsyncDisposable? Deferred);
+    /// <param name="FlushAfter">Whether the save must be durable before it returns (it is not redoable).</param>
+    private sealed record SaveInTurn(IDisposable Turn, IAsyncDisposable Deferred, bool FlushAfter);
 
     private sealed class Restore : IDisposable
     {

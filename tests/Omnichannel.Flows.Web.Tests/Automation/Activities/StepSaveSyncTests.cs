@@ -1,21 +1,23 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Conversations;
+using Omnichannel.Flows.Platform.Data;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
 namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 
 /// <summary>
-/// A step's saves during a run: those that change only the platform's own state commit without syncing SQLite's log
-/// (as the run's own steps do); a send's outbox row is synced before the provider is called.
+/// A step's saves during a run commit without syncing SQLite's log in their write turn: those that change only the
+/// platform's own state leave it to a later sync (as the run's own steps do); a send's outbox row is flushed to disk
+/// before its save returns, so before the provider is called.
 /// </summary>
 public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClassFixture<StepSaveSyncTests.ProbingApp>
 {
     private const long Normal = 1;
-    private const long Full = 2;
 
     [Fact]
     public async Task AnAssignmentDuringARun_CommitsWithoutSyncingTheLog()
@@ -35,7 +37,7 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
     }
 
     [Fact]
-    public async Task ASendDuringARun_SyncsItsOutboxRow()
+    public async Task ASendDuringARun_FlushesTheLogWithItsOutboxRow_BeforeItsSaveReturns()
     {
         app.Provider.AcceptWhatsAppSends();
         var contactId = await app.CustomerWritesOnWhatsAppAsync(TestData.NewGermanMobile(), "Where is my order?");
@@ -50,7 +52,9 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
 
         var saves = app.Probe.Saves.Where(s => s.Types.Contains(nameof(Message))).ToList();
         Assert.NotEmpty(saves);
-        Assert.All(saves, s => Assert.Equal(Full, s.Synchronous));
+        // Committed in the write turn without the disk's wait, then flushed before the save returned to the sender.
+        Assert.All(saves, s => Assert.Equal(Normal, s.Synchronous));
+        Assert.All(saves, s => Assert.True(s.FlushesAfter > s.FlushesBefore, "The log was not flushed before the save returned."));
     }
 
     public sealed class ProbingApp : ActivityAppFactory
@@ -60,15 +64,41 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
         protected override void ConfigureServices(IServiceCollection services)
         {
             base.ConfigureServices(services);
-            // After the app's interceptors: it sees the connection as the save will commit on it.
-            services.AddSingleton<IInterceptor>(Probe);
+            // After the app's interceptors: it sees the connection as the save will commit on it, and the save as it returns.
+            services.AddSingleton<IInterceptor>(sp => Probe.For(sp.GetRequiredService<DeferredLogSync>()));
         }
     }
 
-    /// <summary>Records, for every save, what it writes and how its connection syncs commits.</summary>
+    /// <summary>What a save wrote, how its connection synced commits, and the log flushes before it and as it returned.</summary>
+    public sealed record Save(HashSet<string> Types, long Synchronous, long FlushesBefore)
+    {
+        public long FlushesAfter { get; set; }
+    }
+
+    /// <summary>Records, for every save, what it writes, how its connection syncs commits and whether the log was flushed.</summary>
     public sealed class SyncProbe : SaveChangesInterceptor
     {
-        public ConcurrentQueue<(HashSet<string> Types, long Synchronous)> Saves { get; } = new();
+        private readonly ConditionalWeakTable<DbContext, Save> open = [];
+        private DeferredLogSync? logSync;
+
+        public ConcurrentQueue<Save> Saves { get; } = new();
+
+        public SyncProbe For(DeferredLogSync sync)
+        {
+            logSync = sync;
+            return this;
+        }
+
+        public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context is { } db && open.TryGetValue(db, out var save))
+            {
+                open.Remove(db);
+                save.FlushesAfter = logSync!.LogFlushes;
+            }
+
+            return ValueTask.FromResult(result);
+        }
 
         public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
             DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
@@ -82,7 +112,9 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
                 await db.Database.OpenConnectionAsync(cancellationToken);
                 await using var command = db.Database.GetDbConnection().CreateCommand();
                 command.CommandText = "PRAGMA synchronous;";
-                Saves.Enqueue((types, (long)(await command.ExecuteScalarAsync(cancellationToken))!));
+                var save = new Save(types, (long)(await command.ExecuteScalarAsync(cancellationToken))!, logSync!.LogFlushes);
+                open.AddOrUpdate(db, save);
+                Saves.Enqueue(save);
             }
 
             return result;
