@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Platform.Channels;
 using Omnichannel.Flows.Platform.Channels.Ingest;
 using Omnichannel.Flows.Platform.Data;
+using Omnichannel.Flows.Platform.Tests.Data;
 
 namespace Omnichannel.Flows.Platform.Tests.Channels;
 
@@ -61,6 +62,33 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task TheSameBodyOnAnotherChannel_IsAnotherDelivery()
+    {
+        var writer = await StartAsync(new SyncModeOfInserts(), new DeferredLogSync(Options.Create(new DatabaseOptions())));
+        try
+        {
+            Assert.True(await writer.WriteAsync(Delivery("shared body"), TestContext.Current.CancellationToken));
+            Assert.True(await writer.WriteAsync(Delivery("shared body", ChannelKind.Sms), TestContext.Current.CancellationToken));
+            Assert.False(await writer.WriteAsync(Delivery("shared body", ChannelKind.Sms), TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            await writer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task TheDuplicateCheck_LooksKeysUpInTheUniqueIndex_NotThroughEveryStoredDelivery()
+    {
+        await using var db = database.CreateContext();
+        var plan = await QueryPlans.PlanAsync(db, InboundEventWriter.StoredKeys(db, ChannelKind.WhatsApp, ["a", "b"]));
+
+        var lookup = Assert.Single(plan);
+        Assert.StartsWith("SEARCH", lookup, StringComparison.Ordinal);
+        Assert.EndsWith("USING COVERING INDEX IX_InboundEvents_Channel_DedupeKey (Channel=? AND DedupeKey=?)", lookup, StringComparison.Ordinal);
+    }
+
     private async Task<InboundEventWriter> StartAsync(SyncModeOfInserts inserts, DeferredLogSync logSync)
     {
         var writer = new InboundEventWriter(new InterceptedContexts(database, inserts), new DatabaseWriteGate(), logSync, NullLogger<InboundEventWriter>.Instance);
@@ -68,9 +96,9 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
         return writer;
     }
 
-    private static InboundEvent Delivery(string body) => new()
+    private static InboundEvent Delivery(string body, ChannelKind channel = ChannelKind.WhatsApp) => new()
     {
-        Channel = ChannelKind.WhatsApp,
+        Channel = channel,
         DedupeKey = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body))),
         Payload = Encoding.UTF8.GetBytes(body),
         ReceivedAt = DateTime.UtcNow,

@@ -88,13 +88,14 @@ public sealed class InboundEventWriter(
     {
         db.ChangeTracker.AutoDetectChangesEnabled = false;
 
-        var keys = batch.Select(p => p.Delivery.DedupeKey).Distinct().ToList();
-        var stored = (await db.InboundEvents.AsNoTracking()
-                .Where(e => keys.Contains(e.DedupeKey))
-                .Select(e => new { e.Channel, e.DedupeKey })
-                .ToListAsync())
-            .Select(e => (e.Channel, e.DedupeKey))
-            .ToHashSet();
+        var stored = new HashSet<(ChannelKind Channel, string DedupeKey)>();
+        foreach (var channel in batch.GroupBy(p => p.Delivery.Channel, p => p.Delivery.DedupeKey))
+        {
+            foreach (var key in await StoredKeys(db, channel.Key, [.. channel.Distinct()]).ToListAsync())
+            {
+                stored.Add((channel.Key, key));
+            }
+        }
 
         var fresh = new List<PendingWrite>(batch.Count);
         foreach (var pending in batch)
@@ -120,6 +121,14 @@ public sealed class InboundEventWriter(
             await CommitOneByOneAsync(fresh);
         }
     }
+
+    /// <summary>
+    /// Which of <paramref name="keys"/> are stored for <paramref name="channel"/>: looked up in the unique index, whose
+    /// first column is the channel. Asked by key alone, SQLite reads that whole index — every delivery kept — for every
+    /// batch, in the write turn (about 10 ms a batch at 100,000 deliveries, growing with the retention).
+    /// </summary>
+    internal static IQueryable<string> StoredKeys(FlowsDbContext db, ChannelKind channel, List<string> keys) =>
+        db.InboundEvents.AsNoTracking().Where(e => e.Channel == channel && keys.Contains(e.DedupeKey)).Select(e => e.DedupeKey);
 
     private async Task CommitOneByOneAsync(List<PendingWrite> fresh)
     {
