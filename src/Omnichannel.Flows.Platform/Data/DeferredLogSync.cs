@@ -9,17 +9,16 @@ namespace Omnichannel.Flows.Platform.Data;
 /// survives a power cut. Background work that can be redone from what is already durable — turning stored deliveries
 /// into messages, a flow run's steps — commits on a connection with <c>synchronous = NORMAL</c> instead: the commit is
 /// written to the log at once, so it survives the process being killed, and reaches the disk with the next synced
-/// commit or log flush of any connection (the log is one file: a webhook's or a send's flush syncs everything before it)
-/// or the next checkpoint. A power cut can roll back only such work committed since the last sync, never half of a transaction, and
-/// nothing that an outside party was told or sent depends on it: that was synced first. The rolled-back work is done
-/// again — deliveries are processed once (unique provider ids), runs resume from their last durable step and their
-/// effects carry idempotency keys. <c>Database:SyncEveryCommit</c> turns this off.
+/// commit or log flush of any connection (the log is one file: a webhook's or a send's flush syncs everything before
+/// it) or the next checkpoint. A power cut can roll back only such work committed since the last sync, never half of a
+/// transaction, and nothing that an outside party was told or sent depends on it: that was synced first. The
+/// rolled-back work is done again — deliveries are processed once (unique provider ids), runs resume from their last
+/// durable step and their effects carry idempotency keys. <c>Database:SyncEveryCommit</c> turns this off.
 /// <para>
 /// A commit that must be durable before anyone is told of it (a webhook delivery, answered 200; a send's outbox row,
 /// before the provider is called) commits the same way in its write turn and flushes the log once the turn is passed on
-/// (<see cref="FlushLog"/>), telling only then. The
-/// flush takes a disk's time (about 10 ms here), which a synced commit spends holding the write turn — and SQLite's
-/// write lock — that every other writer waits for.
+/// (<see cref="FlushLog"/>), telling only then. The flush takes a disk's time (about 10 ms here), which a synced commit
+/// spends holding the write turn — and SQLite's write lock — that every other writer waits for.
 /// </para>
 /// </summary>
 public sealed class DeferredLogSync(IOptions<DatabaseOptions> options)
