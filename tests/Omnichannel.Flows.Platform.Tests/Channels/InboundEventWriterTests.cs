@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,9 +14,6 @@ namespace Omnichannel.Flows.Platform.Tests.Channels;
 
 public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private const long Normal = 1;
-    private const long Full = 2;
-
     [Fact]
     public async Task ADelivery_IsCommittedWithoutSyncingInTheWriteTurn_AndStoredOnceWhenDeliveredTwice()
     {
@@ -33,7 +29,7 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
             Assert.False(await writer.WriteAsync(Delivery("first"), TestContext.Current.CancellationToken));
 
             // The commit leaves the log's flush to after the turn (DeferredLogSync.FlushLog), where the next writer is not held up.
-            Assert.Equal([Normal], inserts.Seen);
+            Assert.Equal([SyncModes.Normal], inserts.Seen);
             await using var db = database.CreateContext();
             var stored = await db.InboundEvents.AsNoTracking().Where(e => e.DedupeKey == delivery.DedupeKey).ToListAsync(TestContext.Current.CancellationToken);
             Assert.Equal(Encoding.UTF8.GetBytes("first"), Assert.Single(stored).Payload);
@@ -53,7 +49,7 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
         try
         {
             Assert.True(await writer.WriteAsync(Delivery("synced"), TestContext.Current.CancellationToken));
-            Assert.Equal([Full], inserts.Seen);
+            Assert.Equal([SyncModes.Full], inserts.Seen);
             Assert.Equal(0, logSync.LogFlushes);
         }
         finally
@@ -123,10 +119,7 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
         {
             if (command.CommandText.Contains("INSERT INTO \"InboundEvents\"", StringComparison.Ordinal))
             {
-                await using var pragma = ((SqliteConnection)command.Connection!).CreateCommand();
-                pragma.Transaction = (SqliteTransaction?)command.Transaction;
-                pragma.CommandText = "PRAGMA synchronous;";
-                seen.Enqueue((long)(await pragma.ExecuteScalarAsync(cancellationToken))!);
+                seen.Enqueue(await SyncModes.OfAsync(command.Connection!, command.Transaction, cancellationToken));
             }
 
             return result;

@@ -6,9 +6,6 @@ namespace Omnichannel.Flows.Platform.Tests.Data;
 
 public sealed class DeferredLogSyncTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private const long Normal = 1;
-    private const long Full = 2;
-
     [Fact]
     public async Task Begin_RelaxesTheConnectionsCommits_AndDisposing_RestoresFull_BeforeThePooledConnectionIsHandedOutAgain()
     {
@@ -17,15 +14,15 @@ public sealed class DeferredLogSyncTests(TestDatabase database) : IClassFixture<
         {
             await using (await sync.BeginAsync(db, CancellationToken.None))
             {
-                Assert.Equal(Normal, await SynchronousAsync(db));
+                Assert.Equal(SyncModes.Normal, await SynchronousAsync(db));
             }
 
-            Assert.Equal(Full, await SynchronousAsync(db));
+            Assert.Equal(SyncModes.Full, await SynchronousAsync(db));
         }
 
         // The pool hands the same physical connection out again: the default again.
         await using var next = database.CreatePooledContext();
-        Assert.Equal(Full, await SynchronousAsync(next));
+        Assert.Equal(SyncModes.Full, await SynchronousAsync(next));
     }
 
     [Fact]
@@ -51,7 +48,7 @@ public sealed class DeferredLogSyncTests(TestDatabase database) : IClassFixture<
         }
 
         await using var next = database.CreatePooledContext();
-        Assert.Equal(Full, await SynchronousAsync(next));
+        Assert.Equal(SyncModes.Full, await SynchronousAsync(next));
     }
 
     [Fact]
@@ -61,7 +58,7 @@ public sealed class DeferredLogSyncTests(TestDatabase database) : IClassFixture<
         await using var db = database.CreatePooledContext();
         await using (await sync.BeginAsync(db, CancellationToken.None))
         {
-            Assert.Equal(Full, await SynchronousAsync(db));
+            Assert.Equal(SyncModes.Full, await SynchronousAsync(db));
         }
     }
 
@@ -107,9 +104,7 @@ public sealed class DeferredLogSyncTests(TestDatabase database) : IClassFixture<
         await db.Database.OpenConnectionAsync();
         try
         {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "PRAGMA synchronous;";
-            return (long)(await command.ExecuteScalarAsync())!;
+            return await SyncModes.OfAsync(db.Database.GetDbConnection());
         }
         finally
         {
