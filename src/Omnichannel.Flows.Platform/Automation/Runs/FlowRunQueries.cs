@@ -146,15 +146,17 @@ public sealed class FlowRunQueries(IDbContextFactory<FlowsDbContext> dbs)
             return null;
         }
 
-        var journal = await db.FlowJournal.AsNoTracking().Where(j => j.InstanceId == runId)
-            .OrderBy(j => j.Sequence).ThenBy(j => j.At).ThenBy(j => j.Id)
-            .ToListAsync(cancellationToken);
+        var journal = await JournalOf(db, runId).ToListAsync(cancellationToken);
         var waits = await db.FlowBookmarks.AsNoTracking().Where(b => b.InstanceId == runId).OrderBy(b => b.CreatedAt)
             .Select(b => new FlowRunWait(b.NodeId, b.Kind.ToString(), b.DueAt, b.EventName))
             .ToListAsync(cancellationToken);
         var summary = new FlowRunSummary(run.Id, run.FlowId, run.Version, run.SubjectId, run.Status, run.Error, run.CreatedAt, run.UpdatedAt);
         return new FlowRunDetails((await WithContactNamesAsync(db, [summary], cancellationToken))[0], run.TriggerEventId, journal.Select(ToStep).ToList(), waits);
     }
+
+    /// <summary>A run's journal in the order it happened: a range of the journal's key, where a run's entries lie together.</summary>
+    internal static IQueryable<FlowJournalRecord> JournalOf(FlowsDbContext db, string runId) =>
+        db.FlowJournal.AsNoTracking().Where(j => j.InstanceId == runId).OrderBy(j => j.Sequence).ThenBy(j => j.At).ThenBy(j => j.Id);
 
     /// <summary><paramref name="runs"/> with the names of the contacts they are for, read in one query.</summary>
     private static async Task<List<FlowRunSummary>> WithContactNamesAsync(FlowsDbContext db, List<FlowRunSummary> runs, CancellationToken cancellationToken)

@@ -163,15 +163,22 @@ internal sealed class FlowTriggerEventRecordConfiguration : IEntityTypeConfigura
     }
 }
 
+/// <summary>
+/// The journal is keyed by run, then step (the id only keeps entries of one step apart): a run's entries lie together,
+/// read and deleted as a range of the key, with no index besides it. On SQLite the table is <c>WITHOUT ROWID</c> (stored
+/// in the key's order: one b-tree written per entry, where rows plus their key's index would be two). EF cannot declare
+/// that, so the migration <c>JournalClusteredByRun</c> creates it by hand; a later migration that rebuilds the table
+/// must declare it again (<c>FlowJournalLayoutTests</c> fails otherwise).
+/// </summary>
 internal sealed class FlowJournalRecordConfiguration : IEntityTypeConfiguration<FlowJournalRecord>
 {
     public void Configure(EntityTypeBuilder<FlowJournalRecord> builder)
     {
         builder.ToTable("FlowJournal");
+        builder.HasKey(j => new { j.InstanceId, j.Sequence, j.Id });
         builder.Property(j => j.InstanceId).HasMaxLength(64);
         builder.Property(j => j.NodeId).HasMaxLength(100);
         builder.Property(j => j.ActivityType).HasMaxLength(100);
         builder.Property(j => j.Port).HasMaxLength(100);
-        builder.HasIndex(j => new { j.InstanceId, j.Sequence });
     }
 }

@@ -571,6 +571,13 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Store.FlowJournalRecord", b =>
                 {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
@@ -593,11 +600,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.Property<string>("Inputs")
                         .HasColumnType("nvarchar(max)");
 
-                    b.Property<string>("InstanceId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -619,12 +621,7 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.Property<bool>("Resumed")
                         .HasColumnType("bit");
 
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("InstanceId", "Sequence");
+                    b.HasKey("InstanceId", "Sequence", "Id");
 
                     b.ToTable("FlowJournal", (string)null);
                 });
