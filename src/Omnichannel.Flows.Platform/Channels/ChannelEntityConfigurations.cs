@@ -16,7 +16,15 @@ internal sealed class InboundEventConfiguration : IEntityTypeConfiguration<Inbou
         builder.Property(e => e.Error).HasMaxLength(2000);
         builder.HasIndex(e => new { e.Channel, e.DedupeKey }).IsUnique();
         builder.HasIndex(e => new { e.State, e.ReceivedAt });
+        builder.Ignore(e => e.Payload);
+        builder.HasOne(e => e.Body).WithOne().HasForeignKey<InboundEventBody>(b => b.Id).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(e => e.Body).IsRequired();
     }
+}
+
+internal sealed class InboundEventBodyConfiguration : IEntityTypeConfiguration<InboundEventBody>
+{
+    public void Configure(EntityTypeBuilder<InboundEventBody> builder) => builder.ToTable("InboundEventBodies");
 }
 
 internal sealed class WebChatSessionConfiguration : IEntityTypeConfiguration<WebChatSession>

@@ -66,6 +66,7 @@ public abstract class FlowsDbContext(DbContextOptions options)
     public DbSet<BroadcastRecipient> BroadcastRecipients => Set<BroadcastRecipient>();
 
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
+    public DbSet<InboundEventBody> InboundEventBodies => Set<InboundEventBody>();
     public DbSet<WebhookNonce> WebhookNonces => Set<WebhookNonce>();
     public DbSet<WebChatSession> WebChatSessions => Set<WebChatSession>();
 

@@ -31,7 +31,7 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
             // The commit leaves the log's flush to after the turn (DeferredLogSync.FlushLog), where the next writer is not held up.
             Assert.Equal([SyncModes.Normal], inserts.Seen);
             await using var db = database.CreateContext();
-            var stored = await db.InboundEvents.AsNoTracking().Where(e => e.DedupeKey == delivery.DedupeKey).ToListAsync(TestContext.Current.CancellationToken);
+            var stored = await db.InboundEvents.AsNoTracking().Include(e => e.Body).Where(e => e.DedupeKey == delivery.DedupeKey).ToListAsync(TestContext.Current.CancellationToken);
             Assert.Equal(Encoding.UTF8.GetBytes("first"), Assert.Single(stored).Payload);
         }
         finally

@@ -61,6 +61,10 @@ public sealed class RetentionDeletesTests(TestDatabase database) : IClassFixture
         await using var check = database.CreateContext();
         Assert.Equal(5, deleted);
         Assert.Equal(["old-pending", "recent"], await check.InboundEvents.OrderBy(e => e.DedupeKey).Select(e => e.DedupeKey).ToListAsync());
+        // A delivery's body goes with it (cascade): none is left without its delivery.
+        Assert.Equal(["old-pending", "recent"], await check.InboundEventBodies
+            .Join(check.InboundEvents, b => b.Id, e => e.Id, (b, e) => e.DedupeKey).OrderBy(key => key).ToListAsync());
+        Assert.Equal(2, await check.InboundEventBodies.CountAsync());
     }
 
     private static InboundEvent Delivery(string key, DateTime receivedAt, InboundEventState state) => new()

@@ -234,7 +234,7 @@ public sealed class EmailWebhookTests(FlowsAppFactory app) : IClassFixture<Flows
         await app.WaitForInboundProcessingAsync();
         await using var db = await app.CreateDbContextAsync();
         Assert.False(await db.Messages.AnyAsync(m => m.ExternalId == messageId));
-        var bodies = await db.InboundEvents.Where(e => e.Channel == ChannelKind.Email).Select(e => e.Payload).ToListAsync();
+        var bodies = await db.InboundEvents.Where(e => e.Channel == ChannelKind.Email).Select(e => e.Body!.Payload).ToListAsync();
         Assert.DoesNotContain(bodies, b => Encoding.UTF8.GetString(b).Contains(Uri.EscapeDataString(messageId), StringComparison.Ordinal));
     }
 }

@@ -62,7 +62,7 @@ public sealed class MetaMessagingWebhookTests(FlowsAppFactory app) : IClassFixtu
         Assert.Equal("application/problem+json", forged.Content.Headers.ContentType?.MediaType);
         await using var db = await app.CreateDbContextAsync();
         Assert.False(await db.Messages.AnyAsync(m => m.ExternalId == mid));
-        Assert.False(await db.InboundEvents.AnyAsync(e => e.Payload == System.Text.Encoding.UTF8.GetBytes(body)));
+        Assert.False(await db.InboundEventBodies.AnyAsync(b => b.Payload == System.Text.Encoding.UTF8.GetBytes(body)));
     }
 
     [Theory]
@@ -97,7 +97,7 @@ public sealed class MetaMessagingWebhookTests(FlowsAppFactory app) : IClassFixtu
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await using var db = await app.CreateDbContextAsync();
-        var delivery = await db.InboundEvents.SingleAsync(e => e.Payload == System.Text.Encoding.UTF8.GetBytes(body));
+        var delivery = await db.InboundEvents.SingleAsync(e => e.Body!.Payload == System.Text.Encoding.UTF8.GetBytes(body));
         Assert.Equal(InboundEventState.Failed, delivery.State);
         Assert.StartsWith("/entry/0/messaging/1/sender/id:", delivery.Error);
         Assert.False(await db.Messages.AnyAsync(m => m.ExternalId == mid));

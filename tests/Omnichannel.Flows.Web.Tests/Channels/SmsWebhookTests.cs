@@ -78,7 +78,7 @@ public sealed class SmsWebhookTests(FlowsAppFactory app) : IClassFixture<FlowsAp
         Assert.Equal("application/problem+json", forged.Content.Headers.ContentType?.MediaType);
         await using var db = await app.CreateDbContextAsync();
         Assert.False(await db.Messages.AnyAsync(m => m.ExternalId == sid));
-        var stored = await db.InboundEvents.Where(e => e.Channel == ChannelKind.Sms).Select(e => e.Payload).ToListAsync();
+        var stored = await db.InboundEvents.Where(e => e.Channel == ChannelKind.Sms).Select(e => e.Body!.Payload).ToListAsync();
         Assert.DoesNotContain(stored, payload => System.Text.Encoding.UTF8.GetString(payload).Contains(sid, StringComparison.Ordinal));
     }
 

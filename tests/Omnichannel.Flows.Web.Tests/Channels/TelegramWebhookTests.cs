@@ -108,7 +108,7 @@ public sealed class TelegramWebhookTests(FlowsAppFactory app) : IClassFixture<Fl
         Assert.Equal("application/problem+json", wrong.Content.Headers.ContentType?.MediaType);
         await using var db = await app.CreateDbContextAsync();
         Assert.False(await db.Messages.AnyAsync(m => m.ExternalId!.StartsWith($"{chatId}:")));
-        Assert.False(await db.InboundEvents.AnyAsync(e => e.Payload == System.Text.Encoding.UTF8.GetBytes(body)));
+        Assert.False(await db.InboundEventBodies.AnyAsync(b => b.Payload == System.Text.Encoding.UTF8.GetBytes(body)));
     }
 
     [Theory]

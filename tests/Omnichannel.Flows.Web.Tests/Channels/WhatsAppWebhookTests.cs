@@ -86,7 +86,7 @@ public sealed class WhatsAppWebhookTests(FlowsAppFactory app) : IClassFixture<Fl
         Assert.Equal("application/problem+json", forged.Content.Headers.ContentType?.MediaType);
         await using var db = await app.CreateDbContextAsync();
         Assert.False(await db.Messages.AnyAsync(m => m.ExternalId == id));
-        Assert.False(await db.InboundEvents.AnyAsync(e => e.Payload == System.Text.Encoding.UTF8.GetBytes(body)));
+        Assert.False(await db.InboundEventBodies.AnyAsync(b => b.Payload == System.Text.Encoding.UTF8.GetBytes(body)));
     }
 
     [Theory]

@@ -116,7 +116,7 @@ public sealed class MergeAndErasureTests(FlowsAppFactory app) : IClassFixture<Fl
         Assert.False(await db.ContactPhones.AnyAsync(p => p.Number == phone));
         Assert.False(await db.ChannelIdentities.AnyAsync(i => i.ExternalId == phone.TrimStart('+')));
         Assert.False(await db.Messages.AnyAsync(m => m.ContactId == contactId));
-        var rawPayloads = await db.InboundEvents.Select(e => e.Payload).ToListAsync();
+        var rawPayloads = await db.InboundEventBodies.Select(b => b.Payload).ToListAsync();
         Assert.DoesNotContain(rawPayloads, p => System.Text.Encoding.UTF8.GetString(p).Contains(phone.TrimStart('+'), StringComparison.Ordinal));
         Assert.Contains(await db.ContactErasures.ToListAsync(), e => e.MessageCount == 2 && e.MessagesByChannel.Contains("\"whatsapp\":2", StringComparison.Ordinal));
     }

@@ -136,7 +136,7 @@ public sealed class InboundEventProcessor(
 
         return count == 0
             ? []
-            : await db.InboundEvents.AsNoTracking()
+            : await db.InboundEvents.AsNoTracking().Include(e => e.Body)
                 .Where(e => oldest.Contains(e.Id) && e.LockedBy == token)
                 .OrderBy(e => e.ReceivedAt)
                 .ToListAsync(cancellationToken);

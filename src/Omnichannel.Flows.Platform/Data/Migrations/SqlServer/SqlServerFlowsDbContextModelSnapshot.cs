@@ -909,10 +909,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("datetime2");
 
-                    b.Property<byte[]>("Payload")
-                        .IsRequired()
-                        .HasColumnType("varbinary(max)");
-
                     b.Property<DateTime?>("ProcessedAt")
                         .HasColumnType("datetime2");
 
@@ -936,6 +932,20 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                     b.HasIndex("State", "ReceivedAt");
 
                     b.ToTable("InboundEvents");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEventBody", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("InboundEventBodies", (string)null);
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.WebhookNonce", b =>
@@ -1951,6 +1961,15 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEventBody", b =>
+                {
+                    b.HasOne("Omnichannel.Flows.Platform.Channels.Ingest.InboundEvent", null)
+                        .WithOne("Body")
+                        .HasForeignKey("Omnichannel.Flows.Platform.Channels.Ingest.InboundEventBody", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
                 {
                     b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
@@ -2067,6 +2086,12 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.SqlServer
             modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Definitions.Flow", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEvent", b =>
+                {
+                    b.Navigation("Body")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.Contact", b =>

@@ -896,10 +896,6 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Payload")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<DateTime?>("ProcessedAt")
                         .HasColumnType("TEXT");
 
@@ -923,6 +919,20 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                     b.HasIndex("State", "ReceivedAt");
 
                     b.ToTable("InboundEvents");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEventBody", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("InboundEventBodies", (string)null);
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.WebhookNonce", b =>
@@ -1938,6 +1948,15 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEventBody", b =>
+                {
+                    b.HasOne("Omnichannel.Flows.Platform.Channels.Ingest.InboundEvent", null)
+                        .WithOne("Body")
+                        .HasForeignKey("Omnichannel.Flows.Platform.Channels.Ingest.InboundEventBody", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.WebChat.WebChatSession", b =>
                 {
                     b.HasOne("Omnichannel.Flows.Platform.Contacts.Contact", null)
@@ -2054,6 +2073,12 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Omnichannel.Flows.Platform.Automation.Definitions.Flow", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Omnichannel.Flows.Platform.Channels.Ingest.InboundEvent", b =>
+                {
+                    b.Navigation("Body")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Omnichannel.Flows.Platform.Contacts.Contact", b =>
