@@ -17,9 +17,9 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
     [Fact]
     public async Task ADelivery_IsCommittedWithoutSyncingInTheWriteTurn_AndStoredOnceWhenDeliveredTwice()
     {
-        var inserts = new SyncModeOfInserts();
+        var commits = new SyncModeOfCommits();
         var logSync = new DeferredLogSync(Options.Create(new DatabaseOptions()));
-        var writer = await StartAsync(inserts, logSync);
+        var writer = await StartAsync(commits, logSync);
         try
         {
             var delivery = Delivery("first");
@@ -29,7 +29,7 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
             Assert.False(await writer.WriteAsync(Delivery("first"), TestContext.Current.CancellationToken));
 
             // The commit leaves the log's flush to after the turn (DeferredLogSync.FlushLog), where the next writer is not held up.
-            Assert.Equal([SyncModes.Normal], inserts.Seen);
+            Assert.Equal([SyncModes.Normal], commits.Seen);
             await using var db = database.CreateContext();
             var stored = await db.InboundEvents.AsNoTracking().Include(e => e.Body).Where(e => e.DedupeKey == delivery.DedupeKey).ToListAsync(TestContext.Current.CancellationToken);
             Assert.Equal(Encoding.UTF8.GetBytes("first"), Assert.Single(stored).Payload);
@@ -43,13 +43,13 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
     [Fact]
     public async Task WithSyncEveryCommit_TheCommitSyncsItself()
     {
-        var inserts = new SyncModeOfInserts();
+        var commits = new SyncModeOfCommits();
         var logSync = new DeferredLogSync(Options.Create(new DatabaseOptions { SyncEveryCommit = true }));
-        var writer = await StartAsync(inserts, logSync);
+        var writer = await StartAsync(commits, logSync);
         try
         {
             Assert.True(await writer.WriteAsync(Delivery("synced"), TestContext.Current.CancellationToken));
-            Assert.Equal([SyncModes.Full], inserts.Seen);
+            Assert.Equal([SyncModes.Full], commits.Seen);
             Assert.Equal(0, logSync.LogFlushes);
         }
         finally
@@ -61,7 +61,7 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
     [Fact]
     public async Task TheSameBodyOnAnotherChannel_IsAnotherDelivery()
     {
-        var writer = await StartAsync(new SyncModeOfInserts(), new DeferredLogSync(Options.Create(new DatabaseOptions())));
+        var writer = await StartAsync(new SyncModeOfCommits(), new DeferredLogSync(Options.Create(new DatabaseOptions())));
         try
         {
             Assert.True(await writer.WriteAsync(Delivery("shared body"), TestContext.Current.CancellationToken));
@@ -85,9 +85,9 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
         Assert.EndsWith("USING COVERING INDEX IX_InboundEvents_Channel_DedupeKey (Channel=? AND DedupeKey=?)", lookup, StringComparison.Ordinal);
     }
 
-    private async Task<InboundEventWriter> StartAsync(SyncModeOfInserts inserts, DeferredLogSync logSync)
+    private async Task<InboundEventWriter> StartAsync(SyncModeOfCommits commits, DeferredLogSync logSync)
     {
-        var writer = new InboundEventWriter(new InterceptedContexts(database, inserts), new DatabaseWriteGate(), logSync, NullLogger<InboundEventWriter>.Instance);
+        var writer = new InboundEventWriter(new InterceptedContexts(database, commits), new DatabaseWriteGate(), logSync, NullLogger<InboundEventWriter>.Instance);
         await writer.StartAsync(TestContext.Current.CancellationToken);
         return writer;
     }
@@ -100,28 +100,24 @@ public sealed class InboundEventWriterTests(TestDatabase database) : IClassFixtu
         ReceivedAt = DateTime.UtcNow,
     };
 
-    /// <summary>Contexts on the test's database whose inserts into <c>InboundEvents</c> note how their connection syncs commits.</summary>
-    private sealed class InterceptedContexts(TestDatabase database, SyncModeOfInserts inserts) : IDbContextFactory<FlowsDbContext>
+    /// <summary>Contexts on the test's database whose commits note how their connection syncs them.</summary>
+    private sealed class InterceptedContexts(TestDatabase database, SyncModeOfCommits commits) : IDbContextFactory<FlowsDbContext>
     {
         public FlowsDbContext CreateDbContext() => new SqliteFlowsDbContext(new DbContextOptionsBuilder<SqliteFlowsDbContext>()
-            .UseSqlite($"Data Source={database.DataSource};Pooling=True").AddInterceptors(inserts).Options);
+            .UseSqlite($"Data Source={database.DataSource};Pooling=True").AddInterceptors(commits).Options);
     }
 
-    /// <summary>The <c>PRAGMA synchronous</c> of the connection of each insert into <c>InboundEvents</c>, read just before it runs.</summary>
-    private sealed class SyncModeOfInserts : DbCommandInterceptor
+    /// <summary>The <c>PRAGMA synchronous</c> of the connection of each commit, read just before it commits.</summary>
+    private sealed class SyncModeOfCommits : DbTransactionInterceptor
     {
         private readonly ConcurrentQueue<long> seen = new();
 
         public IReadOnlyCollection<long> Seen => seen;
 
-        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(
+            DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.Contains("INSERT INTO \"InboundEvents\"", StringComparison.Ordinal))
-            {
-                seen.Enqueue(await SyncModes.OfAsync(command.Connection!, command.Transaction, cancellationToken));
-            }
-
+            seen.Enqueue(await SyncModes.OfAsync(transaction.Connection!, transaction, cancellationToken));
             return result;
         }
     }

@@ -69,7 +69,8 @@ public sealed class SynchronousByStatement : DbCommandInterceptor
     {
         var text = command.CommandText;
         string? statement =
-            text.Contains("INSERT INTO \"InboundEvents\"", StringComparison.Ordinal) ? StoreDelivery
+            // The batch's duplicate check, on the connection its rows are then inserted on (by prepared statements, unseen here).
+            text.StartsWith("SELECT \"i\".\"DedupeKey\"", StringComparison.Ordinal) && text.Contains("FROM \"InboundEvents\"", StringComparison.Ordinal) ? StoreDelivery
             : text.Contains("UPDATE \"InboundEvents\"", StringComparison.Ordinal) && text.Contains("\"LockedBy\" = ", StringComparison.Ordinal) ? ClaimDeliveries
             : text.Contains("UPDATE \"AutomationEvents\"", StringComparison.Ordinal) && text.Contains("\"DispatchedAt\" = ", StringComparison.Ordinal) ? MarkEventsDispatched
             : text.Contains("UPDATE \"AutomationEvents\"", StringComparison.Ordinal) && text.Contains("\"LockedBy\" = ", StringComparison.Ordinal) ? ClaimEvents

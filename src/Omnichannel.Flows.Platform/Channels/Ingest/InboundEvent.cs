@@ -27,6 +27,9 @@ public sealed class InboundEvent
     /// twenty, and every page a claim or mark touches goes to the log). Deleted with the delivery (cascade).
     /// </summary>
     public InboundEventBody? Body { get; private set; }
+
+    /// <summary>The body's row with this delivery's id, for inserts made without EF (which sets it when the delivery is added).</summary>
+    internal InboundEventBody BodyRow() => new() { Id = Id, Payload = Payload };
     public DateTime ReceivedAt { get; init; }
     public string? TraceParent { get; init; }
 

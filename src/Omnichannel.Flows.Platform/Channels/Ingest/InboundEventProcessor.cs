@@ -134,13 +134,14 @@ public sealed class InboundEventProcessor(
                     .SetProperty(e => e.LockedUntil, now + Lease), cancellationToken);
         }
 
-        return count == 0
-            ? []
-            : await db.InboundEvents.AsNoTracking().Include(e => e.Body)
-                .Where(e => oldest.Contains(e.Id) && e.LockedBy == token)
-                .OrderBy(e => e.ReceivedAt)
-                .ToListAsync(cancellationToken);
+        return count == 0 ? [] : await Claimed(db, oldest, token).ToListAsync(cancellationToken);
     }
+
+    /// <summary>Those of <paramref name="ids"/> a claim made with <paramref name="token"/> holds, with their bodies, in order.</summary>
+    internal static IQueryable<InboundEvent> Claimed(FlowsDbContext db, List<Guid> ids, Guid token) =>
+        db.InboundEvents.AsNoTracking().Include(e => e.Body)
+            .Where(e => ids.Contains(e.Id) && e.LockedBy == token)
+            .OrderBy(e => e.ReceivedAt);
 
     /// <summary>
     /// The deliveries from <paramref name="start"/> on that carry only what customers wrote (the common case, and what a
