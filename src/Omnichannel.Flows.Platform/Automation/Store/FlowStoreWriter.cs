@@ -122,7 +122,12 @@ public sealed class FlowStoreWriter(
         {
             foreach (var write in batch.OfType<CheckpointWrite>())
             {
-                buffered.TryRemove(KeyValuePair.Create(write.InstanceId, write.Checkpoint.Instance));
+                // Only if no later step of the run replaced it: compared by reference first (an instance's own Equals
+                // compares every field, and a run's later steps are the common case).
+                if (buffered.TryGetValue(write.InstanceId, out var current) && ReferenceEquals(current, write.Checkpoint.Instance))
+                {
+                    buffered.TryRemove(KeyValuePair.Create(write.InstanceId, current));
+                }
             }
         }
     }
