@@ -6,22 +6,25 @@ using Omnichannel.Flows.Platform.Tests.Data;
 namespace Omnichannel.Flows.Platform.Tests.Automation;
 
 /// <summary>
-/// The journal is stored in its key's order, by run then step (<c>WITHOUT ROWID</c>, created by hand in a migration):
-/// a run's entries are read and deleted as one range of the key, and writing an entry writes one b-tree.
+/// Tables the flow store writes for every run are stored in their key's order (<c>WITHOUT ROWID</c>, created by hand in
+/// migrations, which EF cannot declare): the journal by run then step, so a run's entries are read and deleted as one
+/// range of the key and an entry writes one b-tree; the trigger-event ids a start dedupes on by flow then event.
 /// </summary>
-public sealed class FlowJournalLayoutTests(TestDatabase database) : IClassFixture<TestDatabase>
+public sealed class FlowStoreLayoutTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    [Fact]
-    public async Task TheJournal_IsStoredInTheOrderOfItsKey_WithNoOtherIndex()
+    [Theory]
+    [InlineData("FlowJournal", "\"InstanceId\", \"Sequence\", \"Id\"", "sqlite_autoindex_FlowJournal_1:pk")]
+    [InlineData("FlowTriggerEvents", "\"FlowId\", \"EventId\"", "IX_FlowTriggerEvents_SeenAt:c,sqlite_autoindex_FlowTriggerEvents_1:pk")]
+    public async Task TheTable_IsStoredInTheOrderOfItsKey_WithOnlyTheIndexesItsQueriesUse(string table, string key, string indexes)
     {
         await using var db = database.CreateContext();
 
-        var definition = await ScalarAsync(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'FlowJournal'");
-        var indexes = await ScalarAsync(db, "SELECT group_concat(name || ':' || origin) FROM pragma_index_list('FlowJournal')");
+        var definition = await ScalarAsync(db, $"SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{table}'");
+        var found = await ScalarAsync(db, $"SELECT group_concat(name || ':' || origin) FROM (SELECT name, origin FROM pragma_index_list('{table}') ORDER BY name)");
 
         Assert.EndsWith("WITHOUT ROWID", definition.TrimEnd(), StringComparison.Ordinal);
-        Assert.Contains("""PRIMARY KEY ("InstanceId", "Sequence", "Id")""", definition, StringComparison.Ordinal);
-        Assert.Equal("sqlite_autoindex_FlowJournal_1:pk", indexes);
+        Assert.Contains($"PRIMARY KEY ({key})", definition, StringComparison.Ordinal);
+        Assert.Equal(indexes, found);
     }
 
     [Fact]

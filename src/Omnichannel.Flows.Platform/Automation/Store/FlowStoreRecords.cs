@@ -150,6 +150,11 @@ internal sealed class FlowBookmarkRecordConfiguration : IEntityTypeConfiguration
     }
 }
 
+/// <summary>
+/// On SQLite the table is <c>WITHOUT ROWID</c> (stored in its key's order), which EF cannot declare: the migration
+/// <c>TriggerEventsInKeyOrder</c> creates it by hand, and a later migration that rebuilds the table must declare it again
+/// (<c>FlowStoreLayoutTests</c> fails otherwise).
+/// </summary>
 internal sealed class FlowTriggerEventRecordConfiguration : IEntityTypeConfiguration<FlowTriggerEventRecord>
 {
     public void Configure(EntityTypeBuilder<FlowTriggerEventRecord> builder)
@@ -168,7 +173,7 @@ internal sealed class FlowTriggerEventRecordConfiguration : IEntityTypeConfigura
 /// read and deleted as a range of the key, with no index besides it. On SQLite the table is <c>WITHOUT ROWID</c> (stored
 /// in the key's order: one b-tree written per entry, where rows plus their key's index would be two). EF cannot declare
 /// that, so the migration <c>JournalClusteredByRun</c> creates it by hand; a later migration that rebuilds the table
-/// must declare it again (<c>FlowJournalLayoutTests</c> fails otherwise).
+/// must declare it again (<c>FlowStoreLayoutTests</c> fails otherwise).
 /// </summary>
 internal sealed class FlowJournalRecordConfiguration : IEntityTypeConfiguration<FlowJournalRecord>
 {

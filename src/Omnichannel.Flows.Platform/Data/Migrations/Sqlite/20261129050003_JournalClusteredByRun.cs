@@ -12,7 +12,7 @@ namespace Omnichannel.Flows.Platform.Data.Migrations.Sqlite
         {
             // Hand-written: EF cannot declare a table WITHOUT ROWID. The journal is stored in its key's order (a run's
             // entries together, each written into one b-tree) rather than as rows plus an index on the id plus one on
-            // (InstanceId, Sequence): one b-tree written per entry instead of three. FlowJournalLayoutTests guards it.
+            // (InstanceId, Sequence): one b-tree written per entry instead of three. FlowStoreLayoutTests guards it.
             migrationBuilder.DropIndex(
                 name: "IX_FlowJournal_InstanceId_Sequence",
                 table: "FlowJournal");
