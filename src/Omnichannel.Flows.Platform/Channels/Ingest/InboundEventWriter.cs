@@ -127,16 +127,18 @@ public sealed class InboundEventWriter(
 
     /// <summary>
     /// The deliveries and their bodies in one transaction, many rows to a prepared statement: EF would prepare and run
-    /// one statement per row, two per delivery, in the write turn.
+    /// one statement per row, two per delivery, in the write turn. Inside the provider's execution strategy (SQL Server
+    /// retries a transient failure: the whole transaction again).
     /// </summary>
-    private static async Task InsertAsync(FlowsDbContext db, List<PendingWrite> fresh)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        using var prepared = new PreparedCommands(db);
-        await prepared.InsertAllAsync([.. fresh.Select(p => p.Delivery)], CancellationToken.None);
-        await prepared.InsertAllAsync([.. fresh.Select(p => p.Delivery.BodyRow())], CancellationToken.None);
-        await transaction.CommitAsync();
-    }
+    private static Task InsertAsync(FlowsDbContext db, List<PendingWrite> fresh) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            using var prepared = new PreparedCommands(db);
+            await prepared.InsertAllAsync([.. fresh.Select(p => p.Delivery)], CancellationToken.None);
+            await prepared.InsertAllAsync([.. fresh.Select(p => p.Delivery.BodyRow())], CancellationToken.None);
+            await transaction.CommitAsync();
+        });
 
     /// <summary>
     /// Which of <paramref name="keys"/> are stored for <paramref name="channel"/>: looked up in the unique index, whose
