@@ -32,7 +32,11 @@ public static class DataServiceCollectionExtensions
                 throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Default is not set.");
             }
 
-            services.AddProviderContext<SqlServerFlowsDbContext>(o => o.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure()));
+            // No retrying execution strategy (EnableRetryOnFailure): it refuses EF's queries and saves inside a transaction
+            // begun outside it, and the app begins its own (processing slices with savepoints, claims, the outboxes,
+            // merges). A transient failure fails that unit, which is redone: leases run out, jobs and passes retry,
+            // providers redeliver webhooks.
+            services.AddProviderContext<SqlServerFlowsDbContext>(o => o.UseSqlServer(connectionString));
         }
         else
         {

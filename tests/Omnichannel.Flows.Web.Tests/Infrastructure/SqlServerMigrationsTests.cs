@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
 using Omnichannel.Flows.Platform.Data;
 
 namespace Omnichannel.Flows.Web.Tests.Infrastructure;
@@ -26,6 +29,23 @@ public sealed class SqlServerMigrationsTests
         }
 
         Assert.Contains("[ExternalId] IS NOT NULL", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheSqlServerContext_AllowsTheTransactionsTheAppBegins()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "SqlServer",
+            ["ConnectionStrings:Default"] = "Server=unused;Database=Omnichannel;TrustServerCertificate=True",
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddFlowsData(configuration, new HostingEnvironment { ContentRootPath = Path.GetTempPath() });
+        using var provider = services.BuildServiceProvider();
+        using var db = provider.GetRequiredService<IDbContextFactory<FlowsDbContext>>().CreateDbContext();
+
+        // A retrying strategy throws on the first query of a transaction begun outside it (processing, claims, outboxes).
+        Assert.IsType<SqlServerFlowsDbContext>(db);
+        Assert.False(db.Database.CreateExecutionStrategy().RetriesOnFailure);
     }
 
     [Fact]

@@ -157,7 +157,7 @@ public sealed class FlowStoreWriter(
         var grouped = Group(writes, together);
         try
         {
-            // SQL Server's retrying strategy only allows a transaction of ours inside it; it may run the whole batch again.
+            // Inside the provider's execution strategy: one that retries (none is configured) runs the whole batch again.
             await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
                 db.ChangeTracker.Clear();

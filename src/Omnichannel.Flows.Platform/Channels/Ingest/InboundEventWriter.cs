@@ -127,8 +127,8 @@ public sealed class InboundEventWriter(
 
     /// <summary>
     /// The deliveries and their bodies in one transaction, many rows to a prepared statement: EF would prepare and run
-    /// one statement per row, two per delivery, in the write turn. Inside the provider's execution strategy (SQL Server
-    /// retries a transient failure: the whole transaction again).
+    /// one statement per row, two per delivery, in the write turn. Inside the provider's execution strategy: one that
+    /// retries (none is configured) runs the whole transaction again.
     /// </summary>
     private static Task InsertAsync(FlowsDbContext db, List<PendingWrite> fresh) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
