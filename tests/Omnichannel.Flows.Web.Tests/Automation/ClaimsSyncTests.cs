@@ -15,8 +15,6 @@ namespace Omnichannel.Flows.Web.Tests.Automation;
 /// </summary>
 public sealed class ClaimsSyncTests(ClaimsSyncTests.App app) : IClassFixture<ClaimsSyncTests.App>
 {
-    private const long Normal = 1;
-
     [Fact]
     public async Task ClaimsAndTheDispatchedMark_CommitUnsynced_TheWebhooksDeliveryFlushedBeforeItsAnswer()
     {
@@ -27,10 +25,10 @@ public sealed class ClaimsSyncTests(ClaimsSyncTests.App app) : IClassFixture<Cla
         await app.WaitForEventsDispatchedAsync(contactId);
 
         var seen = app.Statements.Seen;
-        Assert.Equal([Normal], seen.GetValueOrDefault(SynchronousByStatement.StoreDelivery, []).Distinct());
-        Assert.Equal([Normal], seen.GetValueOrDefault(SynchronousByStatement.ClaimDeliveries, []).Distinct());
-        Assert.Equal([Normal], seen.GetValueOrDefault(SynchronousByStatement.ClaimEvents, []).Distinct());
-        Assert.Equal([Normal], seen.GetValueOrDefault(SynchronousByStatement.MarkEventsDispatched, []).Distinct());
+        Assert.Equal([SyncModes.Normal], seen.GetValueOrDefault(SynchronousByStatement.StoreDelivery, []).Distinct());
+        Assert.Equal([SyncModes.Normal], seen.GetValueOrDefault(SynchronousByStatement.ClaimDeliveries, []).Distinct());
+        Assert.Equal([SyncModes.Normal], seen.GetValueOrDefault(SynchronousByStatement.ClaimEvents, []).Distinct());
+        Assert.Equal([SyncModes.Normal], seen.GetValueOrDefault(SynchronousByStatement.MarkEventsDispatched, []).Distinct());
     }
 
     public sealed class App : AutomationAppFactory
@@ -80,10 +78,7 @@ public sealed class SynchronousByStatement : DbCommandInterceptor
             return;
         }
 
-        using var pragma = connection.CreateCommand();
-        pragma.Transaction = command.Transaction;
-        pragma.CommandText = "PRAGMA synchronous;";
-        var mode = (long)pragma.ExecuteScalar()!;
+        var mode = SyncModes.Of(connection, command.Transaction);
         var modes = Seen.GetOrAdd(statement, _ => []);
         lock (modes)
         {

@@ -17,8 +17,6 @@ namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
 /// </summary>
 public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClassFixture<StepSaveSyncTests.ProbingApp>
 {
-    private const long Normal = 1;
-
     [Fact]
     public async Task AnAssignmentDuringARun_CommitsWithoutSyncingTheLog()
     {
@@ -32,7 +30,7 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
         }
 
         var save = Assert.Single(app.Probe.Saves, s => s.Types.Contains(nameof(Conversation)));
-        Assert.Equal(Normal, save.Synchronous);
+        Assert.Equal(SyncModes.Normal, save.Synchronous);
         Assert.NotNull((await app.ConversationAsync(contactId)).AssignedTeamId);
     }
 
@@ -53,7 +51,7 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
         var saves = app.Probe.Saves.Where(s => s.Types.Contains(nameof(Message))).ToList();
         Assert.NotEmpty(saves);
         // Committed in the write turn without the disk's wait, then flushed before the save returned to the sender.
-        Assert.All(saves, s => Assert.Equal(Normal, s.Synchronous));
+        Assert.All(saves, s => Assert.Equal(SyncModes.Normal, s.Synchronous));
         Assert.All(saves, s => Assert.True(s.FlushesAfter > s.FlushesBefore, "The log was not flushed before the save returned."));
     }
 
@@ -110,9 +108,7 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
                     .Select(e => e.Metadata.ClrType.Name)
                     .ToHashSet();
                 await db.Database.OpenConnectionAsync(cancellationToken);
-                await using var command = db.Database.GetDbConnection().CreateCommand();
-                command.CommandText = "PRAGMA synchronous;";
-                var save = new Save(types, (long)(await command.ExecuteScalarAsync(cancellationToken))!, logSync!.LogFlushes);
+                var save = new Save(types, await SyncModes.OfAsync(db.Database.GetDbConnection(), cancellationToken), logSync!.LogFlushes);
                 open.AddOrUpdate(db, save);
                 Saves.Enqueue(save);
             }
