@@ -404,78 +404,7 @@ public sealed class InboundBacklogTests(HeldInboundAppFactory app) : IClassFixtu
     /// <summary>Telegram dates are whole seconds.</summary>
     private DateTimeOffset WholeSecondsNow() => DateTimeOffset.FromUnixTimeSeconds(app.Clock.GetUtcNow().ToUnixTimeSeconds());
 
-    /// <summary>New Telegram customers, at least one in each of two lanes.</summary>
-    private static long[] Customers(int count)
-    {
-        while (true)
-        {
-            long[] chats = [.. Enumerable.Range(0, count).Select(_ => TelegramPayloads.NewUserId())];
-            if (chats.Select(chat => InboundEventProcessor.LaneOf(ChannelKind.Telegram, new CustomerIdentity(Id(chat)), 2)).Distinct().Count() == 2)
-            {
-                return chats;
-            }
-        }
-    }
-
     private static string Id(long chat) => chat.ToString(CultureInfo.InvariantCulture);
-
-    [Fact]
-    public async Task ABacklogOfManyCustomers_RecordedInLanesSideBySide_KeepsEachCustomersMessagesTogetherAndInOrder()
-    {
-        var now = WholeSecondsNow();
-        var known = Customers(6);
-        await StoreAsync([.. known.Select(chat => TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddMinutes(-5), "before"))]);
-        await ProcessAsync();
-        var customers = known.Concat(Customers(4)).ToArray();
-        // Both lanes have customers, and the run is long enough to be split between them.
-        Assert.Equal(2, customers.Select(chat => InboundEventProcessor.LaneOf(ChannelKind.Telegram, new CustomerIdentity(Id(chat)), 2)).Distinct().Count());
-        const int Rounds = 5;
-        Assert.True(customers.Length * Rounds >= InboundEventProcessor.LeastRunForLanes);
-
-        await StoreAsync([.. Enumerable.Range(0, Rounds).SelectMany(round => customers.Select(chat =>
-            TelegramPayloads.Text(chat, TelegramPayloads.NewMessageId(), now.AddSeconds(round), $"message {round}")))]);
-        await ProcessAsync();
-
-        Assert.Empty(FallBacks());
-        await using var db = await app.CreateDbContextAsync();
-        foreach (var chat in customers)
-        {
-            var identity = await db.ChannelIdentities.SingleAsync(i => i.Channel == ChannelKind.Telegram && i.ExternalId == Id(chat));
-            var texts = await db.Messages.Where(m => m.ContactId == identity.ContactId).Select(m => m.Text).ToListAsync();
-            Assert.Equal(Rounds + (known.Contains(chat) ? 1 : 0), texts.Count);
-            Assert.Equal(Rounds, texts.Count(t => t!.StartsWith("message ", StringComparison.Ordinal)));
-            var thread = await db.Conversations.SingleAsync(c => c.ContactId == identity.ContactId);
-            Assert.Equal(now.AddSeconds(Rounds - 1).UtcDateTime, thread.LastCustomerMessageAt);
-            Assert.Equal(now.AddSeconds(Rounds - 1).UtcDateTime, identity.LastInboundAt);
-            var received = await db.AutomationEvents.Where(e => e.ContactId == identity.ContactId && e.Type == AutomationEventTypes.MessageReceived)
-                .Select(e => e.Payload!).ToListAsync();
-            // Recorded in the order they came: only the first message the customer ever sent counts as their first.
-            var first = Assert.Single(received, p => p.Contains("\"firstMessage\":true", StringComparison.Ordinal));
-            Assert.Contains(known.Contains(chat) ? "\"before\"" : "\"message 0\"", first, StringComparison.Ordinal);
-            Assert.Equal(1, await db.AutomationEvents.CountAsync(e => e.ContactId == identity.ContactId && e.Type == AutomationEventTypes.ContactCreated));
-        }
-    }
-
-    [Fact]
-    public void OnePersonsWhatsAppAndSms_ShareALane_ACustomersMessagesStayInTheirs_AndCustomersSpreadOverTheLanes()
-    {
-        var phone = TestData.NewGermanMobile();
-        var onWhatsApp = new CustomerIdentity(phone.TrimStart('+')) { ProvenPhone = phone.TrimStart('+') };
-        var bySms = new CustomerIdentity(phone) { ProvenPhone = phone };
-        var onTelegram = new CustomerIdentity("700000001");
-        var sharingAPhoneOnTelegram = onTelegram with { ProvenPhone = phone };
-        for (var lanes = 1; lanes <= 4; lanes++)
-        {
-            Assert.Equal(InboundEventProcessor.LaneOf(ChannelKind.WhatsApp, onWhatsApp, lanes), InboundEventProcessor.LaneOf(ChannelKind.Sms, bySms, lanes));
-            Assert.Equal(InboundEventProcessor.LaneOf(ChannelKind.Telegram, onTelegram, lanes),
-                InboundEventProcessor.LaneOf(ChannelKind.Telegram, sharingAPhoneOnTelegram, lanes));
-        }
-
-        var spread = Enumerable.Range(0, 1000).Select(i => InboundEventProcessor.LaneOf(ChannelKind.Telegram, new CustomerIdentity($"{700_000_000 + i}"), 2))
-            .GroupBy(lane => lane).ToDictionary(g => g.Key, g => g.Count());
-        Assert.InRange(spread[0], 400, 600);
-        Assert.Equal(1000, spread[0] + spread[1]);
-    }
 
     [Fact]
     public async Task Claims_LookForTheOldestPendingInTheStateIndex_AndForTheClaimedRows_ByTheirIds_NotAmongTheWholeBacklog()

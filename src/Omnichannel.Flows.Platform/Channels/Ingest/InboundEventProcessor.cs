@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Omnichannel.Flows.Engine;
@@ -15,11 +14,9 @@ namespace Omnichannel.Flows.Platform.Channels.Ingest;
 /// Turns stored deliveries into messages and statuses. A batch is claimed with a lease (a conditional update), so
 /// several instances never process the same delivery at once; deliveries are handled a slice per transaction: runs of
 /// customer messages many to one save (<see cref="CustomerMessageSlices"/>), anything else one by one, each in its own
-/// savepoint. Runs of customer messages are recorded in several lanes side by side (<see cref="WebhookOptions.ProcessingLanes"/>),
-/// each customer's in one lane, in order. Handling is idempotent (unique indexes), so a retry after a crash changes nothing twice.
+/// savepoint. Handling is idempotent (unique indexes), so a retry after a crash changes nothing twice.
 /// </summary>
 public sealed class InboundEventProcessor(
-    IServiceProvider services,
     IDbContextFactory<FlowsDbContext> dbs,
     DatabaseWriteGate gate,
     DeferredLogSync deferredSync,
@@ -53,23 +50,18 @@ public sealed class InboundEventProcessor(
     private const int FirstTogether = 32;
     private const int MaxTogether = 256;
 
-    /// <summary>
-    /// The lanes customer messages are recorded in side by side (<see cref="WebhookOptions.ProcessingLanes"/>): lane 0 runs
-    /// on the pass's own thread and takes every other delivery too; each other lane gets a thread of its own while it works.
-    /// </summary>
-    private readonly Lane[] lanes = CreateLanes(slices, services, options.Value.ProcessingLanes);
+    /// <summary>How many deliveries the next slice recording them together takes (<see cref="NextTogetherSize"/>).</summary>
+    private int togetherSize = FirstTogether;
 
     /// <summary>
-    /// A run of customer messages shorter than this is recorded in lane 0 alone: split, its slices would be too small to
-    /// be worth a thread and a commit each.
+    /// Whether webhook commits took turns at the gate during the last slice. A slice recorded before its write turn is
+    /// sized then, when no webhook waits yet, and cannot end its save early once one does: while webhooks arrive, it is
+    /// sized for the short budget.
     /// </summary>
-    internal const int LeastRunForLanes = 16;
+    private bool webhooksArriving;
 
-    private static Lane[] CreateLanes(CustomerMessageSlices first, IServiceProvider services, int count) =>
-        [new Lane(first), .. Enumerable.Range(1, count - 1).Select(_ => new Lane(ActivatorUtilities.CreateInstance<CustomerMessageSlices>(services)))];
-
-    /// <summary>The time budget of <paramref name="lane"/>'s slice running now: the short one while webhook commits wait at the gate or arrive.</summary>
-    private TimeSpan Budget(Lane lane) => gate.WebhookWaiting || lane.WebhooksArriving ? SliceBudget : QuietSliceBudget;
+    /// <summary>The time budget of the slice running now: the short one while webhook commits wait at the gate or arrive.</summary>
+    private TimeSpan Budget => gate.WebhookWaiting || webhooksArriving ? SliceBudget : QuietSliceBudget;
 
     private static int NextTogetherSize(int taken, int processed) =>
         processed == taken ? Math.Min(taken * 2, MaxTogether) : Math.Clamp(processed + processed / 4 + 1, 4, MaxTogether);
@@ -77,136 +69,36 @@ public sealed class InboundEventProcessor(
     /// <returns>How many deliveries were claimed (0 when there is nothing to do).</returns>
     public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
-        List<ParseOutcome> claimed = [.. (await ClaimAsync(cancellationToken)).Select(Parse)];
-        var next = 0;
-        while (next < claimed.Count)
-        {
-            var end = next;
-            while (end < claimed.Count && AsCustomerMessages(claimed[end]) is not null)
-            {
-                end++;
-            }
-
-            if (lanes.Length > 1 && end - next >= LeastRunForLanes)
-            {
-                await ProcessInLanesAsync(claimed[next..end], cancellationToken);
-                next = end;
-                continue;
-            }
-
-            // Up to the next run long enough for the lanes, in order in lane 0: a short run of customer messages, or
-            // deliveries that carry anything else.
-            var until = RunForLanesFrom(claimed, end > next ? end : next + 1);
-            await ProcessInOrderAsync(claimed[next..until], lanes[0], cancellationToken);
-            next = until;
-        }
-
-        return claimed.Count;
-    }
-
-    /// <summary>Where the first run of customer messages long enough for the lanes starts from <paramref name="start"/> on (or the end).</summary>
-    private int RunForLanesFrom(List<ParseOutcome> claimed, int start)
-    {
-        var length = 0;
-        for (var index = start; lanes.Length > 1 && index < claimed.Count; index++)
-        {
-            length = AsCustomerMessages(claimed[index]) is null ? 0 : length + 1;
-            if (length == LeastRunForLanes)
-            {
-                return index + 1 - length;
-            }
-        }
-
-        return claimed.Count;
-    }
-
-    /// <summary>
-    /// Records a run of customer messages in the lanes side by side, each customer's messages in one lane in the order
-    /// they came (<see cref="LaneOf"/>); the run is done when every lane is. What one lane read and another changed
-    /// meanwhile (a profile two lanes' customers share) is caught as it is between app instances — the plain path's
-    /// conditional updates, the tracked path's check in its write turn — and recorded again.
-    /// </summary>
-    private async Task ProcessInLanesAsync(List<ParseOutcome> run, CancellationToken cancellationToken)
-    {
-        var shares = lanes.Select(_ => new List<ParseOutcome>()).ToArray();
-        foreach (var delivery in run)
-        {
-            shares[LaneOf(delivery.Delivery.Channel, ((InboundMessage)delivery.Items[0]).Customer, lanes.Length)].Add(delivery);
-        }
-
-        var working = new List<Task>(lanes.Length);
-        for (var index = 1; index < lanes.Length; index++)
-        {
-            var (share, lane) = (shares[index], lanes[index]);
-            if (share.Count > 0)
-            {
-                working.Add(DedicatedWriterThread.RunAsync($"Webhook processor lane {index}", () => ProcessInOrderAsync(share, lane, cancellationToken)));
-            }
-        }
-
-        working.Add(ProcessInOrderAsync(shares[0], lanes[0], cancellationToken));
-        await Task.WhenAll(working);
-    }
-
-    /// <summary>
-    /// The lane of a delivery of customer messages, by who wrote its first message: on WhatsApp and SMS, where the sender
-    /// is their phone number, its digits (so one person's WhatsApp and SMS share a lane, and the second finds the profile
-    /// the first made rather than making another); elsewhere their id on the channel, which every message of theirs
-    /// carries (a phone one of them shares, as on Telegram, does not move it to another lane).
-    /// </summary>
-    internal static int LaneOf(ChannelKind channel, CustomerIdentity customer, int count)
-    {
-        var key = channel is ChannelKind.WhatsApp or ChannelKind.Sms && customer.ProvenPhone is { } phone
-            ? string.Concat(phone.Where(char.IsAsciiDigit))
-            : $"{channel}:{customer.ExternalId}";
-        return (int)(StableHash(key) % (uint)count);
-    }
-
-    /// <summary>FNV-1a over the key's characters: the same lane for the same customer from run to run (string hashes change with every process).</summary>
-    private static uint StableHash(string key)
-    {
-        var hash = 2166136261u;
-        foreach (var character in key)
-        {
-            hash = (hash ^ character) * 16777619u;
-        }
-
-        return hash;
-    }
-
-    /// <summary>
-    /// Processes <paramref name="deliveries"/> in order in <paramref name="lane"/>: runs of customer messages recorded
-    /// together (<see cref="CustomerMessageSlices"/>); anything else, and what recording together failed on, one by one.
-    /// </summary>
-    private async Task ProcessInOrderAsync(List<ParseOutcome> deliveries, Lane lane, CancellationToken cancellationToken)
-    {
+        var claimed = new ClaimedDeliveries(await ClaimAsync(cancellationToken), Parse);
         var next = 0;
         // After recording deliveries together failed, they are processed one by one, which isolates the one that fails.
         var oneByOneUntil = 0;
-        while (next < deliveries.Count)
+        while (next < claimed.Count)
         {
             var webhookTurns = gate.WebhookTurns;
             var began = Stopwatch.GetTimestamp();
-            var together = next >= oneByOneUntil ? TakeCustomerMessages(deliveries, next, lane.TogetherSize) : [];
-            if (together.Count > 0 && await lane.Slices.ProcessAsync(together, () => Budget(lane), cancellationToken) is { } done)
+            var together = next >= oneByOneUntil ? TakeCustomerMessages(claimed, next, togetherSize) : [];
+            if (together.Count > 0 && await slices.ProcessAsync(together, () => Budget, cancellationToken) is { } done)
             {
                 next += done;
-                lane.TogetherSize = NextTogetherSize(together.Count, done);
+                togetherSize = NextTogetherSize(together.Count, done);
             }
             else
             {
                 oneByOneUntil = Math.Max(oneByOneUntil, next + together.Count);
-                next = await ProcessOneByOneAsync(deliveries, next, oneByOneUntil, lane, cancellationToken);
+                next = await ProcessOneByOneAsync(claimed, next, oneByOneUntil, cancellationToken);
             }
 
-            lane.WebhooksArriving = gate.WebhookTurns != webhookTurns;
-            if (lane.WebhooksArriving)
+            webhooksArriving = gate.WebhookTurns != webhookTurns;
+            if (webhooksArriving)
             {
                 // Webhooks are arriving: answering them comes first. Giving way for as long as the slice took leaves
                 // processing at most half the time while they arrive (real time: this paces CPU, it is not a business clock).
                 await Task.Delay(Stopwatch.GetElapsedTime(began), cancellationToken);
             }
         }
+
+        return claimed.Count;
     }
 
     /// <summary>
@@ -256,7 +148,7 @@ public sealed class InboundEventProcessor(
     /// backlog is made of), parsed: these are recorded together. Stops at the first delivery that carries anything
     /// else (statuses, echoes, email with its threading) or does not parse.
     /// </summary>
-    private static List<CustomerMessageDelivery> TakeCustomerMessages(List<ParseOutcome> claimed, int start, int most)
+    private static List<CustomerMessageDelivery> TakeCustomerMessages(ClaimedDeliveries claimed, int start, int most)
     {
         var run = new List<CustomerMessageDelivery>();
         for (var index = start; index < claimed.Count && run.Count < most; index++)
@@ -297,7 +189,7 @@ public sealed class InboundEventProcessor(
     /// runs inside a savepoint: one that fails is rolled back alone and recorded for a retry, the others commit.
     /// </summary>
     /// <returns>The index of the first delivery not processed.</returns>
-    private async Task<int> ProcessOneByOneAsync(List<ParseOutcome> claimed, int start, int oneByOneUntil, Lane lane, CancellationToken cancellationToken)
+    private async Task<int> ProcessOneByOneAsync(ClaimedDeliveries claimed, int start, int oneByOneUntil, CancellationToken cancellationToken)
     {
         var notifications = new List<ConversationEvent>();
         var next = start;
@@ -325,7 +217,7 @@ public sealed class InboundEventProcessor(
                 db.ChangeTracker.Clear();
                 next++;
             }
-            while (next < claimed.Count && time.GetElapsedTime(began) < Budget(lane));
+            while (next < claimed.Count && time.GetElapsedTime(began) < Budget);
 
             await MarkProcessedAsync(db, processed, time.GetUtcNow().UtcDateTime, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -410,21 +302,15 @@ public sealed class InboundEventProcessor(
     private sealed record ParseOutcome(InboundEvent Delivery, IReadOnlyList<InboundItem> Items, InboundPayloadException? Error);
 
     /// <summary>
-    /// One lane of <see cref="ProcessInLanesAsync"/>: its own slices (which carry what saving took from slice to slice),
-    /// how many deliveries its next slice takes, and whether webhooks arrived during its last slice.
+    /// The claimed deliveries, each parsed the first time a slice looks at it: a delivery a slice took but did not get
+    /// through (its time budget ran out, or recording together failed) is looked at again by the next.
     /// </summary>
-    private sealed class Lane(CustomerMessageSlices slices)
+    private sealed class ClaimedDeliveries(List<InboundEvent> deliveries, Func<InboundEvent, ParseOutcome> parse)
     {
-        public CustomerMessageSlices Slices => slices;
+        private readonly ParseOutcome?[] parsed = new ParseOutcome?[deliveries.Count];
 
-        /// <summary>How many deliveries the next slice recording them together takes (<see cref="NextTogetherSize"/>).</summary>
-        public int TogetherSize { get; set; } = FirstTogether;
+        public int Count => deliveries.Count;
 
-        /// <summary>
-        /// Whether webhook commits took turns at the gate during the last slice. A slice recorded before its write turn is
-        /// sized then, when no webhook waits yet, and cannot end its save early once one does: while webhooks arrive, it
-        /// is sized for the short budget.
-        /// </summary>
-        public bool WebhooksArriving { get; set; }
+        public ParseOutcome this[int index] => parsed[index] ??= parse(deliveries[index]);
     }
 }

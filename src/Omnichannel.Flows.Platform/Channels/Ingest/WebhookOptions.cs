@@ -26,14 +26,6 @@ public sealed class WebhookOptions
     [Range(1, 1000)]
     public int ProcessingBatchSize { get; set; } = 400;
 
-    /// <summary>
-    /// How many lanes record customer messages side by side, each customer's in one lane and in order. Recording is
-    /// mostly reading and computing outside the database's one write lane, which the lanes take in turns: with two cores,
-    /// two lanes keep both busy while a backlog drains. 1 records everything on one thread.
-    /// </summary>
-    [Range(1, 16)]
-    public int ProcessingLanes { get; set; } = 2;
-
     /// <summary>A delivery that fails this many times is kept as failed (dead letter) for inspection.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;
