@@ -34,12 +34,10 @@ public sealed class AutomationOptions : IValidatableObject
     /// Contacts whose events are dispatched at the same time (one contact's events always go in order). A run spends most
     /// of its time waiting (its start and its end made durable by the store's group commits, then its turn on the
     /// thread pool again: milliseconds each under load), so many more runs in flight than cores keeps the cores busy
-    /// while a backlog of messages is recorded beside them: there, each run waits for two of the store's commits, which
-    /// come between the recording's turns at the write gate, so the runs in flight bound the rate (2026-11-29: 3,250 runs
-    /// a second finished beside the recording with 128, 4,150 with 256).
+    /// while a backlog of messages is recorded beside them.
     /// </summary>
-    [Range(1, 1024)]
-    public int DispatchParallelism { get; set; } = 256;
+    [Range(1, 256)]
+    public int DispatchParallelism { get; set; } = 128;
 
     /// <summary>
     /// Due timers handed to one job (one Hangfire job per batch, not per timer). A job holds a Hangfire worker from its
