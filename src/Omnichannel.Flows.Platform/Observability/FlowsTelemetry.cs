@@ -25,6 +25,33 @@ public static class FlowsTelemetry
     public static readonly Histogram<double> TimerLateness = Meter.CreateHistogram<double>(
         "flows.timers.lateness", unit: "s", description: "How long after its due time a flow timer was taken up");
 
+    /// <summary>
+    /// How long a writer waited for its turn at the database's write gate (<see cref="Data.DatabaseWriteGate"/>), by
+    /// <c>db.writer</c>: the class and method that entered (<c>FlowStoreWriter.InTransactionAsync</c>).
+    /// </summary>
+    public static readonly Histogram<double> WriteTurnWait = Meter.CreateHistogram<double>(
+        "flows.db.write_turn.wait", unit: "s", description: "How long a writer waited for its turn at the database's write gate");
+
+    /// <summary>
+    /// How long a writer held its turn at the write gate, by <c>db.writer</c>. Their sum over a second is how busy the
+    /// write lane is; on SQLite it bounds how fast a backlog drains.
+    /// </summary>
+    public static readonly Histogram<double> WriteTurnHeld = Meter.CreateHistogram<double>(
+        "flows.db.write_turn.held", unit: "s", description: "How long a writer held its turn at the database's write gate");
+
+    /// <summary>Records a turn at the write gate (naming the writer only when listened to).</summary>
+    public static void WriteTurnTaken(string file, string member, TimeSpan waited, TimeSpan held)
+    {
+        if (WriteTurnWait.Enabled || WriteTurnHeld.Enabled)
+        {
+            // The compiler's path of the writer's file, whichever system built it: its last part, without the extension.
+            var name = file[(file.LastIndexOfAny(['/', '\\']) + 1)..];
+            var writer = new KeyValuePair<string, object?>("db.writer", $"{(name.EndsWith(".cs", StringComparison.Ordinal) ? name[..^3] : name)}.{member}");
+            WriteTurnWait.Record(waited.TotalSeconds, writer);
+            WriteTurnHeld.Record(held.TotalSeconds, writer);
+        }
+    }
+
     /// <summary>Records how late a timer due at <paramref name="dueAt"/> is taken up now (reading the clock only when listened to).</summary>
     public static void TimerTakenUp(TimeProvider time, DateTime dueAt, string flowId, string kind)
     {

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Omnichannel.Flows.Platform.Data;
+using Omnichannel.Flows.Platform.Observability;
 
 namespace Omnichannel.Flows.Platform.Tests.Data;
 
@@ -12,6 +14,55 @@ public sealed class DatabaseWriteGateTests
         var gate = new DatabaseWriteGate();
 
         await AssertTheNextWaitsUntilPassedOnAsync(gate, await gate.EnterAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task EachTurn_IsMeasured_HowLongItsWriterWaitedAndHeldIt_NamedByItsClassAndMethod()
+    {
+        var gate = new DatabaseWriteGate();
+        var measured = new List<(string Instrument, double Seconds, string? Writer)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == FlowsTelemetry.Name && instrument.Name.StartsWith("flows.db.write_turn.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            var writer = tags.ToArray().FirstOrDefault(t => t.Key == "db.writer").Value as string;
+            if (writer?.StartsWith(nameof(DatabaseWriteGateTests), StringComparison.Ordinal) == true)
+            {
+                lock (measured)
+                {
+                    measured.Add((instrument.Name, value, writer));
+                }
+            }
+        });
+        listener.Start();
+
+        var first = await gate.EnterAsync(CancellationToken.None);
+        var second = HoldBrieflyAsync(gate);
+        await Task.Delay(TimeSpan.FromMilliseconds(30)); // the second writer queues behind the first
+        first.Dispose();
+        await second.WaitAsync(Patience);
+
+        double Measured(string instrument, string method) =>
+            Assert.Single(measured, m => m.Instrument == instrument && m.Writer == $"{nameof(DatabaseWriteGateTests)}.{method}").Seconds;
+        // The first writer held the turn while the second queued; the second held it briefly.
+        Assert.InRange(Measured("flows.db.write_turn.held", nameof(EachTurn_IsMeasured_HowLongItsWriterWaitedAndHeldIt_NamedByItsClassAndMethod)), 0.02, Patience.TotalSeconds);
+        Assert.InRange(Measured("flows.db.write_turn.wait", nameof(HoldBrieflyAsync)), 0.02, Patience.TotalSeconds);
+        Assert.InRange(Measured("flows.db.write_turn.held", nameof(HoldBrieflyAsync)), 0, Patience.TotalSeconds);
+    }
+
+    private static async Task HoldBrieflyAsync(DatabaseWriteGate gate)
+    {
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+        }
     }
 
     [Fact]
