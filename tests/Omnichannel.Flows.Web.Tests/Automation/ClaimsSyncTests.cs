@@ -3,6 +3,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Data;
+using Omnichannel.Flows.Platform.Tests.Data;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
 namespace Omnichannel.Flows.Web.Tests.Automation;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Omnichannel.Flows.Platform.Automation.Runs;
 using Omnichannel.Flows.Platform.Conversations;
 using Omnichannel.Flows.Platform.Data;
+using Omnichannel.Flows.Platform.Tests.Data;
 using Omnichannel.Flows.Web.Tests.Infrastructure;
 
 namespace Omnichannel.Flows.Web.Tests.Automation.Activities;
@@ -108,7 +109,7 @@ public sealed class StepSaveSyncTests(StepSaveSyncTests.ProbingApp app) : IClass
                     .Select(e => e.Metadata.ClrType.Name)
                     .ToHashSet();
                 await db.Database.OpenConnectionAsync(cancellationToken);
-                var save = new Save(types, await SyncModes.OfAsync(db.Database.GetDbConnection(), cancellationToken), logSync!.LogFlushes);
+                var save = new Save(types, await SyncModes.OfAsync(db.Database.GetDbConnection(), cancellationToken: cancellationToken), logSync!.LogFlushes);
                 open.AddOrUpdate(db, save);
                 Saves.Enqueue(save);
             }
