@@ -51,6 +51,11 @@ public sealed class WalCheckpointer(
     /// <summary>Checkpoints made so far (tests wait for one).</summary>
     public long Checkpoints => Interlocked.Read(ref checkpoints);
 
+    /// <summary>The database file's flushes before a restart took the write turn (<see cref="PrepareRestart"/>; 0 where not supported).</summary>
+    public long FlushesBeforeRestart => Interlocked.Read(ref flushesBeforeRestart);
+
+    private long flushesBeforeRestart;
+
     /// <summary>Restarts of the log so far (tests wait for one).</summary>
     public long Restarts => Interlocked.Read(ref restarts);
 
@@ -82,6 +87,7 @@ public sealed class WalCheckpointer(
             {
                 if (Checkpoint(connection, "PASSIVE") is { } passive && LogToRestart(passive))
                 {
+                    PrepareRestart(connection);
                     await RestartAsync(connection, stoppingToken);
                 }
             }
@@ -101,6 +107,31 @@ public sealed class WalCheckpointer(
     private bool LogToRestart(WalCheckpoint passive) =>
         options.Value.CheckpointRestartPages > 0 && passive.LogFrames > options.Value.CheckpointRestartPages
         && !(passive.CopiedFrames == passive.LogFrames && passive.LogFrames == restartLeft);
+
+    /// <summary>
+    /// What a restart would otherwise do in the write turn, done before it, with writers still committing. A passive
+    /// checkpoint that does not reach the log's end — commits came while it copied, as they always do while a backlog
+    /// drains — copies pages into the database file without flushing it; the restart, which reaches the end, flushed all
+    /// of them, tens of megabytes, with every writer waiting (40–70 ms a restart, two restarts a second: an eighth of the
+    /// write lane). So: copy once more what came during the tick's pass, then flush the database file's pages to disk
+    /// (<see cref="FileSystemFlush"/>). The restart then copies and flushes only what the last few milliseconds wrote.
+    /// </summary>
+    private void PrepareRestart(DbConnection connection)
+    {
+        Checkpoint(connection, "PASSIVE");
+        try
+        {
+            if (FileSystemFlush.TryFlush(((SqliteConnection)connection).DataSource + "-wal"))
+            {
+                Interlocked.Increment(ref flushesBeforeRestart);
+            }
+        }
+        catch (IOException exception)
+        {
+            // The restart flushes what this could not.
+            logger.LogWarning(exception, "Flushing the database file before a WAL restart failed; the restart flushes it");
+        }
+    }
 
     /// <summary>Restarts the log in the write turn; every writer waits meanwhile, so how long that took is logged.</summary>
     private async Task RestartAsync(DbConnection connection, CancellationToken stoppingToken)

@@ -120,6 +120,35 @@ public sealed class WalCheckpointerTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task BeforeARestartTakesTheWriteTurn_ItCopiesWhatCameMeanwhileAndFlushesTheDatabaseFile_OutsideTheTurn()
+    {
+        var options = new DatabaseOptions { CheckpointInterval = TimeSpan.FromMilliseconds(50), CheckpointRestartPages = 10 };
+        var factory = new SettingsFactory(database, options);
+        await using var open = await OpenAsync(factory);
+        var gate = new DatabaseWriteGate();
+        var checkpointer = new WalCheckpointer(factory, gate, Options.Create(options), NullLogger<WalCheckpointer>.Instance);
+        await WriteAsync(factory, pages: 100);
+
+        var writer = await gate.EnterAsync(CancellationToken.None); // a writer holds the turn: the restart waits for it
+        await checkpointer.StartAsync(CancellationToken.None);
+        try
+        {
+            // The tick's pass, the pass that copies what came meanwhile and the flush; then the checkpointer waits for the turn.
+            await WaitAsync(() => checkpointer.Checkpoints >= 2);
+            await Task.Delay(200); // ticks enough for more passes, were it not waiting
+            Assert.Equal((2, OperatingSystem.IsLinux() ? 1 : 0, 0), (checkpointer.Checkpoints, checkpointer.FlushesBeforeRestart, checkpointer.Restarts));
+
+            writer.Dispose();
+            await WaitAsync(() => checkpointer.Restarts > 0);
+        }
+        finally
+        {
+            writer.Dispose();
+            await checkpointer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task ALogRestartedWithNothingCommittedSince_IsNotRestartedAgainOnEveryTick()
     {
         var options = new DatabaseOptions { CheckpointInterval = TimeSpan.FromMilliseconds(50), CheckpointRestartPages = 10 };
