@@ -82,11 +82,10 @@ public sealed class WalCheckpointerTests(TestDatabase database) : IClassFixture<
     [Fact]
     public async Task ARestart_GivesWayToAReaderStillReadingTheLog_AndLeavesTheWriteTurnFree()
     {
-        var options = new DatabaseOptions { CheckpointInterval = TimeSpan.FromMilliseconds(50), CheckpointRestartPages = 10 };
-        var factory = new SettingsFactory(database, options);
+        var factory = new SettingsFactory(database, RestartEarly);
         await using var open = await OpenAsync(factory);
         var gate = new DatabaseWriteGate();
-        var checkpointer = new WalCheckpointer(factory, gate, Options.Create(options), NullLogger<WalCheckpointer>.Instance);
+        var checkpointer = RestartingEarly(factory, gate);
         await WriteAsync(factory, pages: 100);
         await using var reader = factory.CreateDbContext();
         await reader.Database.OpenConnectionAsync();
@@ -122,11 +121,10 @@ public sealed class WalCheckpointerTests(TestDatabase database) : IClassFixture<
     [Fact]
     public async Task BeforeARestartTakesTheWriteTurn_ItCopiesWhatCameMeanwhileAndFlushesTheDatabaseFile_OutsideTheTurn()
     {
-        var options = new DatabaseOptions { CheckpointInterval = TimeSpan.FromMilliseconds(50), CheckpointRestartPages = 10 };
-        var factory = new SettingsFactory(database, options);
+        var factory = new SettingsFactory(database, RestartEarly);
         await using var open = await OpenAsync(factory);
         var gate = new DatabaseWriteGate();
-        var checkpointer = new WalCheckpointer(factory, gate, Options.Create(options), NullLogger<WalCheckpointer>.Instance);
+        var checkpointer = RestartingEarly(factory, gate);
         await WriteAsync(factory, pages: 100);
 
         var writer = await gate.EnterAsync(CancellationToken.None); // a writer holds the turn: the restart waits for it
@@ -151,10 +149,9 @@ public sealed class WalCheckpointerTests(TestDatabase database) : IClassFixture<
     [Fact]
     public async Task ALogRestartedWithNothingCommittedSince_IsNotRestartedAgainOnEveryTick()
     {
-        var options = new DatabaseOptions { CheckpointInterval = TimeSpan.FromMilliseconds(50), CheckpointRestartPages = 10 };
-        var factory = new SettingsFactory(database, options);
+        var factory = new SettingsFactory(database, RestartEarly);
         await using var open = await OpenAsync(factory);
-        var checkpointer = new WalCheckpointer(factory, new DatabaseWriteGate(), Options.Create(options), NullLogger<WalCheckpointer>.Instance);
+        var checkpointer = RestartingEarly(factory, new DatabaseWriteGate());
         await WriteAsync(factory, pages: 100);
 
         await checkpointer.StartAsync(CancellationToken.None);
@@ -188,6 +185,12 @@ public sealed class WalCheckpointerTests(TestDatabase database) : IClassFixture<
 
         Assert.Equal(0, checkpointer.Checkpoints);
     }
+
+    /// <summary>Ticks every 50 ms and restarts the log past 10 pages: a test's few writes are enough for a restart.</summary>
+    private static readonly DatabaseOptions RestartEarly = new() { CheckpointInterval = TimeSpan.FromMilliseconds(50), CheckpointRestartPages = 10 };
+
+    private static WalCheckpointer RestartingEarly(IDbContextFactory<FlowsDbContext> factory, DatabaseWriteGate gate) =>
+        new(factory, gate, Options.Create(RestartEarly), NullLogger<WalCheckpointer>.Instance);
 
     private static WalCheckpointer Checkpointer(IDbContextFactory<FlowsDbContext> factory, TimeSpan interval) =>
         new(factory, new DatabaseWriteGate(), Options.Create(new DatabaseOptions { CheckpointInterval = interval }), NullLogger<WalCheckpointer>.Instance);
