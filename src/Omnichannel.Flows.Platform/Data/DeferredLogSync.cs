@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -65,15 +64,13 @@ public sealed class DeferredLogSync(IOptions<DatabaseOptions> options)
             return;
         }
 
-        var log = ((SqliteConnection)db.Database.GetDbConnection()).DataSource + "-wal";
+        var log = SqliteLogFile.PathOf(db.Database.GetDbConnection());
         if (!File.Exists(log))
         {
             throw new InvalidOperationException($"The SQLite database has no write-ahead log ('{log}'): its commits must sync themselves.");
         }
 
-        // SQLite locks the log's shared-memory index, never the log file itself: opening and closing it here releases none
-        // of SQLite's locks (POSIX drops a process's locks on a file when any of its descriptors for it closes).
-        using var file = new FileStream(log, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        using var file = SqliteLogFile.Open(log);
         file.Flush(flushToDisk: true);
         Interlocked.Increment(ref logFlushes);
     }

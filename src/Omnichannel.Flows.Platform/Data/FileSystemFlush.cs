@@ -1,33 +1,28 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Omnichannel.Flows.Platform.Data;
 
 /// <summary>
-/// Linux: flushes to disk every page written to the file system a file is on (<c>syncfs(2)</c>), through a descriptor
-/// of its own. The way to flush the SQLite database file from outside SQLite: opening and closing a descriptor of the
-/// database file itself would drop SQLite's locks on it (POSIX drops a process's locks on a file when any of its
-/// descriptors for it closes), so this is given a file SQLite does not lock, the write-ahead log, on the same file system.
+/// Linux: flushes to disk every page written to the file system a file is on (<c>syncfs(2)</c>), through any open
+/// descriptor on it. The way to flush the SQLite database file from outside SQLite, given the log's descriptor
+/// (<see cref="SqliteLogFile"/>): the database file's own must not be opened and closed.
 /// </summary>
 internal static partial class FileSystemFlush
 {
-    /// <summary>Flushes the file system <paramref name="path"/> is on; false where that is not supported (not Linux).</summary>
-    /// <exception cref="IOException">The flush failed.</exception>
-    public static bool TryFlush(string path)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
+    /// <summary>Whether <see cref="Flush"/> works here (Linux only).</summary>
+    public static bool IsSupported => OperatingSystem.IsLinux();
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+    /// <summary>Flushes the file system <paramref name="file"/> is on.</summary>
+    /// <exception cref="IOException">The flush failed.</exception>
+    public static void Flush(FileStream file)
+    {
         if (SyncFileSystem(file.SafeFileHandle) != 0)
         {
-            throw new IOException($"Flushing the file system of '{path}' failed (errno {Marshal.GetLastPInvokeError()}).");
+            throw new IOException($"Flushing the file system of '{file.Name}' failed (errno {Marshal.GetLastPInvokeError()}).");
         }
-
-        return true;
     }
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    private static partial int SyncFileSystem(Microsoft.Win32.SafeHandles.SafeFileHandle file);
+    private static partial int SyncFileSystem(SafeFileHandle file);
 }

@@ -46,6 +46,7 @@ public sealed class WalCheckpointer(
     private long restartLeft = -1;
 
     private long checkpoints;
+    private long flushesBeforeRestart;
     private WalCheckpoint? last;
 
     /// <summary>Checkpoints made so far (tests wait for one).</summary>
@@ -53,8 +54,6 @@ public sealed class WalCheckpointer(
 
     /// <summary>The database file's flushes before a restart took the write turn (<see cref="PrepareRestart"/>; 0 where not supported).</summary>
     public long FlushesBeforeRestart => Interlocked.Read(ref flushesBeforeRestart);
-
-    private long flushesBeforeRestart;
 
     /// <summary>Restarts of the log so far (tests wait for one).</summary>
     public long Restarts => Interlocked.Read(ref restarts);
@@ -119,12 +118,16 @@ public sealed class WalCheckpointer(
     private void PrepareRestart(DbConnection connection)
     {
         Checkpoint(connection, "PASSIVE");
+        if (!FileSystemFlush.IsSupported)
+        {
+            return;
+        }
+
         try
         {
-            if (FileSystemFlush.TryFlush(((SqliteConnection)connection).DataSource + "-wal"))
-            {
-                Interlocked.Increment(ref flushesBeforeRestart);
-            }
+            using var log = SqliteLogFile.Open(SqliteLogFile.PathOf(connection));
+            FileSystemFlush.Flush(log);
+            Interlocked.Increment(ref flushesBeforeRestart);
         }
         catch (IOException exception)
         {
